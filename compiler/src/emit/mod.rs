@@ -1,0 +1,1 @@
+//! Stage 7, `emit`: writes the sealed bundle and `pmth.lock`.

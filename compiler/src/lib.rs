@@ -1,0 +1,29 @@
+//! The pmth compiler: a pipeline of stages, each a function from one data type to
+//! the next.
+//!
+//! ```text
+//! load → parse → expand → resolve → check → govern → emit
+//! ```
+//!
+//! Stages never print and never fail on user errors: each returns its output and
+//! the diagnostics it found. [`compile`] runs them all.
+
+pub mod ast;
+pub mod diag;
+pub mod source;
+
+pub mod load;
+pub mod parse;
+pub mod expand;
+pub mod resolve;
+pub mod schema;
+pub mod check;
+pub mod govern;
+pub mod emit;
+
+mod pipeline;
+
+pub use pipeline::{compile, Compilation, CompileOptions, StageTiming};
+
+/// The compiler's version, as written into bundles and `pmth --version`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,5 @@
+//! The `pmth` command.
+
+fn main() {
+    println!("pmth {}", pmth_compiler::VERSION);
+}
