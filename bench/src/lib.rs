@@ -4,4 +4,8 @@
 //! `bench/RESULTS.md` ([`suite`], [`report`]).
 
 pub mod gen;
+pub mod measure;
+pub mod rego;
+pub mod report;
 pub mod rng;
+pub mod suite;

@@ -196,7 +196,7 @@ pub fn model(k: usize, rng: &mut Rng) -> String {
     line!(
         s,
         "  modalities = [text{}]",
-        if k % 4 == 0 { ", image" } else { "" }
+        if k.is_multiple_of(4) { ", image" } else { "" }
     );
     line!(s, "  provides = [capability.{}]", n::cap(k));
     line!(
@@ -379,7 +379,7 @@ pub fn agent(k: usize, j: usize, global: usize, rng: &mut Rng) -> String {
     let tools: Vec<String> = slots.iter().map(|&t| tool_ref(k, t, rng)).collect();
     line!(s, "  tools = [{}]", tools.join(", "));
     line!(s, "  persona = persona.{}", n::persona(k));
-    if j % 2 == 0 {
+    if j.is_multiple_of(2) {
         line!(s, "  services = [service.{}]", n::service(k));
     }
     line!(
@@ -446,7 +446,7 @@ pub fn workflow(k: usize, rng: &mut Rng) -> String {
     let mut s = String::new();
     let a = |j: usize| n::agent(k, j);
     doc(&mut s, rng, "A team workflow");
-    if k % 3 == 0 {
+    if k.is_multiple_of(3) {
         line!(s, "workflow {}@1.0.{} {{", n::workflow(k), k % 5);
     } else {
         line!(s, "workflow {} {{", n::workflow(k));
@@ -486,7 +486,7 @@ pub fn workflow(k: usize, rng: &mut Rng) -> String {
     line!(s, "    agent = agent.{}", a(2));
     line!(s, "    after = [step.gather]");
     line!(s, "  }}");
-    let each = k % 2 == 0;
+    let each = k.is_multiple_of(2);
     if each {
         line!(s, "  step each {{");
         line!(s, "    agent = agent.{}", a(3));

@@ -132,7 +132,7 @@ fn group(st: &mut Stream, k: usize, templates: usize, global: &mut usize, rng: &
     for c in decls::capabilities(k, rng) {
         st.push(CAP, c);
     }
-    if k % 2 == 0 {
+    if k.is_multiple_of(2) {
         st.push(SERVICE, decls::service(k, rng));
     }
     st.push(MODEL, decls::model(k, rng));
