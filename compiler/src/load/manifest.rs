@@ -77,7 +77,7 @@ impl Reader<'_> {
 
     fn report(&mut self, r: Range<usize>, message: impl Into<String>, help: Option<&str>) {
         let span = self.span(r);
-        let mut d = Diagnostic::new("PM0003", span, message).label("here");
+        let mut d = Diagnostic::new("PM0003", span, message);
         d.help = help.map(str::to_owned);
         self.out.diags.push(d);
     }
@@ -96,6 +96,9 @@ impl Reader<'_> {
                 None => format!("the keys of {at} are: {}", known.join(", ")),
             };
             self.report(key.span(), msg, Some(&help));
+            if let Some(d) = self.out.diags.last_mut() {
+                d.primary.message = "unknown key".into();
+            }
         }
     }
 

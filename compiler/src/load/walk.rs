@@ -132,7 +132,7 @@ impl Skip {
         !self.extra.is_empty()
             && e.path()
                 .canonicalize()
-                .is_ok_and(|c| self.extra.iter().any(|x| *x == c))
+                .is_ok_and(|c| self.extra.contains(&c))
     }
 }
 
