@@ -146,7 +146,7 @@ impl Excerpt<'_> {
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(WIDTH)
             .tab_width(4)
-            .with_context_lines(0)
+            .with_context_lines(1)
             .with_links(false)
             .with_urls(false);
         let mut text = String::new();

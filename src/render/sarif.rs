@@ -196,6 +196,20 @@ fn result(sources: &SourceMap, d: &Diagnostic, rule_index: usize, base: &str) ->
     }
 }
 
+/// A path as a relative URI reference: bytes outside the unreserved set (and `/`,
+/// `:`) are percent-encoded.
+fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/:".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 fn location(
     sources: &SourceMap,
     span: Span,
@@ -208,7 +222,7 @@ fn location(
         id,
         physical_location: PhysicalLocation {
             artifact_location: ArtifactLocation {
-                uri: display_path(sources, span, base),
+                uri: uri_path(&display_path(sources, span, base)),
             },
             region: Region {
                 start_line: r.line,
@@ -220,5 +234,14 @@ fn location(
         message: message.map(|m| Text {
             text: m.to_string(),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn uris_are_encoded() {
+        assert_eq!(super::uri_path("my fleet/a%.pmth"), "my%20fleet/a%25.pmth");
+        assert_eq!(super::uri_path("stdlib:x.pmth"), "stdlib:x.pmth");
     }
 }
