@@ -9,7 +9,7 @@
 
 mod common;
 
-use common::{code, pmth, stderr, stdout};
+use common::{code, corpus, pmth, stderr, stdout};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -90,27 +90,6 @@ fn conformance() {
         EXPECTED_FAILURES
     );
     assert!(problems.is_empty(), "\n{}", problems.join("\n"));
-}
-
-/// The corpus: `../shared/conformance` from the repository root (or from the
-/// folder above it, for a git worktree), or `PMTH_CONFORMANCE`.
-fn corpus() -> PathBuf {
-    if let Some(p) = std::env::var_os("PMTH_CONFORMANCE") {
-        return PathBuf::from(p);
-    }
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let candidates = [
-        PathBuf::from(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../shared/conformance"
-        )),
-        root.join("../../shared/conformance"),
-    ];
-    candidates
-        .iter()
-        .find(|p| p.is_dir())
-        .cloned()
-        .unwrap_or_else(|| panic!("the conformance corpus is missing: looked for {candidates:?}"))
 }
 
 fn run_case(case: &Path) -> Result<(), String> {

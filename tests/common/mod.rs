@@ -82,3 +82,26 @@ pub fn triples(doc: &serde_json::Value) -> Vec<(String, String, u64)> {
         })
         .unwrap_or_default()
 }
+
+/// The shared conformance corpus: `../shared/conformance` from the repository
+/// root (or from the folder above it, for a git worktree), or `PMTH_CONFORMANCE`.
+pub fn corpus() -> PathBuf {
+    if let Some(p) = std::env::var_os("PMTH_CONFORMANCE") {
+        return PathBuf::from(p);
+    }
+    let candidates = [
+        PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../shared/conformance"
+        )),
+        PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../shared/conformance"
+        )),
+    ];
+    candidates
+        .iter()
+        .find(|p| p.is_dir())
+        .cloned()
+        .unwrap_or_else(|| panic!("the conformance corpus is missing: looked for {candidates:?}"))
+}
