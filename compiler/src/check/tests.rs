@@ -1,0 +1,1 @@
+//! Checker tests (filled in once the parser lands).
