@@ -491,7 +491,10 @@ impl<'a> Walker<'a> {
                 ))
             }
             (Ty::List(inner), _) if fits_form(inner, &v.kind) => d.help("wrap it in a list: `[…]`"),
-            (Ty::Float { .. }, ValueKind::Str(_)) | (Ty::Int { .. }, ValueKind::Str(_)) => {
+            (Ty::Float { .. } | Ty::Int { .. }, ValueKind::Str(s))
+                if s.as_plain()
+                    .is_some_and(|t| t.trim().parse::<f64>().is_ok()) =>
+            {
                 d.help("write the number without quotes")
             }
             _ => d.help(format!("`{name}` is {}", ty.describe())),
