@@ -1,6 +1,8 @@
 //! Stage 5, `check`: checks every declaration against its kind's schema, capability
 //! claims, types and workflows, and builds the registry.
 
+pub mod workflow;
+
 use crate::ast::Kind;
 use crate::diag::Diagnostics;
 use crate::expand::Unit;
