@@ -1,0 +1,1 @@
+//! Tests of the workflow checks, on parsed sources.
