@@ -57,7 +57,7 @@ pub(crate) fn bind(
                         span: arg.span,
                         name: name.to_owned(),
                         problem,
-                        param: param.span,
+                        param: param.name.span,
                     });
                     Binding::Invalid
                 }
@@ -75,7 +75,7 @@ pub(crate) fn bind(
             (Some(d), _) => Binding::Value(d.clone()),
             (None, true) => Binding::Absent,
             (None, false) => {
-                missing.push((name.clone(), p.span));
+                missing.push((name.clone(), p.name.span));
                 Binding::Invalid
             }
         };

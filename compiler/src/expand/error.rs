@@ -209,7 +209,7 @@ impl Problem {
                 span,
                 format!("argument `{name}` does not fit its param: {problem}"),
             )
-            .label(problem)
+            .label("does not fit the param")
             .related(param, format!("param `{name}` declared here")),
             Problem::UnknownParam {
                 span,
@@ -283,18 +283,16 @@ fn extends_cycle(members: &[(String, Span)]) -> Diagnostic {
     names.push(first);
     let path = names.join(" → ");
     let span = members.first().map(|(_, s)| *s).unwrap_or_default();
+    let next = |k: usize| names.get(k + 1).copied().unwrap_or(first);
     let mut d = Diagnostic::new(
         "PM0108",
         span,
         format!("templates extend each other in a cycle: {path}"),
     )
-    .label(format!("`{first}` is part of the cycle"))
+    .label(format!("`{first}` extends `{}`", next(0)))
     .help("break the cycle by removing one of the `extends`");
-    for (name, span) in members.iter().skip(1) {
-        d = d.related(
-            *span,
-            format!("`{name}` extends the next template in the cycle"),
-        );
+    for (k, (name, span)) in members.iter().enumerate().skip(1) {
+        d = d.related(*span, format!("`{name}` extends `{}`", next(k)));
     }
     d
 }
