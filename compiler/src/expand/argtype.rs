@@ -1,13 +1,12 @@
 //! Checking a template argument against its param's type (§7): the value's shape
 //! first (a duration is not an int, a `tool.x` is not a `model`), then the
 //! constraints, by validating the value's JSON against the type's JSON Schema
-//! 2020-12 with the `jsonschema` crate (`format` asserted).
-//!
-//! The schema and JSON encodings here are the minimum `expand` needs; where the
-//! shared `types` module gives the same, it should be used instead.
+//! 2020-12 from [`crate::types`] (the same schema the bundle carries, `format`
+//! asserted).
 
 use crate::ast::{Block, Item, Kind, TypeExpr, TypeKind, Value, ValueKind};
-use serde_json::{json, Map, Value as Json};
+use crate::types::{literal_json, type_schema, validate, TypeCx};
+use serde_json::Value as Json;
 
 // Public Interface
 
@@ -15,54 +14,23 @@ use serde_json::{json, Map, Value as Json};
 /// integer", `"Billing" does not match "^[a-z]+$"`).
 pub(crate) fn check(ty: &TypeExpr, constraints: Option<&Block>, v: &Value) -> Result<(), String> {
     shape(ty, v)?;
-    let schema = schema(ty, constraints);
-    let (Some(instance), Ok(validator)) = (
-        to_json(v),
-        jsonschema::options()
-            .should_validate_formats(true)
-            .build(&schema),
-    ) else {
-        // A pattern that does not compile is the checker's PM0002.
+    // A type or constraint that is wrong itself is the checker's to report.
+    let (Some(schema), Some(instance)) = (schema(ty, constraints), to_json(v)) else {
         return Ok(());
     };
-    let first = validator
-        .iter_errors(&instance)
-        .next()
-        .map(|e| e.to_string());
-    match first {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
+    validate(&schema, &instance)
 }
 
-/// The JSON Schema 2020-12 of a param or field type with its constraints. A
-/// reference kind (`model`, `list<tool>`) is a string (the resolved id) with
-/// `x-pmth-kind` naming the kind.
-pub fn schema(ty: &TypeExpr, constraints: Option<&Block>) -> Json {
-    let mut s = match &ty.kind {
-        TypeKind::Named(n) => match n.name.as_str() {
-            "string" => json!({"type": "string"}),
-            "int" => json!({"type": "integer"}),
-            "float" => json!({"type": "number"}),
-            "bool" => json!({"type": "boolean"}),
-            "duration" | "size" => json!({"type": "integer", "minimum": 0}),
-            word => match ref_kind(word) {
-                Some(k) => json!({"type": "string", "x-pmth-kind": k.keyword()}),
-                None => json!({}),
-            },
-        },
-        TypeKind::List(t) => json!({"type": "array", "items": schema(t, None)}),
-        TypeKind::Map(t) => json!({"type": "object", "additionalProperties": schema(t, None)}),
-        TypeKind::Union(lits) => {
-            let values: Vec<&str> = lits.iter().map(|l| l.value.as_str()).collect();
-            json!({"type": "string", "enum": values})
-        }
-        TypeKind::Object(b) => object_schema(b),
-    };
-    if let (Some(c), Json::Object(obj)) = (constraints, &mut s) {
-        add_constraints(obj, &ty.kind, c);
-    }
-    s
+/// The JSON Schema 2020-12 of a template param's type and constraints (`None`
+/// when the type itself has an error, which the checker reports). A reference
+/// kind (`model`, `list<tool>`) is a string, the resolved id, with `x-pmth-ref`.
+pub fn schema(ty: &TypeExpr, constraints: Option<&Block>) -> Option<Json> {
+    type_schema(
+        TypeCx { allow_refs: true },
+        ty,
+        constraints,
+        &mut Vec::new(),
+    )
 }
 
 // Internals
@@ -179,98 +147,16 @@ fn object_shape(fields: &Block, v: &Value) -> Result<(), String> {
     Ok(())
 }
 
-fn object_schema(fields: &Block) -> Json {
-    let mut props = Map::new();
-    let mut required = Vec::new();
-    for f in fields.fields() {
-        props.insert(f.name.name.clone(), schema(&f.ty, f.constraints.as_ref()));
-        if !f.optional && f.default.is_none() {
-            required.push(Json::String(f.name.name.clone()));
-        }
-    }
-    let mut s = json!({"type": "object", "properties": props, "additionalProperties": false});
-    if let Json::Object(obj) = &mut s {
-        if !required.is_empty() {
-            obj.insert("required".into(), Json::Array(required));
-        }
-        if let Some(req) = fields.attr("requires") {
-            if let ValueKind::Block(rb) = &req.value.kind {
-                let deps: Map<String, Json> = rb
-                    .attrs()
-                    .map(|a| {
-                        let names = match &a.value.kind {
-                            ValueKind::List(items) => items
-                                .iter()
-                                .filter_map(|i| match &i.kind {
-                                    ValueKind::Word(w) => Some(Json::String(w.clone())),
-                                    _ => None,
-                                })
-                                .collect(),
-                            _ => Vec::new(),
-                        };
-                        (a.key.name.clone(), Json::Array(names))
-                    })
-                    .collect();
-                obj.insert("dependentRequired".into(), Json::Object(deps));
-            }
-        }
-    }
-    s
-}
-
-fn add_constraints(obj: &mut Map<String, Json>, ty: &TypeKind, c: &Block) {
-    let (min_len, max_len) = match ty {
-        TypeKind::List(_) => ("minItems", "maxItems"),
-        TypeKind::Map(_) | TypeKind::Object(_) => ("minProperties", "maxProperties"),
-        _ => ("minLength", "maxLength"),
-    };
-    for a in c.attrs() {
-        let v = &a.value.kind;
-        let (key, value) = match (a.key.name.as_str(), v) {
-            ("min", ValueKind::Int(n)) => ("minimum", json!(n)),
-            ("min", ValueKind::Float(x)) => ("minimum", json!(x)),
-            ("max", ValueKind::Int(n)) => ("maximum", json!(n)),
-            ("max", ValueKind::Float(x)) => ("maximum", json!(x)),
-            ("min_len", ValueKind::Int(n)) => (min_len, json!(n)),
-            ("max_len", ValueKind::Int(n)) => (max_len, json!(n)),
-            ("unique", ValueKind::Bool(b)) => ("uniqueItems", json!(b)),
-            ("pattern", ValueKind::Str(s)) => match s.as_plain() {
-                Some(p) => ("pattern", json!(p)),
-                None => continue,
-            },
-            ("format", ValueKind::Str(s)) => match s.as_plain() {
-                Some(p) => ("format", json!(p)),
-                None => continue,
-            },
-            // Anything else is the checker's to report.
-            _ => continue,
-        };
-        obj.insert(key.to_owned(), value);
-    }
-}
-
-/// The JSON a value validates as (references as written, as they are not
-/// resolved yet; `None` for what has no JSON form here).
+/// The JSON an argument validates as: a literal as the bundle writes it, a
+/// reference as written (it is resolved later); `None` when it has no JSON form.
 fn to_json(v: &Value) -> Option<Json> {
-    Some(match &v.kind {
-        ValueKind::Str(s) => Json::String(s.as_plain()?),
-        ValueKind::Int(n) => json!(n),
-        ValueKind::Float(x) => json!(x),
-        ValueKind::Bool(b) => json!(b),
-        ValueKind::Duration(n) | ValueKind::Size(n) => json!(n),
-        ValueKind::Rate { count, window_ms } => json!({"count": count, "window_ms": window_ms}),
-        ValueKind::Word(w) => Json::String(w.clone()),
-        ValueKind::Ref(r) => Json::String(r.written.clone()),
-        ValueKind::List(items) => Json::Array(items.iter().map(to_json).collect::<Option<_>>()?),
-        ValueKind::Block(b) => Json::Object(
-            b.items
-                .iter()
-                .map(|i| match i {
-                    Item::Attr(a) => Some((a.key.name.clone(), to_json(&a.value)?)),
-                    _ => None,
-                })
-                .collect::<Option<_>>()?,
-        ),
-        _ => return None,
-    })
+    match &v.kind {
+        ValueKind::Ref(r) => Some(Json::String(r.written.clone())),
+        ValueKind::List(items) => items
+            .iter()
+            .map(to_json)
+            .collect::<Option<_>>()
+            .map(Json::Array),
+        _ => literal_json(v).ok(),
+    }
 }

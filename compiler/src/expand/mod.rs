@@ -29,11 +29,9 @@ use crate::parse::Parsed;
 use crate::source::{SourceMap, Span};
 use error::Problem;
 use serde_json::{json, Map, Value as Json};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use subst::Place;
 use templates::{Chain, Table};
-
-pub use argtype::schema as param_schema;
 
 // Public Interface
 
@@ -86,7 +84,8 @@ pub struct TemplateInfo {
 pub struct ParamInfo {
     pub name: String,
     pub field: Field,
-    /// The JSON Schema 2020-12 of its type and constraints.
+    /// The JSON Schema 2020-12 of its type and constraints (`{}` when the type
+    /// itself has an error, which the checker reports).
     pub schema: Json,
 }
 
@@ -241,7 +240,7 @@ fn check_uses(decls: &[Decl], chains: &HashMap<usize, Chain>, problems: &mut Vec
     for (i, decl) in decls.iter().enumerate() {
         match &decl.body {
             DeclBody::Template(tmpl) => {
-                let known: Option<Vec<&str>> = match chains.get(&i) {
+                let known: Option<HashSet<&str>> = match chains.get(&i) {
                     Some(chain) => Some(
                         params_of(&chain.block)
                             .map(|f| f.name.name.as_str())
@@ -318,7 +317,7 @@ fn registry(table: &Table<'_>, chains: &HashMap<usize, Chain>) -> BTreeMap<Strin
             .map(|f| ParamInfo {
                 name: f.name.name.clone(),
                 field: f.clone(),
-                schema: argtype::schema(&f.ty, f.constraints.as_ref()),
+                schema: argtype::schema(&f.ty, f.constraints.as_ref()).unwrap_or_else(|| json!({})),
             })
             .collect();
         let extends = chain

@@ -84,7 +84,10 @@ impl<'a> Table<'a> {
         let Some(candidates) = self.by_name.get(r.name.as_str()) else {
             return Err(Some(self.unknown(r)));
         };
-        let mut best: Option<(usize, Option<&semver::Version>)> = None;
+        // Without a requirement a release beats any pre-release (as in `resolve`).
+        let rank =
+            |v: Option<&'a semver::Version>| v.map(|v| (r.req.is_some() || v.pre.is_empty(), v));
+        let mut best: Option<(usize, Option<(bool, &semver::Version)>)> = None;
         let mut retired = Vec::new();
         let mut unreadable = false;
         for &i in candidates {
@@ -108,21 +111,21 @@ impl<'a> Table<'a> {
                 retired.push(decl.id());
                 continue;
             }
-            let v = version.and_then(|v| v.value.as_ref());
+            let v = rank(version.and_then(|v| v.value.as_ref()));
             if best.is_none_or(|(_, bv)| v > bv) {
                 best = Some((i, v));
             }
         }
         let Some((index, _)) = best else {
-            if unreadable {
-                return Err(None);
-            }
             if !retired.is_empty() {
                 return Err(Some(Problem::OnlyRetired {
                     span: r.span,
                     written: r.written.clone(),
                     retired,
                 }));
+            }
+            if unreadable {
+                return Err(None);
             }
             let available = candidates
                 .iter()
@@ -157,7 +160,7 @@ impl<'a> Table<'a> {
         let mut names: Vec<&str> = self.by_name.keys().copied().collect();
         names.sort_unstable();
         Problem::UnknownTemplate {
-            span: r.name_span,
+            span: r.span,
             name: r.name.clone(),
             suggestion: suggest(&r.name, names).map(str::to_owned),
             other_kinds,

@@ -235,16 +235,31 @@ agent c = template.t@=1.0.0()
 }
 
 #[test]
+fn without_a_requirement_a_release_beats_a_pre_release() {
+    let src = "template t@1.0.0 for agent { description = \"release\" }
+template t@2.0.0-beta.1 for agent { description = \"beta\" }
+agent a = template.t()
+agent b = template.t@\">=2.0.0-beta.1\"()
+";
+    let (e, diags, _) = run(src);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(body(&e, "a"), "{description=\"release\"}");
+    assert_eq!(body(&e, "b"), "{description=\"beta\"}");
+}
+
+#[test]
 fn version_problems() {
     let src = "template t@1.0.0 for agent { status = retired }
 template u@1.0.0 for agent { status = deprecated }
 agent a = template.t()
 agent b = template.t@^2()
 agent c = template.u()
+template plain for agent { }
+agent d = template.plain@1()
 ";
     assert_eq!(
         codes(src),
-        vec![("PM0105", 3), ("PM0104", 4), ("PM0106", 5)]
+        vec![("PM0105", 3), ("PM0104", 4), ("PM0106", 5), ("PM0104", 7)]
     );
 }
 
@@ -431,7 +446,7 @@ fn registry_entries_describe_params() {
             "params": {
                 "topic": {"type": "string", "minLength": 1},
                 "tier": {"type": "string", "enum": ["a", "b"], "default": "a"},
-                "brain": {"type": "string", "x-pmth-kind": "model"},
+                "brain": {"type": "string", "x-pmth-ref": "model"},
             },
             "required": ["topic", "brain"],
         }))
