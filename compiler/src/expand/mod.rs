@@ -12,6 +12,8 @@
 //! line with [`Origin::instance`] as a related label), resolving the references an
 //! instance contains (the resolver), and PM0103 among templates (the resolver).
 
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::indexing_slicing))]
+
 mod args;
 mod argtype;
 mod error;
@@ -137,7 +139,6 @@ pub fn expand(sources: &SourceMap, parsed: Parsed) -> (Expanded, Diagnostics) {
         }
     }
     let templates = registry(&table, &chains);
-    drop(table);
     let units = decls
         .into_iter()
         .enumerate()

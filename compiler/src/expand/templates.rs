@@ -340,3 +340,38 @@ fn status(decl: &Decl) -> Option<&str> {
         _ => None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Span;
+
+    fn reference(kind: Kind, name: &str) -> Reference {
+        Reference {
+            kind,
+            name: name.to_owned(),
+            name_span: Span::default(),
+            req: None,
+            written: format!("{kind}.{name}"),
+            span: Span::default(),
+        }
+    }
+
+    #[test]
+    fn only_template_references_name_templates() {
+        let table = Table::new(&[]);
+        let miss = table.lookup(&reference(Kind::Tool, "x")).err().flatten();
+        assert!(
+            matches!(miss, Some(Problem::NotATemplate { .. })),
+            "{miss:?}"
+        );
+        let miss = table
+            .lookup(&reference(Kind::Template, "x"))
+            .err()
+            .flatten();
+        assert!(
+            matches!(miss, Some(Problem::UnknownTemplate { .. })),
+            "{miss:?}"
+        );
+    }
+}

@@ -475,6 +475,19 @@ fn conformance_ok_all_kinds_case() {
 }
 
 #[test]
+fn conformance_cases_resolve_cleanly_after_expansion() {
+    for case in ["templates", "ok_all_kinds"] {
+        let Some(src) = conformance(case) else {
+            return;
+        };
+        let (e, _, map) = run(&src);
+        let (_, mut diags) = crate::resolve::resolve(&map, e);
+        diags.finish(&map);
+        assert!(diags.is_empty(), "{case}: {:?}", diags.into_vec());
+    }
+}
+
+#[test]
 fn snapshot_argument_diagnostics() {
     insta::assert_snapshot!(show(
         "template desk for agent {
