@@ -511,3 +511,24 @@ agent x { description = \"${topic}\" }
 "
     ));
 }
+
+#[test]
+fn truncated_sources_never_panic() {
+    let src = "template base for agent { param a: string = \"x\"  description = \"${a}\"  g { k = param.a } }
+template t@1.0.0 for agent extends template.base@^0 {
+  param n: int { min = 1 } = 2
+  param m?: list<model>
+  fallback_models = param.m
+  when = param.n > 1 && \"${a}\" == \"x\"
+}
+agent i = template.t@1(a = \"y\", n = 3, m = [model.q]) { g { j = 1 } }
+agent k = template.base() { description = \"${a}\" }
+";
+    for end in (0..=src.len()).filter(|e| src.is_char_boundary(*e)) {
+        let mut map = SourceMap::new();
+        let text = src.get(..end).unwrap_or_default();
+        let id = map.add("main.pmth".into(), FileKind::Pmth, text.into(), false);
+        let decls = map.get(id).map(|f| parse_source(f).0).unwrap_or_default();
+        let _ = expand(&map, Parsed { decls });
+    }
+}
