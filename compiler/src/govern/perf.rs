@@ -223,3 +223,34 @@ pub fn compare(s: &Synthetic, runs: usize) -> Comparison {
         diagnostics,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn synthetic_registries_govern() {
+        let s = synthetic(40);
+        let c = compare(&s, 1);
+        // Every other agent lacks an owner, a budget …: plenty of findings.
+        assert!(c.diagnostics > 40, "{}", c.diagnostics);
+    }
+
+    /// Figures for the report; run in release:
+    /// `cargo test --release -p pmth-compiler governance_speed -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn governance_speed() {
+        for n in [1_000, 10_000] {
+            let s = synthetic(n);
+            let c = compare(&s, 5);
+            println!(
+                "{n} agents: govern {:?}, regorus alone {:?}, ratio {:.2}, {} diagnostics",
+                c.govern,
+                c.regorus,
+                c.ratio(),
+                c.diagnostics
+            );
+        }
+    }
+}
