@@ -81,7 +81,12 @@ pub fn load(root: &Path, extra_skip: &[PathBuf]) -> Result<(Workspace, Diagnosti
     let text = std::fs::read_to_string(root.join("pmth.toml"))
         .map_err(|_| LoadError::NoWorkspace(root.to_path_buf()))?;
     let mut sources = SourceMap::new();
-    let manifest_file = sources.add("pmth.toml".into(), crate::source::FileKind::Manifest, text, false);
+    let manifest_file = sources.add(
+        "pmth.toml".into(),
+        crate::source::FileKind::Manifest,
+        text,
+        false,
+    );
     Ok((
         Workspace {
             root: root.to_path_buf(),

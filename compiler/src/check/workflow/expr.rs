@@ -52,7 +52,11 @@ impl Ty {
     fn describe(&self) -> String {
         match self {
             Ty::Str => "a string".into(),
-            Ty::Enum(vs) => vs.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(" | "),
+            Ty::Enum(vs) => vs
+                .iter()
+                .map(|v| format!("\"{v}\""))
+                .collect::<Vec<_>>()
+                .join(" | "),
             Ty::Int => "an int".into(),
             Ty::Float => "a float".into(),
             Ty::Bool => "a bool".into(),
@@ -76,7 +80,9 @@ impl Ty {
 }
 
 fn fields_of(b: &Block) -> Vec<(String, Ty)> {
-    b.fields().map(|f| (f.name.name.clone(), Ty::from_type(&f.ty))).collect()
+    b.fields()
+        .map(|f| (f.name.name.clone(), Ty::from_type(&f.ty)))
+        .collect()
 }
 
 /// The workflow's `input { FIELDS }` as types.
@@ -87,7 +93,9 @@ pub struct InputType {
 
 impl InputType {
     pub fn from_fields(b: &Block) -> InputType {
-        InputType { fields: fields_of(b) }
+        InputType {
+            fields: fields_of(b),
+        }
     }
 }
 
@@ -112,7 +120,13 @@ struct Reported;
 type Check = Result<Typed, Reported>;
 
 /// Checks `for_each`, `when` and `with` of one step.
-pub(super) fn check_step_data(step: &Step, index: usize, graph: &Graph<'_>, input: &InputType, diags: &mut Diagnostics) {
+pub(super) fn check_step_data(
+    step: &Step,
+    index: usize,
+    graph: &Graph<'_>,
+    input: &InputType,
+    diags: &mut Diagnostics,
+) {
     let mut scope = Scope {
         step_index: index,
         graph,
@@ -126,9 +140,13 @@ pub(super) fn check_step_data(step: &Step, index: usize, graph: &Graph<'_>, inpu
         if let Ok(t) = check_value(&a.value, &scope, diags) {
             if !matches!(t.ty, Ty::Bool | Ty::Any) {
                 diags.push(
-                    Diagnostic::new("PM0404", a.value.span, format!("`when` needs a bool, found {}", t.ty.describe()))
-                        .label("not a condition")
-                        .help("compare it with something, e.g. `when = input.depth == \"deep\"`"),
+                    Diagnostic::new(
+                        "PM0404",
+                        a.value.span,
+                        format!("`when` needs a bool, found {}", t.ty.describe()),
+                    )
+                    .label("not a condition")
+                    .help("compare it with something, e.g. `when = input.depth == \"deep\"`"),
                 );
             }
         }
@@ -144,7 +162,8 @@ pub(super) fn check_step_data(step: &Step, index: usize, graph: &Graph<'_>, inpu
 
 /// `for_each = input.LIST`: the element type, or `None` after reporting.
 fn for_each_item(v: &Value, scope: &Scope<'_, '_>, diags: &mut Diagnostics) -> Option<Ty> {
-    let is_input = matches!(&v.kind, ValueKind::Path(segs) if segs.first().is_some_and(|s| s.name == "input"));
+    let is_input =
+        matches!(&v.kind, ValueKind::Path(segs) if segs.first().is_some_and(|s| s.name == "input"));
     if !is_input {
         diags.push(
             Diagnostic::new("PM0404", v.span, "`for_each` must name a list field of `input`")
@@ -159,9 +178,13 @@ fn for_each_item(v: &Value, scope: &Scope<'_, '_>, diags: &mut Diagnostics) -> O
         Ty::Any => Some(Ty::Any),
         other => {
             diags.push(
-                Diagnostic::new("PM0404", v.span, format!("`for_each` needs a list, but this is {}", other.describe()))
-                    .label("not a list")
-                    .help("declare the input field as `list<…>`, or iterate over another field"),
+                Diagnostic::new(
+                    "PM0404",
+                    v.span,
+                    format!("`for_each` needs a list, but this is {}", other.describe()),
+                )
+                .label("not a list")
+                .help("declare the input field as `list<…>`, or iterate over another field"),
             );
             None
         }
@@ -199,9 +222,16 @@ fn check_value(v: &Value, scope: &Scope<'_, '_>, diags: &mut Diagnostics) -> Che
         ValueKind::Param(_) => ty(Ty::Any),
         other => Err(report(
             diags,
-            Diagnostic::new("PM0404", v.span, format!("{} cannot be used in a workflow expression", other.describe()))
-                .label("not allowed here")
-                .help("use `input.FIELD`, `step.NAME.output`, `step.NAME.status`, `item` or a literal"),
+            Diagnostic::new(
+                "PM0404",
+                v.span,
+                format!(
+                    "{} cannot be used in a workflow expression",
+                    other.describe()
+                ),
+            )
+            .label("not allowed here")
+            .help("use `input.FIELD`, `step.NAME.output`, `step.NAME.status`, `item` or a literal"),
         )),
     }
 }
@@ -220,14 +250,22 @@ fn check_path(segs: &[Ident], span: Span, scope: &Scope<'_, '_>, diags: &mut Dia
             let Some((field, rest)) = rest.split_first() else {
                 return Err(report(
                     diags,
-                    Diagnostic::new("PM0404", span, "`input` needs a field: `input.FIELD`").label("no field named"),
+                    Diagnostic::new("PM0404", span, "`input` needs a field: `input.FIELD`")
+                        .label("no field named"),
                 ));
             };
             let found = scope.input.fields.iter().find(|(n, _)| *n == field.name);
             let Some((_, t)) = found else {
-                let mut d = Diagnostic::new("PM0404", span, format!("the workflow's input has no field `{}`", field.name))
-                    .label("unknown input field");
-                d = match suggest(&field.name, scope.input.fields.iter().map(|(n, _)| n.as_str())) {
+                let mut d = Diagnostic::new(
+                    "PM0404",
+                    span,
+                    format!("the workflow's input has no field `{}`", field.name),
+                )
+                .label("unknown input field");
+                d = match suggest(
+                    &field.name,
+                    scope.input.fields.iter().map(|(n, _)| n.as_str()),
+                ) {
                     Some(s) => d.help(format!("did you mean `input.{s}`?")),
                     None => d.help("declare it in the workflow's `input { … }` block"),
                 };
@@ -239,12 +277,16 @@ fn check_path(segs: &[Ident], span: Span, scope: &Scope<'_, '_>, diags: &mut Dia
             Some(t) => descend(t.clone(), rest, span, diags),
             None => Err(report(
                 diags,
-                Diagnostic::new("PM0404", span, "`item` is only defined inside `for_each`").label("no `for_each` on this step"),
+                Diagnostic::new("PM0404", span, "`item` is only defined inside `for_each`")
+                    .label("no `for_each` on this step"),
             )),
         },
         "step" => {
             let Some((name, rest)) = rest.split_first() else {
-                return Err(report(diags, Diagnostic::new("PM0404", span, "`step` needs a name: `step.NAME.output`")));
+                return Err(report(
+                    diags,
+                    Diagnostic::new("PM0404", span, "`step` needs a name: `step.NAME.output`"),
+                ));
             };
             let Some(j) = scope.graph.lookup(&name.name) else {
                 return Err(report(diags, unknown_step(name, span, scope.graph.names())));
@@ -252,9 +294,16 @@ fn check_path(segs: &[Ident], span: Span, scope: &Scope<'_, '_>, diags: &mut Dia
             if !scope.graph.is_ancestor(j, scope.step_index) {
                 return Err(report(
                     diags,
-                    Diagnostic::new("PM0404", span, format!("step `{}` does not run before this step", name.name))
-                        .label("not an ancestor")
-                        .help(format!("add `step.{}` to this step's `after` (directly or through another step)", name.name)),
+                    Diagnostic::new(
+                        "PM0404",
+                        span,
+                        format!("step `{}` does not run before this step", name.name),
+                    )
+                    .label("not an ancestor")
+                    .help(format!(
+                        "add `step.{}` to this step's `after` (directly or through another step)",
+                        name.name
+                    )),
                 ));
             }
             match rest.split_first() {
@@ -265,16 +314,24 @@ fn check_path(segs: &[Ident], span: Span, scope: &Scope<'_, '_>, diags: &mut Dia
                 }),
                 _ => Err(report(
                     diags,
-                    Diagnostic::new("PM0404", span, format!("use `step.{0}.output` or `step.{0}.status`", name.name))
-                        .label("a step exposes only `output` and `status`"),
+                    Diagnostic::new(
+                        "PM0404",
+                        span,
+                        format!("use `step.{0}.output` or `step.{0}.status`", name.name),
+                    )
+                    .label("a step exposes only `output` and `status`"),
                 )),
             }
         }
         other => Err(report(
             diags,
-            Diagnostic::new("PM0404", span, format!("unknown name `{other}` in a workflow expression"))
-                .label("not defined here")
-                .help("use `input.FIELD`, `step.NAME.output`, `step.NAME.status` or `item`"),
+            Diagnostic::new(
+                "PM0404",
+                span,
+                format!("unknown name `{other}` in a workflow expression"),
+            )
+            .label("not defined here")
+            .help("use `input.FIELD`, `step.NAME.output`, `step.NAME.status` or `item`"),
         )),
     }
 }
@@ -290,20 +347,28 @@ fn descend(mut t: Ty, rest: &[Ident], span: Span, diags: &mut Diagnostics) -> Ch
                 None => {
                     return Err(report(
                         diags,
-                        Diagnostic::new("PM0404", span, format!("no field `{}` here", f.name)).label("unknown field"),
+                        Diagnostic::new("PM0404", span, format!("no field `{}` here", f.name))
+                            .label("unknown field"),
                     ))
                 }
             },
             other => {
                 return Err(report(
                     diags,
-                    Diagnostic::new("PM0404", span, format!("{} has no field `{}`", other.describe(), f.name))
-                        .label("not an object"),
+                    Diagnostic::new(
+                        "PM0404",
+                        span,
+                        format!("{} has no field `{}`", other.describe(), f.name),
+                    )
+                    .label("not an object"),
                 ))
             }
         };
     }
-    Ok(Typed { ty: t, literal: None })
+    Ok(Typed {
+        ty: t,
+        literal: None,
+    })
 }
 
 fn check_expr(e: &Expr, scope: &Scope<'_, '_>, diags: &mut Diagnostics) -> Check {
@@ -312,7 +377,10 @@ fn check_expr(e: &Expr, scope: &Scope<'_, '_>, diags: &mut Diagnostics) -> Check
         ExprKind::Not(x) => {
             let t = check_expr(x, scope, diags)?;
             expect_bool(&t, x.span, "`!`", diags)?;
-            Ok(Typed { ty: Ty::Bool, literal: None })
+            Ok(Typed {
+                ty: Ty::Bool,
+                literal: None,
+            })
         }
         ExprKind::Binary(op, l, r) => {
             let lt = check_expr(l, scope, diags);
@@ -324,9 +392,14 @@ fn check_expr(e: &Expr, scope: &Scope<'_, '_>, diags: &mut Diagnostics) -> Check
                     expect_bool(&rt, r.span, op.as_str(), diags)?;
                 }
                 BinOp::Eq | BinOp::Ne => compare_eq(&lt, &rt, e.span, *op, diags)?,
-                BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => compare_order(&lt, &rt, e.span, *op, diags)?,
+                BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                    compare_order(&lt, &rt, e.span, *op, diags)?
+                }
             }
-            Ok(Typed { ty: Ty::Bool, literal: None })
+            Ok(Typed {
+                ty: Ty::Bool,
+                literal: None,
+            })
         }
     }
 }
@@ -337,11 +410,22 @@ fn expect_bool(t: &Typed, span: Span, what: &str, diags: &mut Diagnostics) -> Re
     }
     Err(report(
         diags,
-        Diagnostic::new("PM0404", span, format!("{what} needs a bool, found {}", t.ty.describe())).label("not a bool"),
+        Diagnostic::new(
+            "PM0404",
+            span,
+            format!("{what} needs a bool, found {}", t.ty.describe()),
+        )
+        .label("not a bool"),
     ))
 }
 
-fn compare_eq(l: &Typed, r: &Typed, span: Span, op: BinOp, diags: &mut Diagnostics) -> Result<(), Reported> {
+fn compare_eq(
+    l: &Typed,
+    r: &Typed,
+    span: Span,
+    op: BinOp,
+    diags: &mut Diagnostics,
+) -> Result<(), Reported> {
     // An enum (or a status) compared with a literal outside it.
     for (a, b) in [(l, r), (r, l)] {
         let allowed: Option<Vec<String>> = match &a.ty {
@@ -351,9 +435,17 @@ fn compare_eq(l: &Typed, r: &Typed, span: Span, op: BinOp, diags: &mut Diagnosti
         };
         if let (Some(allowed), Some(lit)) = (allowed, &b.literal) {
             if !allowed.contains(lit) {
-                let list = allowed.iter().map(|v| format!("\"{v}\"")).collect::<Vec<_>>().join(" | ");
-                let mut d = Diagnostic::new("PM0404", span, format!("\"{lit}\" is not a possible value: this is {list}"))
-                    .label(format!("`{}` can never be true", op.as_str()));
+                let list = allowed
+                    .iter()
+                    .map(|v| format!("\"{v}\""))
+                    .collect::<Vec<_>>()
+                    .join(" | ");
+                let mut d = Diagnostic::new(
+                    "PM0404",
+                    span,
+                    format!("\"{lit}\" is not a possible value: this is {list}"),
+                )
+                .label(format!("`{}` can never be true", op.as_str()));
                 if let Some(s) = suggest(lit, allowed.iter().map(String::as_str)) {
                     d = d.help(format!("did you mean \"{s}\"?"));
                 } else {
@@ -375,13 +467,23 @@ fn compare_eq(l: &Typed, r: &Typed, span: Span, op: BinOp, diags: &mut Diagnosti
         Diagnostic::new(
             "PM0404",
             span,
-            format!("cannot compare {} with {}", l.ty.describe(), r.ty.describe()),
+            format!(
+                "cannot compare {} with {}",
+                l.ty.describe(),
+                r.ty.describe()
+            ),
         )
         .label("types do not match"),
     ))
 }
 
-fn compare_order(l: &Typed, r: &Typed, span: Span, op: BinOp, diags: &mut Diagnostics) -> Result<(), Reported> {
+fn compare_order(
+    l: &Typed,
+    r: &Typed,
+    span: Span,
+    op: BinOp,
+    diags: &mut Diagnostics,
+) -> Result<(), Reported> {
     let ordered = |t: &Ty| matches!(t, Ty::Int | Ty::Float | Ty::Duration | Ty::Size | Ty::Any);
     let same = matches!((&l.ty, &r.ty), (Ty::Any, _) | (_, Ty::Any))
         || (l.ty.is_numeric() && r.ty.is_numeric())
@@ -394,7 +496,12 @@ fn compare_order(l: &Typed, r: &Typed, span: Span, op: BinOp, diags: &mut Diagno
         Diagnostic::new(
             "PM0404",
             span,
-            format!("`{}` needs two numbers (or durations, or sizes), found {} and {}", op.as_str(), l.ty.describe(), r.ty.describe()),
+            format!(
+                "`{}` needs two numbers (or durations, or sizes), found {} and {}",
+                op.as_str(),
+                l.ty.describe(),
+                r.ty.describe()
+            ),
         )
         .label("cannot be ordered"),
     ))

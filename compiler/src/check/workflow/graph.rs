@@ -45,10 +45,14 @@ impl<'a> Graph<'a> {
                 let first: usize = first;
                 let first_span = steps.get(first).map_or(s.header, |f| f.header);
                 diags.push(
-                    Diagnostic::new("PM0205", s.header, format!("step `{}` is declared twice", s.name.name))
-                        .label("second declaration")
-                        .related(first_span, "first declared here")
-                        .help("rename one of the steps"),
+                    Diagnostic::new(
+                        "PM0205",
+                        s.header,
+                        format!("step `{}` is declared twice", s.name.name),
+                    )
+                    .label("second declaration")
+                    .related(first_span, "first declared here")
+                    .help("rename one of the steps"),
                 );
             } else {
                 index.insert(s.name.name.as_str(), i);
@@ -56,15 +60,25 @@ impl<'a> Graph<'a> {
         }
         let compensation: Vec<bool> = steps
             .iter()
-            .map(|s| s.body.attr(attr::COMPENSATION).is_some_and(|a| is_true(&a.value)))
+            .map(|s| {
+                s.body
+                    .attr(attr::COMPENSATION)
+                    .is_some_and(|a| is_true(&a.value))
+            })
             .collect();
         let mut deps = vec![Vec::new(); n];
         let mut unknown_after = vec![false; n];
         for (i, s) in steps.iter().enumerate() {
-            let Some(after) = s.body.attr(attr::AFTER) else { continue };
-            let ValueKind::List(items) = &after.value.kind else { continue };
+            let Some(after) = s.body.attr(attr::AFTER) else {
+                continue;
+            };
+            let ValueKind::List(items) = &after.value.kind else {
+                continue;
+            };
             for item in items {
-                let Some(name) = step_name(item) else { continue };
+                let Some(name) = step_name(item) else {
+                    continue;
+                };
                 match index.get(name.name.as_str()) {
                     Some(&j) => {
                         if let Some(d) = deps.get_mut(i) {
@@ -92,7 +106,8 @@ impl<'a> Graph<'a> {
         let cyclic = g.report_cycles(diags);
         for i in 0..n {
             let behind_cycle = g.ancestors_row(i).iter().enumerate().any(|(j, &a)| {
-                a && (cyclic.get(j).copied().unwrap_or(false) || g.tainted.get(j).copied().unwrap_or(false))
+                a && (cyclic.get(j).copied().unwrap_or(false)
+                    || g.tainted.get(j).copied().unwrap_or(false))
             });
             if cyclic.get(i).copied().unwrap_or(false) || behind_cycle {
                 if let Some(t) = g.tainted.get_mut(i) {
@@ -158,20 +173,29 @@ impl<'a> Graph<'a> {
                 }
             }
             // Members are in source order, so the first is the earliest.
-            let Some(&start) = members.first() else { continue };
+            let Some(&start) = members.first() else {
+                continue;
+            };
             let path = self.cycle_path(start, &members);
             let names: Vec<String> = path
                 .iter()
                 .filter_map(|&k| self.steps.get(k).map(|s| format!("`{}`", s.name.name)))
                 .collect();
-            let Some(first) = self.steps.get(start) else { continue };
+            let Some(first) = self.steps.get(start) else {
+                continue;
+            };
             let mut d = Diagnostic::new(
                 "PM0401",
                 first.header,
-                format!("steps wait for each other in a cycle: {}", names.join(" → ")),
+                format!(
+                    "steps wait for each other in a cycle: {}",
+                    names.join(" → ")
+                ),
             )
             .label("this step is on the cycle")
-            .help("remove one of the `after` edges on the cycle so the steps can run in some order");
+            .help(
+                "remove one of the `after` edges on the cycle so the steps can run in some order",
+            );
             for &k in path.iter().skip(1).take(path.len().saturating_sub(2)) {
                 if let Some(s) = self.steps.get(k) {
                     d = d.related(s.header, format!("`{}` is on the cycle", s.name.name));
@@ -214,9 +238,13 @@ impl<'a> Graph<'a> {
     }
 
     fn is_root(&self, i: usize) -> bool {
+        let declares_after = self
+            .steps
+            .get(i)
+            .is_some_and(|s| s.body.attr(attr::AFTER).is_some());
         !self.compensation.get(i).copied().unwrap_or(false)
             && self.deps.get(i).is_some_and(Vec::is_empty)
-            && !self.steps.get(i).is_some_and(|s| s.body.attr(attr::AFTER).is_some())
+            && !declares_after
     }
 
     /// PM0405 for non-compensation steps that no root reaches without passing
@@ -285,7 +313,9 @@ impl<'a> Graph<'a> {
 
     /// `on_error = fail | continue | step.N` with N a compensation step.
     pub(super) fn check_on_error(&self, _i: usize, step: &Step, diags: &mut Diagnostics) {
-        let Some(a) = step.body.attr(attr::ON_ERROR) else { return };
+        let Some(a) = step.body.attr(attr::ON_ERROR) else {
+            return;
+        };
         match &a.value.kind {
             ValueKind::Word(w) if w == "fail" || w == "continue" => {}
             ValueKind::Word(w) => diags.push(
@@ -325,7 +355,9 @@ impl<'a> Graph<'a> {
     /// Step names in topological order, ties by source order; tainted steps left out.
     pub(super) fn order(&self) -> Vec<String> {
         let n = self.steps.len();
-        let keep: Vec<bool> = (0..n).map(|i| !self.tainted.get(i).copied().unwrap_or(true)).collect();
+        let keep: Vec<bool> = (0..n)
+            .map(|i| !self.tainted.get(i).copied().unwrap_or(true))
+            .collect();
         let mut indeg = vec![0usize; n];
         let mut dependents = vec![Vec::new(); n];
         for (i, ds) in self.deps.iter().enumerate() {
@@ -340,8 +372,9 @@ impl<'a> Graph<'a> {
                 }
             }
         }
-        let mut ready: std::collections::BTreeSet<usize> =
-            (0..n).filter(|&i| keep.get(i).copied().unwrap_or(false) && indeg.get(i) == Some(&0)).collect();
+        let mut ready: std::collections::BTreeSet<usize> = (0..n)
+            .filter(|&i| keep.get(i).copied().unwrap_or(false) && indeg.get(i) == Some(&0))
+            .collect();
         let mut out = Vec::with_capacity(n);
         while let Some(i) = ready.pop_first() {
             if let Some(s) = self.steps.get(i) {
@@ -366,15 +399,26 @@ pub(super) fn unknown_step<'n>(
     span: crate::source::Span,
     names: impl Iterator<Item = &'n str>,
 ) -> Diagnostic {
-    let mut d = Diagnostic::new("PM0402", span, format!("no step named `{}` in this workflow", name.name))
-        .label("unknown step");
+    let mut d = Diagnostic::new(
+        "PM0402",
+        span,
+        format!("no step named `{}` in this workflow", name.name),
+    )
+    .label("unknown step");
     let names: Vec<&str> = names.collect();
     if let Some(s) = suggest(&name.name, names.iter().copied()) {
         d = d.help(format!("did you mean `step.{s}`?"));
     } else if !names.is_empty() {
         let mut sorted = names.clone();
         sorted.sort_unstable();
-        d = d.help(format!("the steps of this workflow are {}", sorted.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")));
+        d = d.help(format!(
+            "the steps of this workflow are {}",
+            sorted
+                .iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
     d
 }

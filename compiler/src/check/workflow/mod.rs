@@ -157,17 +157,34 @@ fn candidates(world: &World, cap: &str) -> Vec<String> {
 
 /// One PM0304 warning per pair of incompatible personas meeting in the workflow,
 /// on the `agent` attribute of the later of the two steps.
-fn incompatible_personas(steps: &[&Step], facts: &WorkflowFacts, world: &World, diags: &mut Diagnostics) {
+fn incompatible_personas(
+    steps: &[&Step],
+    facts: &WorkflowFacts,
+    world: &World,
+    diags: &mut Diagnostics,
+) {
     // (persona, step name, agent attribute span), in source order.
     let mut seen: Vec<(String, &Ident, Span)> = Vec::new();
     let mut reported: Vec<(String, String)> = Vec::new();
     for step in steps {
-        let Some(agent_id) = facts.agents.get(&step.name.name) else { continue };
-        let Some(persona) = world.agents.get(agent_id).and_then(|a| a.persona.clone()) else { continue };
-        let Some(attr) = step.body.attr(attr::AGENT) else { continue };
+        let Some(agent_id) = facts.agents.get(&step.name.name) else {
+            continue;
+        };
+        let Some(persona) = world.agents.get(agent_id).and_then(|a| a.persona.clone()) else {
+            continue;
+        };
+        let Some(attr) = step.body.attr(attr::AGENT) else {
+            continue;
+        };
         for (other, other_step, _) in &seen {
-            let clash = world.incompatible.get(&persona).is_some_and(|l| l.contains(other))
-                || world.incompatible.get(other).is_some_and(|l| l.contains(&persona));
+            let clash = world
+                .incompatible
+                .get(&persona)
+                .is_some_and(|l| l.contains(other))
+                || world
+                    .incompatible
+                    .get(other)
+                    .is_some_and(|l| l.contains(&persona));
             if !clash {
                 continue;
             }
