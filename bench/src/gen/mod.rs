@@ -200,7 +200,10 @@ fn manifest(n: usize) -> String {
          \n\
          [governance]\n\
          stdlib = true\n\
-         deny_warnings = false\n"
+         deny_warnings = false\n\
+         \n\
+         [governance.data]\n\
+         allowed_providers = [\"anthropic\", \"google\", \"mistral\", \"openai\"]\n"
     )
 }
 
