@@ -146,7 +146,7 @@ fn rego(args: &[String]) -> Result<ExitCode, String> {
         eprintln!("regorus: {e}");
     }
     println!(
-        "regorus alone: {} policies, {} declarations, {} registry bytes: median {:.3} ms over {runs} runs (last: load {:.3} ms, eval {:.3} ms); {} deny, {} warn",
+        "regorus alone: {} policies, {} registry declarations, {} registry bytes: median {:.3} ms over {runs} runs (last: load {:.3} ms, eval {:.3} ms); {} deny, {} warn",
         inputs.policies.len(),
         inputs.decls,
         inputs.registry_json.len(),

@@ -354,35 +354,39 @@ fn governance(s: &mut String, results: &[SizeResult]) {
 }
 
 fn notes(s: &mut String, ab: &Abilities, results: &[SizeResult]) {
-    let mut all: Vec<String> = Vec::new();
-    if !ab.check {
-        all.push("`pmth check --help` shows no usage: the binary is still a stub.".into());
-    }
+    // Each note once, with the sizes it applies to.
+    let mut all: Vec<(String, Vec<String>)> = Vec::new();
+    let mut add = |note: String, size: usize| match all.iter_mut().find(|(n, _)| *n == note) {
+        Some((_, sizes)) => sizes.push(kfmt(size)),
+        None => all.push((note, vec![kfmt(size)])),
+    };
     for r in results {
         for n in &r.notes {
-            all.push(format!("{}: {n}", kfmt(r.n)));
+            add(n.clone(), r.n);
         }
         for (name, c) in [("check", &r.check), ("build", &r.build)] {
             if let Some(f) = c.as_ref().and_then(|c| c.failure.as_ref()) {
-                all.push(format!(
-                    "{}: `pmth {name}` exited non-zero; first lines:\n\n```\n{f}\n```",
-                    kfmt(r.n)
-                ));
+                add(
+                    format!("`pmth {name}` exited non-zero; first lines:\n\n```\n{f}\n```"),
+                    r.n,
+                );
             }
         }
         if let Some(g) = &r.rego {
             for e in g.errors.iter().take(5) {
-                all.push(format!("{}: regorus: {e}", kfmt(r.n)));
+                add(format!("regorus: {e}"), r.n);
             }
         }
     }
-    all.dedup();
-    if all.is_empty() {
+    if all.is_empty() && ab.check {
         return;
     }
     line!(s, "## Notes\n");
-    for n in all {
-        line!(s, "- {n}");
+    if !ab.check {
+        line!(s, "- `pmth check --help` shows no usage: the binary is still a stub, its times mean nothing.");
+    }
+    for (note, sizes) in all {
+        line!(s, "- {}: {note}", sizes.join(", "));
     }
     line!(s);
 }
