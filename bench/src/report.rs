@@ -145,7 +145,7 @@ pub fn render(m: &Machine, ab: &Abilities, results: &[SizeResult]) -> String {
     end_to_end(&mut s, results);
     stages(&mut s, ab, results);
     governance(&mut s, results);
-    notes(&mut s, ab, results);
+    notes(&mut s, m, ab, results);
     s
 }
 
@@ -240,16 +240,17 @@ pub fn governance_ratio(r: &SizeResult) -> Option<f64> {
 fn end_to_end(s: &mut String, results: &[SizeResult]) {
     line!(s, "## End to end\n");
     line!(s, "Median wall time of the timed runs (after one warm-up run); MB = 10⁶ bytes of `.pmth` source; peak RSS is the child's `ru_maxrss` (largest over the runs).\n");
-    line!(s, "| N | files | source | runs | `pmth check` | MB/s | decl/s | peak RSS | RSS / source | `pmth build` | build peak RSS |");
-    line!(s, "|---|---|---|---|---|---|---|---|---|---|---|");
+    line!(s, "| N | files | source | runs | `pmth check` | CPU (user+sys) | MB/s | decl/s | peak RSS | RSS / source | `pmth build` | build peak RSS | load avg before → after |");
+    line!(s, "|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for r in results {
-        let (runs, t, rate, dps, rss, ratio) = match &r.check {
+        let (runs, t, cpu, rate, dps, rss, ratio) = match &r.check {
             Some(c) => {
                 let t = c.median_wall();
                 let rss = c.max_rss_kib();
                 (
                     c.wall.len().to_string(),
                     dur(t),
+                    dur(c.median_cpu()),
                     format!("{:.1}", mb(r.source_bytes) / t),
                     format!("{:.0}", r.decls as f64 / t),
                     format!("{:.1} MiB", mib_of_kib(rss)),
@@ -265,12 +266,15 @@ fn end_to_end(s: &mut String, results: &[SizeResult]) {
             ),
             None => ("skipped".into(), "—".into()),
         };
+        let load = |l: Option<f64>| l.map_or("?".into(), |l| format!("{l:.1}"));
         line!(
             s,
-            "| {} | {} | {:.2} MB | {runs} | {t} | {rate} | {dps} | {rss} | {ratio} | {bt} | {brss} |",
+            "| {} | {} | {:.2} MB | {runs} | {t} | {cpu} | {rate} | {dps} | {rss} | {ratio} | {bt} | {brss} | {} → {} |",
             kfmt(r.decls),
             r.files,
-            mb(r.source_bytes)
+            mb(r.source_bytes),
+            load(r.load.0),
+            load(r.load.1)
         );
     }
     line!(s);
@@ -373,7 +377,7 @@ fn governance(s: &mut String, results: &[SizeResult]) {
     line!(s);
 }
 
-fn notes(s: &mut String, ab: &Abilities, results: &[SizeResult]) {
+fn notes(s: &mut String, m: &Machine, ab: &Abilities, results: &[SizeResult]) {
     // Each note once, with the sizes it applies to.
     let mut all: Vec<(String, Vec<String>)> = Vec::new();
     let mut add = |note: String, size: usize| match all.iter_mut().find(|(n, _)| *n == note) {
@@ -398,6 +402,17 @@ fn notes(s: &mut String, ab: &Abilities, results: &[SizeResult]) {
             }
         }
     }
+    let busiest = results
+        .iter()
+        .flat_map(|r| [r.load.0, r.load.1])
+        .flatten()
+        .fold(0.0_f64, f64::max);
+    if busiest > m.cpus.max(1) as f64 {
+        all.insert(0, (format!(
+            "the machine was busy during the run (1-minute load average up to {busiest:.1} on {} CPUs): wall times are inflated by other processes; the CPU-time column is the steadier figure",
+            m.cpus
+        ), Vec::new()));
+    }
     if all.is_empty() && ab.check {
         return;
     }
@@ -406,7 +421,11 @@ fn notes(s: &mut String, ab: &Abilities, results: &[SizeResult]) {
         line!(s, "- `pmth check --help` shows no usage: the binary is still a stub, its times mean nothing.");
     }
     for (note, sizes) in all {
-        line!(s, "- {}: {note}", sizes.join(", "));
+        if sizes.is_empty() {
+            line!(s, "- {note}");
+        } else {
+            line!(s, "- {}: {note}", sizes.join(", "));
+        }
     }
     line!(s);
 }
@@ -467,7 +486,10 @@ mod tests {
             "{md}"
         );
         assert!(md.contains("not measured yet (no LSP)"));
-        assert!(md.contains("| 10k | 100 | 4.00 MB | 3 | 150.0 ms |"));
+        assert!(
+            md.contains("| 10k | 100 | 4.00 MB | 3 | 150.0 ms |"),
+            "{md}"
+        );
         let (v, _, _) = per_decl_ratio(&results).unwrap_or_default();
         assert!((v - 0.9).abs() < 1e-9);
     }
