@@ -20,7 +20,8 @@ fn command(sources: &SourceMap, d: &Diagnostic, base: &str) -> String {
     let r = region(sources, d.primary.span);
     let file = display_path(sources, d.primary.span, base);
     let mut message = d.message.clone();
-    if !d.primary.message.is_empty() {
+    let label = d.primary.message.to_lowercase();
+    if !label.is_empty() && !d.message.to_lowercase().contains(&label) {
         message.push_str(&format!(" ({})", d.primary.message));
     }
     for note in &d.notes {
