@@ -2,6 +2,11 @@
 //! [`Manifest`], and reads every `.pmth` source and policy into the [`SourceMap`]
 //! (stdlib first).
 
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 mod manifest;
 pub mod stdlib;
 mod walk;
