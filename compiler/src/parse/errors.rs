@@ -121,7 +121,7 @@ fn describe_rule(r: Rule) -> Option<(u8, &'static str)> {
         template_ref | template_call => (51, "`template.NAME(…)`"),
         kw_for => (52, "`for`"),
         kw_extends => (53, "`extends`"),
-        version | version_text => (60, "a version"),
+        version | version_text => (92, "a version"),
         req | req_text => (61, "a version requirement"),
         kw_env => (62, "`env`"),
         kw_secret => (63, "`secret`"),

@@ -63,7 +63,7 @@ pub fn parse(ws: &Workspace) -> (Parsed, Diagnostics) {
 
 /// Parses one file.
 pub fn parse_source(file: &SourceFile) -> (Vec<Decl>, Vec<Diagnostic>) {
-    let (chunks, mut diags) = prescan::prescan(file.id, &file.text);
+    let (chunks, mut diags) = prescan::prescan(file);
     let mut decls = Vec::with_capacity(chunks.len());
     for chunk in chunks {
         let Some(text) = file.text.get(chunk.start..chunk.end) else {
