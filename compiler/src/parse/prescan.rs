@@ -25,6 +25,8 @@ pub(super) struct Chunk {
     /// Set when the pre-scan already reported a syntax error inside it: only its
     /// header may be parsed.
     pub broken: bool,
+    /// The comments inside it (file offsets), blanked out before pest sees it.
+    pub comments: Vec<(usize, usize)>,
 }
 
 /// Splits `text` into declaration chunks; the diagnostics are PM0001.
@@ -39,6 +41,7 @@ pub(super) fn prescan(file: &SourceFile) -> (Vec<Chunk>, Vec<Diagnostic>) {
         brackets,
         chunks: Vec::new(),
         diags: Vec::new(),
+        comments: Vec::new(),
     };
     s.run();
     (s.chunks, s.diags)
@@ -121,6 +124,8 @@ struct Splitter<'a> {
     brackets: Brackets,
     chunks: Vec<Chunk>,
     diags: Vec<Diagnostic>,
+    /// Comments seen in the current declaration.
+    comments: Vec<(usize, usize)>,
 }
 
 /// How a bracket group ended.
@@ -236,7 +241,7 @@ impl<'a> Splitter<'a> {
             | Tok::Other { start, end }
             | Tok::Doc { start, end } => (start, end),
             Tok::Open { pos, .. } | Tok::Close { pos, .. } => (pos, pos + 1),
-            Tok::Comment { start } => (start, start + 2),
+            Tok::Comment { start, end } => (start, end),
             Tok::Error(e) => (e.start(), e.start() + 1),
         }
     }
@@ -269,6 +274,7 @@ impl<'a> Splitter<'a> {
     fn declaration(&mut self, start: usize, keyword_end: usize, doc: Option<String>) {
         let mut end = keyword_end;
         let mut error: Option<Diagnostic> = None;
+        self.comments.clear();
         let bytes = self.text.as_bytes();
         while let Some(tok) = self.lx.peek() {
             let tok_start = tok.start();
@@ -305,16 +311,22 @@ impl<'a> Splitter<'a> {
                         error = Some(self.lex_error(e));
                     }
                 }
+                Tok::Comment { start, end } | Tok::Doc { start, end } => {
+                    self.comments.push((start, end))
+                }
                 other => end = self.token_extent(&other).1,
             }
         }
         let broken = error.is_some();
         self.diags.extend(error);
+        let mut comments = std::mem::take(&mut self.comments);
+        comments.retain(|c| c.1 <= end);
         self.chunks.push(Chunk {
             start,
             end,
             doc,
             broken,
+            comments,
         });
     }
 
@@ -409,6 +421,9 @@ impl<'a> Splitter<'a> {
                     depth = depth.saturating_sub(1).max(1);
                 }
                 Tok::Error(e) if error.is_none() => error = Some(self.lex_error(e)),
+                Tok::Comment { start, end } | Tok::Doc { start, end } => {
+                    self.comments.push((start, end))
+                }
                 _ => {}
             }
             prev_word = match tok {

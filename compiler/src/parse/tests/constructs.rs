@@ -384,3 +384,75 @@ fn commas_comments_and_crlf_are_separators() {
         Some(&ValueKind::Int(2))
     );
 }
+
+#[test]
+fn spans_end_at_the_last_token() {
+    let src = "tool t {\n  a = x   // c\n  b = tool.y@^1  \n  f: \"u\" | \"v\"  \n  g?: int = 3 /* c */\n  h = a == b   \n}";
+    let (d, e, map) = parse_str(src);
+    assert!(e.is_empty(), "{e:?}");
+    let b = super::body(&d[0]);
+    let spans: Vec<&str> = b.items.iter().map(|i| map.slice(i.span())).collect();
+    assert_eq!(
+        spans,
+        [
+            "a = x",
+            "b = tool.y@^1",
+            "f: \"u\" | \"v\"",
+            "g?: int = 3",
+            "h = a == b"
+        ]
+    );
+    assert_eq!(map.slice(attr(b, "a").value.span), "x");
+    assert_eq!(map.slice(attr(b, "b").value.span), "tool.y@^1");
+    assert_eq!(map.slice(attr(b, "h").value.span), "a == b");
+    let f = b.fields().next().map(|f| map.slice(f.ty.span));
+    assert_eq!(f, Some("\"u\" | \"v\""));
+    let (d, _, map) = parse_str("agent x = template.t(a = 1 , b = c  )  \n");
+    assert_eq!(
+        map.slice(d[0].span),
+        "agent x = template.t(a = 1 , b = c  )"
+    );
+    let DeclBody::Instance(i) = &d[0].body else {
+        panic!()
+    };
+    assert_eq!(map.slice(i.args[0].span), "a = 1");
+    assert_eq!(map.slice(i.args[1].span), "b = c");
+}
+
+#[test]
+fn comments_anywhere_whitespace_is() {
+    let d = one(
+        "tool /* a */ t /* b */ { // { \"\n  risk /* é { */ = /* x */ low // trailing ü\n  /// not a doc here\n  l = [1, /* ] */ 2]\n}",
+    );
+    assert_eq!(value_of(&d, "risk"), &ValueKind::Word("low".into()));
+    assert!(matches!(value_of(&d, "l"), ValueKind::List(v) if v.len() == 2));
+    let (_, e, map) = parse_str("persona p {\n  tone // comment \"x\"\n  \"warm\"\n}\n");
+    assert_eq!(e.len(), 1);
+    assert_eq!(
+        e[0].message,
+        "expected `=`, `{` or `:` after `tone`, found a string"
+    );
+    assert_eq!(map.start(e[0].primary.span).line, 3);
+}
+
+#[test]
+fn env_secret_and_bools_are_words_with_meaning() {
+    let d = one("service s { a = env(\"A\")  b = secret ( \"vault://x\" )  c = true  d = secret  e = envy }");
+    assert_eq!(value_of(&d, "a"), &ValueKind::Env("A".into()));
+    assert_eq!(value_of(&d, "b"), &ValueKind::Secret("vault://x".into()));
+    assert_eq!(value_of(&d, "c"), &ValueKind::Bool(true));
+    assert_eq!(value_of(&d, "d"), &ValueKind::Word("secret".into()));
+    assert_eq!(value_of(&d, "e"), &ValueKind::Word("envy".into()));
+    for bad in [
+        "env()",
+        "env(\"a\", \"b\")",
+        "env(X)",
+        "getenv(\"A\")",
+        "tool.x { }",
+    ] {
+        let (d, e, _) = parse_str(&format!("service s {{ a = {bad} }}"));
+        assert_eq!(e.len(), 1, "{bad}: {e:?}");
+        assert_eq!(e[0].code, "PM0001", "{bad}");
+        assert!(d[0].is_broken(), "{bad}");
+    }
+}

@@ -99,6 +99,7 @@ fn parse_throughput() {
     };
     let _ = super::super::parse(&ws); // warm up
     let runs = 3;
+    let cpu0 = cpu_seconds();
     let start = Instant::now();
     let mut decls = 0;
     for _ in 0..runs {
@@ -107,10 +108,79 @@ fn parse_throughput() {
         decls = parsed.decls.len();
     }
     let secs = start.elapsed().as_secs_f64() / f64::from(runs);
+    let cpu = (cpu_seconds() - cpu0) / f64::from(runs);
     let mb = bytes as f64 / 1e6;
     println!(
-        "parsed {mb:.1} MB in {n} files ({decls} declarations) in {:.0} ms: {:.1} MB/s",
+        "parsed {mb:.1} MB in {n} files ({decls} declarations): wall {:.0} ms = {:.1} MB/s; \
+         cpu {:.0} ms = {:.1} MB/s per core (load average {})",
         secs * 1e3,
-        mb / secs
+        mb / secs,
+        cpu * 1e3,
+        mb / cpu,
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .trim()
     );
+}
+
+/// CPU time of this process (all threads), from `/proc/self/stat` (Linux; 0 elsewhere).
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit(')').next().unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    // Fields 14 and 15 of the whole line are 12 and 13 after the `)`.
+    let ticks: f64 = [11, 12]
+        .iter()
+        .filter_map(|i| fields.get(*i).and_then(|f| f.parse::<f64>().ok()))
+        .sum();
+    ticks / 100.0
+}
+
+#[test]
+#[ignore]
+fn parse_components() {
+    use crate::parse::grammar::{PmthParser, Rule};
+    use pest::Parser;
+    let text = file_text(0).repeat(5);
+    let mut map = SourceMap::new();
+    let id = map.add("a.pmth".into(), FileKind::Pmth, text.clone(), false);
+    let file = map.get(id).expect("file");
+    let n = 20;
+    let t = Instant::now();
+    for _ in 0..n {
+        let _ = crate::parse::prescan::prescan(file);
+    }
+    let pre = t.elapsed().as_secs_f64() / n as f64;
+    let (chunks, _) = crate::parse::prescan::prescan(file);
+    let t = Instant::now();
+    for _ in 0..n {
+        for c in &chunks {
+            let _ = PmthParser::parse(Rule::decl_file, &text[c.start..c.end]);
+        }
+    }
+    let pest_t = t.elapsed().as_secs_f64() / n as f64;
+    let t = Instant::now();
+    for _ in 0..n {
+        let _ = crate::parse::parse_source(file);
+    }
+    let all = t.elapsed().as_secs_f64() / n as f64;
+    let mb = text.len() as f64 / 1e6;
+    println!(
+        "{mb:.2} MB: prescan {:.1} MB/s, pest {:.1} MB/s, all {:.1} MB/s",
+        mb / pre,
+        mb / pest_t,
+        mb / all
+    );
+}
+
+#[test]
+#[ignore]
+fn long_or_chain() {
+    let src = format!(
+        "workflow w {{ step s {{ when = a{} }} }}",
+        " || a".repeat(100_000)
+    );
+    let t = Instant::now();
+    let _ = super::parse_str(&src);
+    println!("took {:?}", t.elapsed());
 }
