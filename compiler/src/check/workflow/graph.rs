@@ -238,12 +238,13 @@ impl<'a> Graph<'a> {
     }
 
     fn is_root(&self, i: usize) -> bool {
+        let declares_after = self
+            .steps
+            .get(i)
+            .is_some_and(|s| s.body.attr(attr::AFTER).is_some());
         !self.compensation.get(i).copied().unwrap_or(false)
             && self.deps.get(i).is_some_and(Vec::is_empty)
-            && !self
-                .steps
-                .get(i)
-                .is_some_and(|s| s.body.attr(attr::AFTER).is_some())
+            && !declares_after
     }
 
     /// PM0405 for non-compensation steps that no root reaches without passing
