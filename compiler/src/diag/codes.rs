@@ -256,25 +256,39 @@ pub const CODES: &[CodeInfo] = &[
         code: "PM0701",
         severity: Severity::Error,
         title: "governance deny",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
+        explanation: r#"A governance policy's `deny` rule produced this entry. Policies are Rego v1 files (the workspace's `[governance] policies` and the stdlib's) evaluated against the compiled registry (`data.pmth.registry`) and `[governance.data]` (`data.pmth.config`). Each `deny` entry is an error; the message ends with the policy's package. It sits on the declaration the entry's `ref` names, on the attribute its `attr` names, or on `[governance]` of pmth.toml when there is no `ref`. The build does not produce a bundle while a deny stands."#,
+        example: r#"package pmth.acme
+import rego.v1
+deny contains {"msg": sprintf("agent %s has no owner", [id]), "ref": sprintf("agent.%s", [id])} if {
+  some id, agent in data.pmth.registry.agents
+  not agent.labels.owner
+}"#,
+        fix: "Change the declaration so the policy holds (the message says what it wants); if the policy is wrong, change it, or switch a stdlib policy off with `disable = [\"pmth.std.NAME\"]` under `[governance]`.",
     },
     CodeInfo {
         code: "PM0702",
         severity: Severity::Warning,
         title: "governance warn",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
+        explanation: r#"A governance policy's `warn` rule produced this entry: the same as PM0701, but a warning. Warnings are recorded in the bundle (`governance.warnings`). `deny_warnings = true` under `[governance]` (or `--deny-warnings`) makes them errors; the code stays PM0702."#,
+        example: r#"package pmth.acme
+import rego.v1
+warn contains {"msg": "medium risk", "ref": sprintf("tool.%s", [id]), "attr": "risk"} if {
+  some id, tool in data.pmth.registry.tools
+  tool.risk == "medium"
+}"#,
+        fix: "Address what the message asks for, or accept the warning; stdlib policies can be switched off with `disable` under `[governance]`.",
     },
     CodeInfo {
         code: "PM0703",
         severity: Severity::Error,
         title: "policy does not compile or fails to evaluate",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
+        explanation: r#"A policy could not be used: it does not parse as Rego v1 (reported at the line the Rego parser names), its package is not under `pmth.` (or is `pmth.registry`, `pmth.config`, or the stdlib's `pmth.std`), regorus could not prepare it, or a rule failed while evaluating (reported on the `package` line, with the failing spot as a related label; an evaluation that runs longer than the time limit fails too). The other policies still run; the build fails because governance is incomplete."#,
+        example: r#"package pmth.bad
+import rego.v1
+deny contains msg if {
+  msg := sprintf("agent %s", [id]   # missing `)`
+}"#,
+        fix: "Fix the policy; `pmth policy test` runs its `test_*` rules without building.",
     },
     CodeInfo {
         code: "PM0801",

@@ -13,6 +13,7 @@
 //! into the source map), building the registry (`check`), promoting warnings under
 //! `deny_warnings` (the pipeline).
 
+mod convert;
 mod diagnose;
 mod eval;
 mod load;
@@ -91,7 +92,8 @@ pub fn govern(ws: &Workspace, checked: &Checked) -> (GovernanceReport, Diagnosti
     let mut warnings = Vec::new();
     for f in &findings {
         if f.rule == RuleKind::Warn {
-            let mut w = json!({"code": "PM0702", "message": diagnose::message(f), "policy": f.package});
+            let mut w =
+                json!({"code": "PM0702", "message": diagnose::message(f), "policy": f.package});
             if let (Some(r), Some(obj)) = (&f.reference, w.as_object_mut()) {
                 obj.insert("ref".into(), json!(r));
             }
@@ -139,9 +141,7 @@ pub(crate) fn data_document(
     config: Option<&serde_json::Value>,
 ) -> Value {
     let convert = |v: Option<&serde_json::Value>| match v {
-        Some(v @ serde_json::Value::Object(_)) => {
-            serde::Deserialize::deserialize(v).unwrap_or_else(|_| Value::new_object())
-        }
+        Some(v @ serde_json::Value::Object(_)) => convert::to_value(v),
         _ => Value::new_object(),
     };
     let mut pmth = std::collections::BTreeMap::new();
