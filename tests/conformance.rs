@@ -14,23 +14,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Cases that do not pass yet, with the stage that will make them pass.
-const EXPECTED_FAILURES: &[&str] = &[
-    "attributes",           // check: PM0201–PM0206
-    "bad_literals",         // parse: PM0002
-    "capability_claims",    // check: PM0301
-    "capability_parent",    // check: PM0107
-    "governance",           // govern: PM0701/PM0702
-    "lifecycle",            // resolve: PM0105/PM0106
-    "param_defaults",       // check: PM0501
-    "policy_syntax",        // govern: PM0703
-    "recovery_keeps_names", // parse + resolve: PM0001, PM0101
-    "references",           // resolve: PM0101–PM0104
-    "services",             // check: PM0302/PM0303
-    "syntax_recovery",      // parse: PM0001
-    "templates",            // expand: PM0601/PM0602
-    "workflow_expr",        // check: PM0404
-    "workflow_graph",       // check: PM0401–PM0403
-];
+const EXPECTED_FAILURES: &[&str] = &[];
 
 /// `(severity, code, file, line)`; `line` is `None` for `expect-anyline`.
 type Key = (String, String, String, Option<u64>);

@@ -20,6 +20,7 @@ pub mod load;
 pub mod parse;
 pub mod resolve;
 pub mod schema;
+pub mod types;
 
 mod pipeline;
 

@@ -1,10 +1,38 @@
 //! Stage 2, `parse`: turns each `.pmth` file into declarations, recovering at
 //! top-level declaration boundaries.
+//!
+//! A file goes through three steps:
+//! 1. `prescan` — a linear, non-recursive scan that splits the file into one chunk
+//!    per declaration and reports nesting deeper than 64, unclosed delimiters and
+//!    junk between declarations (PM0001);
+//! 2. pest (`grammar/pmth.pest`) parses each chunk (or only its header, when the
+//!    pre-scan found it broken), errors become PM0001 in `errors`;
+//! 3. `lower` / `value` turn pest pairs into the AST of [`crate::ast`], checking
+//!    literals (`literal`, `strings`) on the way (PM0002).
+//!
+//! A declaration with a syntax error is kept as [`DeclBody::Broken`] when its
+//! header parsed, so later stages still know its kind and name.
 
-use crate::ast::Decl;
+mod errors;
+pub(crate) mod grammar;
+mod lexer;
+mod literal;
+mod lower;
+pub(crate) mod prescan;
+mod strings;
+mod value;
+
+#[cfg(test)]
+mod tests;
+
+use crate::ast::{Decl, DeclBody};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::Workspace;
 use crate::source::SourceFile;
+use grammar::{PmthParser, Rule};
+use lower::Lower;
+use pest::Parser;
+use rayon::prelude::*;
 
 // Public Interface
 
@@ -14,22 +42,105 @@ pub struct Parsed {
     pub decls: Vec<Decl>,
 }
 
-/// Parses every `.pmth` file of the workspace (in parallel).
+/// Parses every `.pmth` file of the workspace (in parallel, output in file order).
 pub fn parse(ws: &Workspace) -> (Parsed, Diagnostics) {
+    let results: Vec<(Vec<Decl>, Vec<Diagnostic>)> = ws
+        .pmth_files
+        .par_iter()
+        .map(|id| match ws.sources.get(*id) {
+            Some(file) => parse_source(file),
+            None => (Vec::new(), Vec::new()),
+        })
+        .collect();
     let mut decls = Vec::new();
     let mut diags = Diagnostics::new();
-    for id in &ws.pmth_files {
-        if let Some(file) = ws.sources.get(*id) {
-            let (d, e) = parse_source(file);
-            decls.extend(d);
-            diags.extend(e);
-        }
+    for (d, e) in results {
+        decls.extend(d);
+        diags.extend(e);
     }
     (Parsed { decls }, diags)
 }
 
 /// Parses one file.
 pub fn parse_source(file: &SourceFile) -> (Vec<Decl>, Vec<Diagnostic>) {
-    let _ = file;
-    (Vec::new(), Vec::new())
+    let (chunks, mut diags) = prescan::prescan(file);
+    let mut decls = Vec::with_capacity(chunks.len());
+    for chunk in chunks {
+        let Some(original) = file.text.get(chunk.start..chunk.end) else {
+            continue;
+        };
+        let blanked = blank_comments(original, chunk.start, &chunk.comments);
+        let text = blanked.as_deref().unwrap_or(original);
+        let mut lower = Lower {
+            file: file.id,
+            base: chunk.start,
+            diags: Vec::new(),
+        };
+        let decl = if chunk.broken {
+            header_only(&mut lower, text)
+        } else {
+            match PmthParser::parse(Rule::decl_file, text) {
+                Ok(mut pairs) => match pairs.next().map(|p| lower.decl(p)) {
+                    Some(Ok(d)) => Some(d),
+                    Some(Err(fatal)) => {
+                        diags.push(*fatal);
+                        lower.diags.clear();
+                        header_only(&mut lower, text)
+                    }
+                    None => None,
+                },
+                Err(e) => {
+                    diags.push(errors::syntax_error(
+                        file.id,
+                        &file.text,
+                        text,
+                        chunk.start,
+                        &e,
+                    ));
+                    header_only(&mut lower, text)
+                }
+            }
+        };
+        diags.append(&mut lower.diags);
+        if let Some(mut d) = decl {
+            d.doc = chunk.doc;
+            decls.push(d);
+        }
+    }
+    (decls, diags)
+}
+
+/// The chunk with its comments replaced by spaces (newlines kept), so the grammar
+/// never sees them; `None` when it has none. Byte offsets do not change.
+fn blank_comments(text: &str, base: usize, comments: &[(usize, usize)]) -> Option<String> {
+    if comments.is_empty() {
+        return None;
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for &(start, end) in comments {
+        let range = start.saturating_sub(base)..end.saturating_sub(base);
+        for b in bytes.get_mut(range).into_iter().flatten() {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+    }
+    // Every byte of a comment became ASCII, so the text stays UTF-8.
+    String::from_utf8(bytes).ok()
+}
+
+/// The header of a broken declaration, as a [`DeclBody::Broken`] declaration.
+fn header_only(lower: &mut Lower, text: &str) -> Option<Decl> {
+    let mut pairs = PmthParser::parse(Rule::header_only, text).ok()?;
+    let header_pair = pairs.next()?.into_inner().next()?;
+    let h = lower.header(header_pair);
+    Some(Decl {
+        kind: h.kind,
+        name: h.name,
+        version: h.version,
+        doc: None,
+        header: h.span,
+        span: crate::source::Span::new(lower.file, lower.base, lower.base + text.len()),
+        body: DeclBody::Broken,
+    })
 }

@@ -1,0 +1,449 @@
+//! Lowering, part one: pest pairs of a declaration → [`Decl`], blocks, items and
+//! types. Values and expressions are in `value.rs`.
+//!
+//! Literal problems (PM0002) are collected in [`Lower::diags`] and the value becomes
+//! [`ValueKind::Invalid`]; a syntax problem only visible after parsing (a dotted
+//! name for a tool, a chained comparison) is returned as `Err` and breaks the
+//! declaration like a pest error.
+
+use super::grammar::Rule;
+use super::literal;
+use crate::ast::*;
+use crate::diag::Diagnostic;
+use crate::source::{FileId, Span};
+use pest::iterators::Pair;
+
+pub(super) type P<'i> = Pair<'i, Rule>;
+
+/// A PM0001 found while lowering.
+pub(super) type Fatal = Box<Diagnostic>;
+
+/// Lowering state for one declaration chunk.
+pub(super) struct Lower {
+    pub file: FileId,
+    /// The chunk's byte offset in the file (pest positions are chunk-relative).
+    pub base: usize,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Rules whose pest span may include trailing blanks (they end in `x?`/`x*`, or
+/// in such a rule).
+fn trails(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::kind_decl
+            | Rule::instance
+            | Rule::arg
+            | Rule::param_item
+            | Rule::field
+            | Rule::attr
+            | Rule::type_expr
+            | Rule::union_type
+            | Rule::expr
+            | Rule::value
+            | Rule::named
+    )
+}
+
+/// The end of the last real token of `p`.
+fn tight_end(p: &P<'_>) -> usize {
+    let mut cur = p.clone();
+    loop {
+        match cur.clone().into_inner().next_back() {
+            Some(c) if trails(c.as_rule()) => cur = c,
+            Some(c) => return c.as_span().end(),
+            None => return cur.as_span().end(),
+        }
+    }
+}
+
+/// The parts of a header.
+pub(super) struct Header {
+    pub kind: Kind,
+    pub name: Ident,
+    pub version: Option<VersionLit>,
+    pub span: Span,
+    /// PM0001 for a dotted name on a kind other than capability.
+    pub error: Option<Fatal>,
+}
+
+impl Lower {
+    /// The pair's span in the file. pest lets a rule that ends in an optional or
+    /// repeated part swallow the blanks and comments after it; those spans end at
+    /// their last real token instead.
+    pub fn span(&self, p: &P<'_>) -> Span {
+        let s = p.as_span();
+        let end = if trails(p.as_rule()) {
+            tight_end(p)
+        } else {
+            s.end()
+        };
+        Span::new(self.file, self.base + s.start(), self.base + end)
+    }
+
+    pub fn ident(&self, p: &P<'_>) -> Ident {
+        Ident {
+            name: p.as_str().to_owned(),
+            span: self.span(p),
+        }
+    }
+
+    pub fn fatal(&self, span: Span, message: impl Into<String>, label: &str) -> Fatal {
+        Box::new(Diagnostic::new("PM0001", span, message).label(label))
+    }
+
+    pub fn invalid(&mut self, span: Span, bad: literal::Invalid) {
+        let mut d = Diagnostic::new("PM0002", span, bad.message).label("invalid literal");
+        if let Some(h) = bad.help {
+            d = d.help(h);
+        }
+        self.diags.push(d);
+    }
+
+    /// A `decl_file` pair → the declaration (without doc; the caller sets it).
+    pub fn decl(&mut self, file_pair: P<'_>) -> Result<Decl, Fatal> {
+        let span = self.span(&file_pair);
+        let mut inner = file_pair.into_inner();
+        let Some(decl) = inner.next() else {
+            return Err(self.fatal(span, "expected a declaration", "here"));
+        };
+        let rule = decl.as_rule();
+        let mut parts = decl.into_inner();
+        let header = match parts.next() {
+            Some(h) => self.header(h),
+            None => return Err(self.fatal(span, "expected a declaration", "here")),
+        };
+        if let Some(e) = header.error {
+            return Err(e);
+        }
+        let mut end = header.span;
+        let body = if rule == Rule::template_decl {
+            let mut for_kind = Kind::Agent;
+            let mut for_span = header.span;
+            let mut extends = None;
+            let mut body = None;
+            for p in parts {
+                end = end.to(self.span(&p));
+                match p.as_rule() {
+                    Rule::for_kind => {
+                        for_span = self.span(&p);
+                        for_kind = Kind::from_keyword(p.as_str()).unwrap_or(Kind::Agent);
+                    }
+                    Rule::template_ref => extends = Some(self.template_ref(p)),
+                    Rule::block => body = Some(self.block(p)?),
+                    _ => {}
+                }
+            }
+            let body = body.unwrap_or(Block {
+                items: Vec::new(),
+                span: end,
+            });
+            DeclBody::Template(TemplateDecl {
+                for_kind,
+                for_span,
+                extends,
+                body,
+            })
+        } else {
+            match parts.next() {
+                Some(p) if p.as_rule() == Rule::block => {
+                    end = end.to(self.span(&p));
+                    DeclBody::Attrs(self.block(p)?)
+                }
+                Some(p) => {
+                    end = end.to(self.span(&p));
+                    DeclBody::Instance(self.instance(p)?)
+                }
+                None => return Err(self.fatal(span, "expected a declaration body", "here")),
+            }
+        };
+        Ok(Decl {
+            kind: header.kind,
+            name: header.name,
+            version: header.version,
+            doc: None,
+            header: header.span,
+            span: header.span.to(end),
+            body,
+        })
+    }
+
+    /// A `kind_header` or `template_header` pair.
+    pub fn header(&mut self, p: P<'_>) -> Header {
+        let span = self.span(&p);
+        let mut kind = Kind::Template;
+        let mut name = Ident {
+            name: String::new(),
+            span,
+        };
+        let mut version = None;
+        for part in p.into_inner() {
+            match part.as_rule() {
+                Rule::kind_word => kind = Kind::from_keyword(part.as_str()).unwrap_or(Kind::Agent),
+                Rule::decl_name => {
+                    for np in part.into_inner() {
+                        match np.as_rule() {
+                            Rule::dotted_name => name = self.ident(&np),
+                            Rule::version => version = Some(self.version(np)),
+                            _ => {}
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        let error = (kind != Kind::Capability && name.name.contains('.')).then(|| {
+            Box::new(
+                Diagnostic::new(
+                    "PM0001",
+                    name.span,
+                    format!("a {kind} name cannot be dotted"),
+                )
+                .label("dotted name")
+                .help(format!(
+                    "only capability names may be dotted; write `{kind} {}`",
+                    name.name.replace('.', "_")
+                )),
+            )
+        });
+        Header {
+            kind,
+            name,
+            version,
+            span,
+            error,
+        }
+    }
+
+    fn version(&mut self, p: P<'_>) -> VersionLit {
+        let span = self.span(&p);
+        let text = p.as_str().trim_start_matches('@');
+        let text_span = Span::new(self.file, span.start as usize + 1, span.end as usize);
+        let value = match literal::version(text) {
+            Ok(v) => Some(v),
+            Err(bad) => {
+                self.invalid(text_span, bad);
+                None
+            }
+        };
+        VersionLit {
+            value,
+            span: text_span,
+        }
+    }
+
+    fn instance(&mut self, p: P<'_>) -> Result<Instance, Fatal> {
+        let mut template = None;
+        let mut args = Vec::new();
+        let mut call_span = self.span(&p);
+        let mut overrides = None;
+        for part in p.into_inner() {
+            match part.as_rule() {
+                Rule::template_call => {
+                    call_span = self.span(&part);
+                    for cp in part.into_inner() {
+                        match cp.as_rule() {
+                            Rule::template_ref => template = Some(self.template_ref(cp)),
+                            Rule::arg => args.push(self.arg(cp)?),
+                            _ => {}
+                        }
+                    }
+                }
+                Rule::block => overrides = Some(self.block(part)?),
+                _ => {}
+            }
+        }
+        let Some(template) = template else {
+            return Err(self.fatal(call_span, "expected `template.NAME(…)`", "here"));
+        };
+        Ok(Instance {
+            template,
+            args,
+            call_span,
+            overrides,
+        })
+    }
+
+    fn arg(&mut self, p: P<'_>) -> Result<Arg, Fatal> {
+        let span = self.span(&p);
+        let mut name = None;
+        let mut value = None;
+        for part in p.into_inner() {
+            match part.as_rule() {
+                Rule::ident => name = Some(self.ident(&part)),
+                Rule::expr => value = Some(self.expr(part)?),
+                _ => {}
+            }
+        }
+        match (name, value) {
+            (Some(name), Some(value)) => Ok(Arg { name, value, span }),
+            _ => Err(self.fatal(span, "expected `name = value`", "here")),
+        }
+    }
+
+    /// `template.NAME[@REQ]`.
+    pub fn template_ref(&mut self, p: P<'_>) -> Reference {
+        let span = self.span(&p);
+        let written = p.as_str().to_owned();
+        let mut name = Ident {
+            name: String::new(),
+            span,
+        };
+        let mut req = None;
+        for part in p.into_inner() {
+            match part.as_rule() {
+                Rule::ident => name = self.ident(&part),
+                Rule::req => req = self.req(part),
+                _ => {}
+            }
+        }
+        Reference {
+            kind: Kind::Template,
+            name: name.name,
+            name_span: name.span,
+            req,
+            written,
+            span,
+        }
+    }
+
+    /// `{ items }`.
+    pub fn block(&mut self, p: P<'_>) -> Result<Block, Fatal> {
+        let span = self.span(&p);
+        let mut items = Vec::new();
+        for part in p.into_inner() {
+            match part.as_rule() {
+                Rule::attr => items.push(Item::Attr(self.attr(part)?)),
+                Rule::field => items.push(Item::Field(self.field(part)?)),
+                Rule::param_item => items.push(Item::Param(self.field(part)?)),
+                Rule::step_item => items.push(Item::Step(self.step(part)?)),
+                _ => {}
+            }
+        }
+        Ok(Block { items, span })
+    }
+
+    fn attr(&mut self, p: P<'_>) -> Result<Attr, Fatal> {
+        let span = self.span(&p);
+        let mut key = None;
+        let mut value = None;
+        for part in p.into_inner() {
+            match part.as_rule() {
+                Rule::key => key = Some(self.ident(&part)),
+                Rule::expr => value = Some(self.expr(part)?),
+                Rule::block => {
+                    let vspan = self.span(&part);
+                    value = Some(Value {
+                        kind: ValueKind::Block(self.block(part)?),
+                        span: vspan,
+                    });
+                }
+                _ => {}
+            }
+        }
+        match (key, value) {
+            (Some(key), Some(value)) => Ok(Attr { key, value, span }),
+            _ => Err(self.fatal(span, "expected `key = value`", "here")),
+        }
+    }
+
+    /// A `field` or `param_item` pair.
+    fn field(&mut self, p: P<'_>) -> Result<Field, Fatal> {
+        let span = self.span(&p);
+        let mut name = None;
+        let mut optional = false;
+        let mut ty = None;
+        let mut constraints = None;
+        let mut default = None;
+        for part in p.into_inner() {
+            match part.as_rule() {
+                Rule::key | Rule::ident => name = Some(self.ident(&part)),
+                Rule::question => optional = true,
+                Rule::type_expr => ty = Some(self.type_expr(part)?),
+                Rule::block => constraints = Some(self.block(part)?),
+                Rule::expr => default = Some(self.expr(part)?),
+                _ => {}
+            }
+        }
+        match (name, ty) {
+            (Some(name), Some(ty)) => Ok(Field {
+                name,
+                optional,
+                ty,
+                constraints,
+                default,
+                span,
+            }),
+            _ => Err(self.fatal(span, "expected `name: TYPE`", "here")),
+        }
+    }
+
+    fn step(&mut self, p: P<'_>) -> Result<Step, Fatal> {
+        let span = self.span(&p);
+        let mut header = span;
+        let mut name = None;
+        let mut body = None;
+        for part in p.into_inner() {
+            match part.as_rule() {
+                Rule::kw_step => header = self.span(&part),
+                Rule::ident => {
+                    let id = self.ident(&part);
+                    header = header.to(id.span);
+                    name = Some(id);
+                }
+                Rule::block => body = Some(self.block(part)?),
+                _ => {}
+            }
+        }
+        match (name, body) {
+            (Some(name), Some(body)) => Ok(Step {
+                name,
+                header,
+                body,
+                span,
+            }),
+            _ => Err(self.fatal(span, "expected `step NAME { … }`", "here")),
+        }
+    }
+
+    /// A `type_expr` pair.
+    pub fn type_expr(&mut self, p: P<'_>) -> Result<TypeExpr, Fatal> {
+        let span = self.span(&p);
+        let Some(inner) = p.into_inner().next() else {
+            return Err(self.fatal(span, "expected a type", "here"));
+        };
+        let kind = match inner.as_rule() {
+            Rule::list_type | Rule::map_type => {
+                let is_list = inner.as_rule() == Rule::list_type;
+                let elem = inner.into_inner().find(|c| c.as_rule() == Rule::type_expr);
+                let Some(elem) = elem else {
+                    return Err(self.fatal(span, "expected a type", "here"));
+                };
+                let elem = Box::new(self.type_expr(elem)?);
+                if is_list {
+                    TypeKind::List(elem)
+                } else {
+                    TypeKind::Map(elem)
+                }
+            }
+            Rule::object_type => {
+                let block = inner.into_inner().find(|c| c.as_rule() == Rule::block);
+                match block {
+                    Some(b) => TypeKind::Object(self.block(b)?),
+                    None => return Err(self.fatal(span, "expected `object { … }`", "here")),
+                }
+            }
+            Rule::union_type => {
+                let mut lits = Vec::new();
+                for s in inner.into_inner().filter(|c| c.as_rule() == Rule::string) {
+                    let sspan = self.span(&s);
+                    let value = self.string_text(s);
+                    lits.push(StrLit { value, span: sspan });
+                }
+                TypeKind::Union(lits)
+            }
+            _ => TypeKind::Named(self.ident(&inner)),
+        };
+        Ok(TypeExpr { kind, span })
+    }
+}
