@@ -311,3 +311,49 @@ fn a_missing_policy_path_is_reported_on_its_entry() {
     assert_eq!(c, 1);
     assert_eq!(triples(&doc), [t("PM0003", "pmth.toml", 8)]);
 }
+
+#[test]
+fn the_example_fleet_checks_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = pmth(
+        &["check", "--format", "json", "examples/support-fleet"],
+        root,
+    );
+    assert_eq!(
+        stdout(&o).trim(),
+        "{\n  \"diagnostics\": [],\n  \"errors\": 0,\n  \"warnings\": 0\n}"
+    );
+    assert_eq!(code(&o), 0);
+}
+
+/// The README's 30-second example shows real output.
+#[test]
+fn the_readme_example_is_true() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README");
+    let fence = |lang: &str| -> String {
+        let start = readme.find(&format!("```{lang}\n")).expect("fence") + lang.len() + 4;
+        let len = readme
+            .get(start..)
+            .and_then(|r| r.find("```"))
+            .expect("closing fence");
+        readme.get(start..start + len).unwrap_or("").to_string()
+    };
+    let source = fence("pmth");
+    let console = fence("console");
+    let (command, output) = console.split_once('\n').expect("a command line");
+    assert_eq!(command, "$ pmth check");
+    let dir = workspace(
+        "readme",
+        &[
+            (
+                "pmth.toml",
+                b"[package]\nname = \"demo\"\nversion = \"0.1.0\"\n",
+            ),
+            ("fleet.pmth", source.as_bytes()),
+        ],
+    );
+    let o = pmth(&["check"], &dir);
+    assert_eq!(stdout(&o), output);
+    assert_eq!(code(&o), 1);
+}
