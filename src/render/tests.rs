@@ -190,3 +190,27 @@ fn summaries() {
     d.push(Diagnostic::new("PM0101", Span::default(), "unknown"));
     assert_eq!(summary(&d, 1), "error: 1 error, 1 warning");
 }
+
+#[test]
+fn distant_labels_get_their_own_excerpt_primary_first() {
+    let mut sources = SourceMap::new();
+    let mut text = String::from("template desk for agent {\n  param topic: string\n}\n");
+    text.push_str(&"\n".repeat(20));
+    text.push_str("agent billing = template.desk() { }\n");
+    let f = sources.add("x.pmth".into(), FileKind::Pmth, text, false);
+    let mut diags = Diagnostics::new();
+    diags.push(
+        Diagnostic::new(
+            "PM0601",
+            span_of(&sources, f, "template.desk()"),
+            "missing argument `topic`",
+        )
+        .label("missing `topic`")
+        .related(
+            span_of(&sources, f, "topic: string"),
+            "param `topic` has no default",
+        ),
+    );
+    diags.finish(&sources);
+    insta::assert_snapshot!(render(Format::Human, &sources, &diags, &opts()));
+}
