@@ -15,8 +15,6 @@ use std::path::{Path, PathBuf};
 /// Cases that disagree with the spec today, with the reason.
 const EXPECTED_FAILURES: &[&str] = &[
     // duplicate step name reported twice (two PM0205 on one line)
-    // one TOML syntax error gives two PM0003
-    "manifest_toml_syntax",
     // spec-silent (author expectation): a union-typed param substituted into an
     // enum attribute (`kind = param.k`) is PM0203 "found a string"
     "ok_tpl_enum_param",
