@@ -293,9 +293,12 @@ impl<'a> Walker<'a> {
                 if words.contains(&w.as_str()) {
                     Some(Json::String(w.clone()))
                 } else {
-                    let d =
-                        Diagnostic::new("PM0206", v.span, format!("`{w}` is not a valid `{name}`"))
-                            .label(format!("expected one of {}", words.join(", ")));
+                    let d = Diagnostic::new(
+                        "PM0206",
+                        v.span,
+                        format!("`{w}` is not a valid value for `{name}`"),
+                    )
+                    .label(format!("expected one of {}", words.join(", ")));
                     let d = match suggest(w, words.iter().copied()) {
                         Some(s) => d.help(format!("did you mean `{s}`?")),
                         None => d.help(format!("use one of {}", words.join(", "))),
@@ -452,8 +455,12 @@ impl<'a> Walker<'a> {
     ) -> Option<Json> {
         let Some(variant) = schema::variant(variants, word) else {
             let all: Vec<&str> = variants.iter().map(|v| v.name).collect();
-            let d = Diagnostic::new("PM0206", span, format!("`{word}` is not a valid `{name}`"))
-                .label(format!("expected one of {}", all.join(", ")));
+            let d = Diagnostic::new(
+                "PM0206",
+                span,
+                format!("`{word}` is not a valid value for `{name}`"),
+            )
+            .label(format!("expected one of {}", all.join(", ")));
             let d = match suggest(word, all.iter().copied()) {
                 Some(s) => d.help(format!("did you mean `{s}`?")),
                 None => d.help(format!("use one of {}", all.join(", "))),

@@ -229,9 +229,11 @@ fn constraint(
             };
             let p = s.as_plain()?;
             if let Err(e) = check_pattern(&p) {
+                // The validator's message is generic ("… is not a \"regex\""): say it plainly.
+                let _ = e;
                 diags.push(
-                    Diagnostic::new("PM0002", v.span, "invalid regular expression")
-                        .label(e)
+                    Diagnostic::new("PM0002", v.span, format!("invalid regular expression `{p}`"))
+                        .label("this pattern does not compile with the validator's regex engine")
                         .help("fix the pattern; in a `.pmth` string a backslash is written `\\\\` (`\"\\\\d+\"`)"),
                 );
                 return None;
