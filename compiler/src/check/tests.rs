@@ -3,6 +3,7 @@
 
 mod conformance;
 mod rules;
+mod scale;
 mod snapshots;
 
 use crate::diag::{Diagnostic, Diagnostics};
