@@ -2,8 +2,20 @@
 //! [`Manifest`], and reads every `.pmth` source and policy into the [`SourceMap`]
 //! (stdlib first).
 
-use crate::diag::Diagnostics;
-use crate::source::{FileId, SourceMap, Span};
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
+mod manifest;
+pub mod stdlib;
+mod walk;
+
+pub use manifest::sanitize_name;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::source::{FileId, FileKind, SourceMap, Span};
+use manifest::ManifestOutcome;
 use std::path::{Path, PathBuf};
 
 // Public Interface
@@ -76,28 +88,71 @@ impl std::fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 /// Loads the workspace whose root (the folder holding `pmth.toml`) is `root`.
+///
+/// `Err` only when there is no `pmth.toml` at `root`; every other problem (a bad
+/// manifest, an unreadable or non-UTF-8 file, a missing policy path) is a PM0003
+/// diagnostic and the rest still loads.
 pub fn load(root: &Path, extra_skip: &[PathBuf]) -> Result<(Workspace, Diagnostics), LoadError> {
-    let _ = extra_skip;
-    let text = std::fs::read_to_string(root.join("pmth.toml"))
-        .map_err(|_| LoadError::NoWorkspace(root.to_path_buf()))?;
-    let mut sources = SourceMap::new();
-    let manifest_file = sources.add(
-        "pmth.toml".into(),
-        crate::source::FileKind::Manifest,
-        text,
-        false,
-    );
-    Ok((
-        Workspace {
-            root: root.to_path_buf(),
-            sources,
-            manifest: None,
-            manifest_file,
-            pmth_files: Vec::new(),
-            policy_files: Vec::new(),
-        },
-        Diagnostics::new(),
-    ))
+    let manifest_path = root.join("pmth.toml");
+    if !manifest_path.is_file() {
+        return Err(LoadError::NoWorkspace(root.to_path_buf()));
+    }
+    let mut l = Loader {
+        root,
+        sources: SourceMap::new(),
+        diags: Diagnostics::new(),
+    };
+
+    let manifest_file = l.read_file(&manifest_path, "pmth.toml".into(), FileKind::Manifest);
+    let outcome = match manifest_file {
+        Ok(id) => l
+            .sources
+            .get(id)
+            .map(manifest::read_manifest)
+            .unwrap_or_default(),
+        Err(_) => ManifestOutcome::default(),
+    };
+    let manifest_file = manifest_file.unwrap_or_else(|id| id);
+    l.diags.extend(outcome.diags);
+
+    let mut pmth_files: Vec<FileId> = stdlib::pmth_files()
+        .map(|(p, text)| l.add_stdlib(p, text, FileKind::Pmth))
+        .collect();
+    let mut policy_files: Vec<FileId> = Vec::new();
+    if outcome.governance.stdlib {
+        policy_files.extend(
+            stdlib::policy_files().map(|(p, text)| l.add_stdlib(p, text, FileKind::Policy)),
+        );
+    }
+
+    let (found, unlisted) = walk::find(root, root, "pmth", extra_skip);
+    l.report_unlisted(unlisted);
+    for f in found {
+        if let Ok(id) = l.read_file(&f.path, f.rel, FileKind::Pmth) {
+            pmth_files.push(id);
+        }
+    }
+
+    let mut seen = std::collections::BTreeSet::new();
+    for (entry, span) in &outcome.policy_entries {
+        for f in l.policy_entry(entry, *span, extra_skip) {
+            if seen.insert(f.rel.clone()) {
+                if let Ok(id) = l.read_file(&f.path, f.rel, FileKind::Policy) {
+                    policy_files.push(id);
+                }
+            }
+        }
+    }
+
+    let workspace = Workspace {
+        root: root.to_path_buf(),
+        sources: l.sources,
+        manifest: outcome.manifest,
+        manifest_file,
+        pmth_files,
+        policy_files,
+    };
+    Ok((workspace, l.diags))
 }
 
 /// The nearest folder at or above `start` holding a `pmth.toml`.
@@ -106,4 +161,211 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
         .ancestors()
         .find(|p| p.join("pmth.toml").is_file())
         .map(Path::to_path_buf)
+}
+
+// Implementation
+
+struct Loader<'a> {
+    root: &'a Path,
+    sources: SourceMap,
+    diags: Diagnostics,
+}
+
+impl Loader<'_> {
+    fn add_stdlib(&mut self, path: &str, text: &str, kind: FileKind) -> FileId {
+        self.sources.add(
+            format!("{}{path}", stdlib::PREFIX),
+            kind,
+            text.to_owned(),
+            true,
+        )
+    }
+
+    /// Reads a file into the source map. A file that cannot be read or is not
+    /// UTF-8 still gets an (empty) entry so that its PM0003 has a path: `Err`
+    /// holds that entry's id.
+    fn read_file(&mut self, path: &Path, rel: String, kind: FileKind) -> Result<FileId, FileId> {
+        let problem = match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => return Ok(self.sources.add(rel, kind, text, false)),
+                Err(e) => {
+                    let bytes = e.as_bytes();
+                    let upto = e.utf8_error().valid_up_to();
+                    let line = 1 + bytes.iter().take(upto).filter(|b| **b == b'\n').count();
+                    format!("`{rel}` is not UTF-8 (invalid byte on line {line})")
+                }
+            },
+            Err(e) => format!("cannot read `{rel}`: {e}"),
+        };
+        let id = self.sources.add(rel, kind, String::new(), false);
+        self.diags.push(
+            Diagnostic::new("PM0003", Span::new(id, 0, 0), problem)
+                .label("unreadable file")
+                .help("save the file as UTF-8 text (or remove it from the workspace)"),
+        );
+        Err(id)
+    }
+
+    fn report_unlisted(&mut self, unlisted: Vec<walk::Unlisted>) {
+        for u in unlisted {
+            let id = self
+                .sources
+                .add(u.rel.clone(), FileKind::Pmth, String::new(), false);
+            self.diags.push(
+                Diagnostic::new(
+                    "PM0003",
+                    Span::new(id, 0, 0),
+                    format!("cannot read folder `{}`: {}", u.rel, u.error),
+                )
+                .label("unreadable folder"),
+            );
+        }
+    }
+
+    /// The policy files named by one `[governance] policies` entry.
+    fn policy_entry(&mut self, entry: &str, span: Span, skip: &[PathBuf]) -> Vec<walk::Found> {
+        let path = self.root.join(entry);
+        if path.is_file() {
+            return vec![walk::Found {
+                rel: walk::display_path(self.root, &path),
+                path,
+            }];
+        }
+        if path.is_dir() {
+            let (found, unlisted) = walk::find(self.root, &path, "rego", skip);
+            self.report_unlisted(unlisted);
+            return found;
+        }
+        self.diags.push(
+            Diagnostic::new(
+                "PM0003",
+                span,
+                format!("policy path `{entry}` does not exist"),
+            )
+            .label("no such file or folder")
+            .help("policy paths are relative to the folder holding `pmth.toml`"),
+        );
+        Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn workspace(name: &str, files: &[(&str, &str)]) -> PathBuf {
+        let root = std::env::temp_dir().join(format!("pmth-load-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        for (path, text) in files {
+            let p = root.join(path);
+            if let Some(parent) = p.parent() {
+                fs::create_dir_all(parent).expect("mkdir");
+            }
+            fs::write(p, text).expect("write");
+        }
+        root
+    }
+
+    fn paths(ws: &Workspace, ids: &[FileId]) -> Vec<String> {
+        ids.iter()
+            .map(|id| ws.sources.path(*id).to_string())
+            .collect()
+    }
+
+    const PACKAGE: &str = "[package]\nname = \"x\"\nversion = \"1.0.0\"\n";
+
+    #[test]
+    fn no_manifest_is_an_error() {
+        let root = workspace("none", &[("a.pmth", "")]);
+        assert!(matches!(load(&root, &[]), Err(LoadError::NoWorkspace(_))));
+        let _ = fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn stdlib_first_then_sorted_sources_and_policies() {
+        let toml = format!(
+            "{PACKAGE}[governance]\npolicies = [\"rules\", \"extra.rego\", \"rules/b.rego\"]\n"
+        );
+        let root = workspace(
+            "order",
+            &[
+                ("pmth.toml", &toml),
+                ("z.pmth", ""),
+                ("a/b.pmth", ""),
+                ("rules/b.rego", "package pmth.b"),
+                ("rules/a.rego", "package pmth.a"),
+                ("extra.rego", "package pmth.extra"),
+            ],
+        );
+        let (ws, diags) = load(&root, &[]).expect("workspace");
+        assert!(diags.is_empty(), "{diags:?}");
+        let stdlib_pmth = stdlib::pmth_files().count();
+        let stdlib_rego = stdlib::policy_files().count();
+        let pmth = paths(&ws, &ws.pmth_files);
+        assert!(pmth
+            .iter()
+            .take(stdlib_pmth)
+            .all(|p| p.starts_with("stdlib:")));
+        assert_eq!(
+            pmth.get(stdlib_pmth..),
+            Some(&["a/b.pmth".to_string(), "z.pmth".into()][..])
+        );
+        let rego = paths(&ws, &ws.policy_files);
+        assert!(rego
+            .iter()
+            .take(stdlib_rego)
+            .all(|p| p.starts_with("stdlib:policies/")));
+        assert_eq!(
+            rego.get(stdlib_rego..),
+            Some(
+                &[
+                    "rules/a.rego".to_string(),
+                    "rules/b.rego".into(),
+                    "extra.rego".into()
+                ][..]
+            )
+        );
+        let m = ws.manifest.as_ref().expect("manifest");
+        assert_eq!(m.name, "x");
+        assert_eq!(ws.sources.path(ws.manifest_file), "pmth.toml");
+        let _ = fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn stdlib_policies_only_when_enabled() {
+        let toml = format!("{PACKAGE}[governance]\nstdlib = false\n");
+        let root = workspace("nostd", &[("pmth.toml", &toml)]);
+        let (ws, _) = load(&root, &[]).expect("workspace");
+        assert!(ws.policy_files.is_empty());
+        assert_eq!(
+            ws.pmth_files.len(),
+            stdlib::pmth_files().count(),
+            "stdlib .pmth is always loaded"
+        );
+        let _ = fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn unreadable_files_keep_a_path() {
+        let root = workspace("bad", &[("pmth.toml", PACKAGE)]);
+        fs::write(root.join("bad.pmth"), b"ok\n\xff").expect("write");
+        let (ws, diags) = load(&root, &[]).expect("workspace");
+        let d = diags.iter().next().expect("one diagnostic");
+        assert_eq!(d.code, "PM0003");
+        assert_eq!(ws.sources.path(d.primary.span.file), "bad.pmth");
+        assert!(d.message.contains("line 2"), "{}", d.message);
+        assert!(!paths(&ws, &ws.pmth_files).contains(&"bad.pmth".to_string()));
+        let _ = fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn a_broken_manifest_still_loads_the_sources() {
+        let root = workspace("broken", &[("pmth.toml", "[package\n"), ("a.pmth", "")]);
+        let (ws, diags) = load(&root, &[]).expect("workspace");
+        assert!(ws.manifest.is_none());
+        assert_eq!(diags.len(), 1);
+        assert!(paths(&ws, &ws.pmth_files).contains(&"a.pmth".to_string()));
+        let _ = fs::remove_dir_all(&root);
+    }
 }

@@ -10,14 +10,16 @@ use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
 use pest::error::{Error, ErrorVariant, InputLocation};
 
-/// The PM0001 for a pest error in the chunk `start..end` of `text`.
+/// The PM0001 for a pest error in `chunk` (the comment-blanked text of the file
+/// `text` from offset `start`).
 pub(super) fn syntax_error(
     file: FileId,
     text: &str,
+    chunk: &str,
     start: usize,
-    end: usize,
     err: &Error<Rule>,
 ) -> Diagnostic {
+    let end = start + chunk.len();
     let rel = match err.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
@@ -53,7 +55,7 @@ pub(super) fn syntax_error(
         describe(text, pos).0
     };
     let expected = expected_list(positives);
-    let after = previous_word(text, pos);
+    let after = previous_word(chunk, pos - start).filter(|_| pos > start);
     let mut message = format!("expected {}", join(&expected));
     let entry_tail = !positives.is_empty()
         && positives
@@ -84,9 +86,17 @@ fn expected_list(positives: &[Rule]) -> Vec<&'static str> {
     if items.iter().any(|(rank, _)| *rank < 90) {
         items.retain(|(rank, _)| *rank < 90);
     }
-    // In a block, commas are optional separators: not worth suggesting.
+    // In a block, commas are optional separators: not worth suggesting. And a `{`
+    // or `(` that would make the previous word a tagged block or a call is rarely
+    // what was meant.
     if items.iter().any(|(_, d)| *d == ATTRIBUTE) {
         items.retain(|(_, d)| *d != "`,`");
+    }
+    if items
+        .iter()
+        .any(|(_, d)| [ATTRIBUTE, "`,`", "`]`", "`)`"].contains(d))
+    {
+        items.retain(|(_, d)| *d != "`{`" && *d != "`(`");
     }
     if items.is_empty() {
         return vec!["something else"];
@@ -97,8 +107,8 @@ fn expected_list(positives: &[Rule]) -> Vec<&'static str> {
 fn describe_rule(r: Rule) -> Option<(u8, &'static str)> {
     use Rule::*;
     Some(match r {
-        expr | value | not_op | paren | string | plain_string | triple_string | number
-        | boolean | env_call | secret_call | dotted | tagged | word | list => (10, "a value"),
+        expr | value | not_op | paren | number | named | path | list => (10, "a value"),
+        string | plain_string | triple_string => (12, "a string"),
         type_expr | list_type | map_type | object_type | union_type | named_type | kw_list
         | kw_map | kw_object => (11, "a type"),
         eq | instance => (20, "`=`"),
@@ -121,10 +131,8 @@ fn describe_rule(r: Rule) -> Option<(u8, &'static str)> {
         template_ref | template_call => (51, "`template.NAME(…)`"),
         kw_for => (52, "`for`"),
         kw_extends => (53, "`extends`"),
-        version | version_text => (60, "a version"),
+        version | version_text => (92, "a version"),
         req | req_text => (61, "a version requirement"),
-        kw_env => (62, "`env`"),
-        kw_secret => (63, "`secret`"),
         bin_op => (90, "an operator"),
         question => (91, "`?`"),
         EOI => (95, "the end of the declaration"),

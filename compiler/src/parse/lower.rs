@@ -26,6 +26,37 @@ pub(super) struct Lower {
     pub diags: Vec<Diagnostic>,
 }
 
+/// Rules whose pest span may include trailing blanks (they end in `x?`/`x*`, or
+/// in such a rule).
+fn trails(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::kind_decl
+            | Rule::instance
+            | Rule::arg
+            | Rule::param_item
+            | Rule::field
+            | Rule::attr
+            | Rule::type_expr
+            | Rule::union_type
+            | Rule::expr
+            | Rule::value
+            | Rule::named
+    )
+}
+
+/// The end of the last real token of `p`.
+fn tight_end(p: &P<'_>) -> usize {
+    let mut cur = p.clone();
+    loop {
+        match cur.clone().into_inner().next_back() {
+            Some(c) if trails(c.as_rule()) => cur = c,
+            Some(c) => return c.as_span().end(),
+            None => return cur.as_span().end(),
+        }
+    }
+}
+
 /// The parts of a header.
 pub(super) struct Header {
     pub kind: Kind,
@@ -37,9 +68,17 @@ pub(super) struct Header {
 }
 
 impl Lower {
+    /// The pair's span in the file. pest lets a rule that ends in an optional or
+    /// repeated part swallow the blanks and comments after it; those spans end at
+    /// their last real token instead.
     pub fn span(&self, p: &P<'_>) -> Span {
         let s = p.as_span();
-        Span::new(self.file, self.base + s.start(), self.base + s.end())
+        let end = if trails(p.as_rule()) {
+            tight_end(p)
+        } else {
+            s.end()
+        };
+        Span::new(self.file, self.base + s.start(), self.base + end)
     }
 
     pub fn ident(&self, p: &P<'_>) -> Ident {

@@ -164,49 +164,7 @@ impl Lower {
                     ValueKind::Invalid
                 }
             },
-            Rule::boolean => ValueKind::Bool(inner.as_str() == "true"),
-            Rule::env_call | Rule::secret_call => {
-                let is_env = inner.as_rule() == Rule::env_call;
-                let text = inner
-                    .into_inner()
-                    .find(|c| c.as_rule() == Rule::string)
-                    .map(|s| self.string_value(s));
-                match text {
-                    Some(ValueKind::Str(s)) => match s.as_plain() {
-                        Some(t) if is_env => ValueKind::Env(t),
-                        Some(t) => ValueKind::Secret(t),
-                        None => {
-                            let what = if is_env { "env()" } else { "secret()" };
-                            self.invalid(
-                                span,
-                                literal::Invalid {
-                                    message: format!("{what} takes a plain string"),
-                                    help: Some("`${…}` is not allowed here".into()),
-                                },
-                            );
-                            ValueKind::Invalid
-                        }
-                    },
-                    _ => ValueKind::Invalid,
-                }
-            }
-            Rule::dotted => self.dotted(inner)?,
-            Rule::tagged => {
-                let mut word = None;
-                let mut block = None;
-                for c in inner.into_inner() {
-                    match c.as_rule() {
-                        Rule::word => word = Some(self.ident(&c)),
-                        Rule::block => block = Some(self.block(c)?),
-                        _ => {}
-                    }
-                }
-                match (word, block) {
-                    (Some(w), Some(b)) => ValueKind::Tagged(w, b),
-                    _ => return Err(self.fatal(span, "expected `variant { … }`", "here")),
-                }
-            }
-            Rule::word => ValueKind::Word(inner.as_str().to_owned()),
+            Rule::named => self.named(inner)?,
             Rule::list => {
                 let mut items = Vec::new();
                 for c in inner.into_inner() {
@@ -256,7 +214,70 @@ impl Lower {
         }
     }
 
-    /// `a.b.c[@REQ]`: a reference, a `param.x` or a path.
+    /// A `named` pair: a word or bool, a tagged block, `env("…")`/`secret("…")`, or
+    /// a dotted path.
+    fn named(&mut self, p: P<'_>) -> Result<ValueKind, Fatal> {
+        let span = self.span(&p);
+        let mut parts = p.into_inner();
+        let Some(path) = parts.next() else {
+            return Err(self.fatal(span, "expected a value", "here"));
+        };
+        let tail = parts.next();
+        let plain_word = path.as_str().bytes().all(|b| b != b'.' && b != b'@');
+        match tail {
+            Some(t) if t.as_rule() == Rule::call => {
+                let what = path.as_str();
+                if what != "env" && what != "secret" {
+                    return Err(self.fatal(
+                        self.span(&path),
+                        format!("unknown function `{what}`"),
+                        "only `env(\"NAME\")` and `secret(\"…\")` take arguments",
+                    ));
+                }
+                Ok(self.secret(what == "env", t, span))
+            }
+            Some(b) if plain_word => Ok(ValueKind::Tagged(self.ident(&path), self.block(b)?)),
+            Some(b) => Err(self.fatal(
+                self.span(&b),
+                format!("expected a word before `{{`, found `{}`", path.as_str()),
+                "a tagged block is `variant { … }`",
+            )),
+            None if plain_word => Ok(match path.as_str() {
+                "true" => ValueKind::Bool(true),
+                "false" => ValueKind::Bool(false),
+                w => ValueKind::Word(w.to_owned()),
+            }),
+            None => self.dotted(path),
+        }
+    }
+
+    /// `env("NAME")` / `secret("…")`: the `call` pair holds exactly one string.
+    fn secret(&mut self, is_env: bool, call: P<'_>, span: Span) -> ValueKind {
+        let text = call
+            .into_inner()
+            .find(|c| c.as_rule() == Rule::string)
+            .map(|s| self.string_value(s));
+        match text {
+            Some(ValueKind::Str(s)) => match s.as_plain() {
+                Some(t) if is_env => ValueKind::Env(t),
+                Some(t) => ValueKind::Secret(t),
+                None => {
+                    let what = if is_env { "env()" } else { "secret()" };
+                    self.invalid(
+                        span,
+                        literal::Invalid {
+                            message: format!("{what} takes a plain string"),
+                            help: Some("`${…}` is not allowed here".into()),
+                        },
+                    );
+                    ValueKind::Invalid
+                }
+            },
+            _ => ValueKind::Invalid,
+        }
+    }
+
+    /// A `path` pair with a `.` or `@`: a reference, a `param.x` or a path.
     fn dotted(&mut self, p: P<'_>) -> Result<ValueKind, Fatal> {
         let span = self.span(&p);
         let written = p.as_str().to_owned();
@@ -303,7 +324,7 @@ impl Lower {
             return Ok(ValueKind::Path(segments));
         };
         let rest = segments.get(1..).unwrap_or(&[]);
-        if kind != Kind::Capability && rest.len() != 1 {
+        if rest.is_empty() || (kind != Kind::Capability && rest.len() != 1) {
             return Err(Box::new(
                 crate::diag::Diagnostic::new(
                     "PM0001",

@@ -1,7 +1,39 @@
 //! Parser tests: constructs, recovery snapshots, conformance files, fuzzing.
 
+mod constructs;
+mod fuzz;
+mod perf;
+mod recovery;
+
 use super::*;
+use crate::ast::{Attr, Block, ValueKind};
 use crate::source::{FileKind, SourceMap};
+
+/// Parses a file that must have exactly one declaration and no diagnostics.
+pub(super) fn one(src: &str) -> Decl {
+    let (mut d, e, map) = parse_str(src);
+    assert!(e.is_empty(), "{}", render(&map, &e));
+    assert_eq!(d.len(), 1, "{d:?}");
+    d.remove(0)
+}
+
+/// The attribute block of a declaration.
+pub(super) fn body(d: &Decl) -> &Block {
+    match &d.body {
+        DeclBody::Attrs(b) => b,
+        DeclBody::Template(t) => &t.body,
+        other => panic!("no attribute block: {other:?}"),
+    }
+}
+
+pub(super) fn attr<'a>(b: &'a Block, key: &str) -> &'a Attr {
+    b.attr(key)
+        .unwrap_or_else(|| panic!("no attribute `{key}`"))
+}
+
+pub(super) fn value_of<'a>(d: &'a Decl, key: &str) -> &'a ValueKind {
+    &attr(body(d), key).value.kind
+}
 
 pub(super) fn parse_str(src: &str) -> (Vec<Decl>, Vec<Diagnostic>, SourceMap) {
     let mut map = SourceMap::new();
@@ -55,14 +87,14 @@ pub(super) fn render(map: &SourceMap, diags: &[Diagnostic]) -> String {
     out
 }
 
-fn conformance_dir() -> Option<std::path::PathBuf> {
+pub(super) fn conformance_dir() -> Option<std::path::PathBuf> {
     let here = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     here.ancestors()
         .map(|a| a.join("shared/conformance"))
         .find(|p| p.is_dir())
 }
 
-fn pmth_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+pub(super) fn pmth_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
     };
