@@ -5,6 +5,7 @@ mod conformance;
 mod rules;
 mod scale;
 mod snapshots;
+mod stdlib_doc;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::{GovernanceConfig, Manifest, Workspace};
