@@ -7,7 +7,7 @@ use super::expr::render_value;
 use crate::ast::{Block, Field, Item, Step, Value, ValueKind};
 use crate::diag::{suggest, Diagnostic};
 use crate::resolve::Target;
-use crate::schema::{self, AttrSpec, DefaultValue, Ty};
+use crate::schema::{self, AttrSpec, Ty};
 use crate::source::Span;
 use crate::types::{self, TypeCx};
 use serde_json::{json, Map, Value as Json};
@@ -154,7 +154,7 @@ impl<'a> Walker<'a> {
                 self.error(join(path, spec.name), d);
                 continue;
             }
-            if let Some(v) = absent_value(spec) {
+            if let Some(v) = schema::absent_value(spec) {
                 out.insert(spec.key.into(), v);
             }
         }
@@ -521,33 +521,6 @@ impl<'a> Walker<'a> {
     fn error_none(&mut self, path: &str, d: Diagnostic) -> Option<Json> {
         self.error(path.to_owned(), d);
         None
-    }
-}
-
-/// The registry value of an absent attribute: its default, a block of its rows'
-/// defaults, or the empty object schema of a field block.
-pub fn absent_value(spec: &AttrSpec) -> Option<Json> {
-    if let Some(d) = spec.default {
-        return Some(match d {
-            DefaultValue::Word(w) => json!(w),
-            DefaultValue::Bool(b) => json!(b),
-            DefaultValue::Int(n) => json!(n),
-            DefaultValue::Words(ws) => json!(ws),
-            DefaultValue::Variant(v) => json!({"type": v}),
-        });
-    }
-    match spec.ty {
-        Ty::Block(rows) => {
-            let m: Map<String, Json> = rows
-                .iter()
-                .filter_map(|r| absent_value(r).map(|v| (r.key.to_owned(), v)))
-                .collect();
-            (!m.is_empty()).then_some(Json::Object(m))
-        }
-        Ty::Fields => {
-            Some(json!({"type": "object", "properties": {}, "additionalProperties": false}))
-        }
-        _ => None,
     }
 }
 

@@ -3,7 +3,7 @@
 
 mod conformance;
 mod rules;
-mod scale;
+pub(crate) mod scale;
 mod snapshots;
 mod stdlib_doc;
 

@@ -6,6 +6,11 @@
 //! Used for tool `params`/`returns`, workflow `input`/`output` and template
 //! `param`s (which may also be references: `param brain: model`).
 
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 mod constraints;
 mod literal;
 
