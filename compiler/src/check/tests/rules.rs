@@ -400,3 +400,10 @@ workflow flow { description = "d" input { q: string } output: string step a { se
     }
     assert!(crate::types::validate(&schema, &bad).is_err());
 }
+
+#[test]
+fn an_invalid_version_literal_causes_nothing_else() {
+    let src = "tool t@1.2 { description = \"d\" risk = low }\ntool t { description = \"d\" risk = low }\nagent a { description = \"d\" kind = analytical model = model.swift tools = [tool.t, tool.u@1.0.0] }\ntool u@1.x { description = \"d\" risk = low }\n";
+    let got = lines(src);
+    assert!(got.iter().all(|(c, _)| *c == "PM0002"), "{got:?}");
+}
