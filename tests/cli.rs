@@ -178,6 +178,9 @@ fn formats() {
         lines.next(),
         Some("::error file=pmth.toml,line=4,col=1,endLine=4,endColumn=7,title=PM0003::unknown key `colour` in [package]%0Ahelp: the keys of [package] are: name, version")
     );
+    assert!(lines
+        .next()
+        .is_some_and(|l| l.starts_with("::notice title=pmth::governance skipped")));
     assert_eq!(lines.next(), Some("error: 1 error, 0 warnings"));
 }
 
@@ -356,4 +359,22 @@ fn the_readme_example_is_true() {
     let o = pmth(&["check"], &dir);
     assert_eq!(stdout(&o), output);
     assert_eq!(code(&o), 1);
+}
+
+#[test]
+fn governance_is_skipped_with_a_note_when_there_are_errors() {
+    let dir = workspace(
+        "skipped",
+        &[
+            ("pmth.toml", MANIFEST),
+            ("main.pmth", b"tool t {\n  description = \"no risk\"\n}\n"),
+        ],
+    );
+    let o = pmth(&["check", "."], &dir);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("note: governance skipped"),
+        "{}",
+        stdout(&o)
+    );
 }

@@ -11,6 +11,9 @@ pub fn render(sources: &SourceMap, diags: &Diagnostics, opts: &RenderOptions) ->
         out.push_str(&command(sources, d, &opts.base));
         out.push('\n');
     }
+    for n in &opts.notes {
+        out.push_str(&format!("::notice title=pmth::{n}\n"));
+    }
     out.push_str(&summary(diags, opts.checked_files));
     out.push('\n');
     out

@@ -20,6 +20,9 @@ pub fn render(sources: &SourceMap, diags: &Diagnostics, opts: &RenderOptions) ->
         out.push_str(&diagnostic(sources, d, opts));
         out.push('\n');
     }
+    for n in &opts.notes {
+        out.push_str(&format!("note: {n}\n"));
+    }
     let line = summary(diags, opts.checked_files);
     if opts.color {
         let style = if diags.has_errors() { RED } else { GREEN };

@@ -27,6 +27,9 @@ pub struct RenderOptions {
     pub base: String,
     /// How many of the workspace's own files were checked (for the success line).
     pub checked_files: usize,
+    /// Notes about the run itself (e.g. governance skipped), printed before the
+    /// summary line in the human and GitHub formats.
+    pub notes: Vec<String>,
 }
 
 /// The whole output of a command for `diags` (already sorted by `finish`).

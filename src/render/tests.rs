@@ -107,6 +107,7 @@ fn opts() -> RenderOptions {
         color: false,
         base: String::new(),
         checked_files: 3,
+        notes: Vec::new(),
     }
 }
 
