@@ -26,37 +26,6 @@ pub(super) struct Lower {
     pub diags: Vec<Diagnostic>,
 }
 
-/// Rules whose pest span may include trailing blanks (they end in `x?`/`x*`, or
-/// in such a rule).
-fn trails(rule: Rule) -> bool {
-    matches!(
-        rule,
-        Rule::kind_decl
-            | Rule::instance
-            | Rule::arg
-            | Rule::param_item
-            | Rule::field
-            | Rule::attr
-            | Rule::type_expr
-            | Rule::union_type
-            | Rule::expr
-            | Rule::value
-            | Rule::named
-    )
-}
-
-/// The end of the last real token of `p`.
-fn tight_end(p: &P<'_>) -> usize {
-    let mut cur = p.clone();
-    loop {
-        match cur.clone().into_inner().next_back() {
-            Some(c) if trails(c.as_rule()) => cur = c,
-            Some(c) => return c.as_span().end(),
-            None => return cur.as_span().end(),
-        }
-    }
-}
-
 /// The parts of a header.
 pub(super) struct Header {
     pub kind: Kind,
@@ -68,17 +37,15 @@ pub(super) struct Header {
 }
 
 impl Lower {
-    /// The pair's span in the file. pest lets a rule that ends in an optional or
-    /// repeated part swallow the blanks and comments after it; those spans end at
-    /// their last real token instead.
+    /// The pair's span in the file.
+    ///
+    /// pest lets a rule that ends in an optional or repeated part (`a ~ b?`) swallow
+    /// the blanks after it, so the spans of such rules (declarations, instances,
+    /// attributes, fields, arguments, unions, expressions, named values) are built
+    /// from their children instead.
     pub fn span(&self, p: &P<'_>) -> Span {
         let s = p.as_span();
-        let end = if trails(p.as_rule()) {
-            tight_end(p)
-        } else {
-            s.end()
-        };
-        Span::new(self.file, self.base + s.start(), self.base + end)
+        Span::new(self.file, self.base + s.start(), self.base + s.end())
     }
 
     pub fn ident(&self, p: &P<'_>) -> Ident {
@@ -123,14 +90,17 @@ impl Lower {
             let mut extends = None;
             let mut body = None;
             for p in parts {
-                end = end.to(self.span(&p));
                 match p.as_rule() {
                     Rule::for_kind => {
                         for_span = self.span(&p);
                         for_kind = Kind::from_keyword(p.as_str()).unwrap_or(Kind::Agent);
                     }
                     Rule::template_ref => extends = Some(self.template_ref(p)),
-                    Rule::block => body = Some(self.block(p)?),
+                    Rule::block => {
+                        let b = self.block(p)?;
+                        end = b.span;
+                        body = Some(b);
+                    }
                     _ => {}
                 }
             }
@@ -147,12 +117,14 @@ impl Lower {
         } else {
             match parts.next() {
                 Some(p) if p.as_rule() == Rule::block => {
-                    end = end.to(self.span(&p));
-                    DeclBody::Attrs(self.block(p)?)
+                    let b = self.block(p)?;
+                    end = b.span;
+                    DeclBody::Attrs(b)
                 }
                 Some(p) => {
-                    end = end.to(self.span(&p));
-                    DeclBody::Instance(self.instance(p)?)
+                    let i = self.instance(p)?;
+                    end = i.overrides.as_ref().map_or(i.call_span, |o| o.span);
+                    DeclBody::Instance(i)
                 }
                 None => return Err(self.fatal(span, "expected a declaration body", "here")),
             }
@@ -276,7 +248,11 @@ impl Lower {
             }
         }
         match (name, value) {
-            (Some(name), Some(value)) => Ok(Arg { name, value, span }),
+            (Some(name), Some(value)) => Ok(Arg {
+                span: name.span.to(value.span),
+                name,
+                value,
+            }),
             _ => Err(self.fatal(span, "expected `name = value`", "here")),
         }
     }
@@ -342,7 +318,11 @@ impl Lower {
             }
         }
         match (key, value) {
-            (Some(key), Some(value)) => Ok(Attr { key, value, span }),
+            (Some(key), Some(value)) => Ok(Attr {
+                span: key.span.to(value.span),
+                key,
+                value,
+            }),
             _ => Err(self.fatal(span, "expected `key = value`", "here")),
         }
     }
@@ -366,14 +346,23 @@ impl Lower {
             }
         }
         match (name, ty) {
-            (Some(name), Some(ty)) => Ok(Field {
-                name,
-                optional,
-                ty,
-                constraints,
-                default,
-                span,
-            }),
+            (Some(name), Some(ty)) => {
+                let mut end = ty.span;
+                if let Some(c) = &constraints {
+                    end = c.span;
+                }
+                if let Some(d) = &default {
+                    end = d.span;
+                }
+                Ok(Field {
+                    name,
+                    optional,
+                    ty,
+                    constraints,
+                    default,
+                    span: Span::new(self.file, span.start as usize, end.end as usize),
+                })
+            }
             _ => Err(self.fatal(span, "expected `name: TYPE`", "here")),
         }
     }
@@ -408,7 +397,7 @@ impl Lower {
 
     /// A `type_expr` pair.
     pub fn type_expr(&mut self, p: P<'_>) -> Result<TypeExpr, Fatal> {
-        let span = self.span(&p);
+        let mut span = self.span(&p);
         let Some(inner) = p.into_inner().next() else {
             return Err(self.fatal(span, "expected a type", "here"));
         };
@@ -439,6 +428,9 @@ impl Lower {
                     let sspan = self.span(&s);
                     let value = self.string_text(s);
                     lits.push(StrLit { value, span: sspan });
+                }
+                if let Some(last) = lits.last() {
+                    span = Span::new(self.file, span.start as usize, last.span.end as usize);
                 }
                 TypeKind::Union(lits)
             }

@@ -151,7 +151,7 @@ impl Lower {
 
     /// A `value` pair.
     pub fn value(&mut self, p: P<'_>) -> Result<Value, Fatal> {
-        let span = self.span(&p);
+        let mut span = self.span(&p);
         let Some(inner) = p.into_inner().next() else {
             return Err(self.fatal(span, "expected a value", "here"));
         };
@@ -164,7 +164,11 @@ impl Lower {
                     ValueKind::Invalid
                 }
             },
-            Rule::named => self.named(inner)?,
+            Rule::named => {
+                let (kind, named_span) = self.named(inner)?;
+                span = named_span;
+                kind
+            }
             Rule::list => {
                 let mut items = Vec::new();
                 for c in inner.into_inner() {
@@ -216,13 +220,26 @@ impl Lower {
 
     /// A `named` pair: a word or bool, a tagged block, `env("…")`/`secret("…")`, or
     /// a dotted path.
-    fn named(&mut self, p: P<'_>) -> Result<ValueKind, Fatal> {
-        let span = self.span(&p);
+    /// Returns the value and its span (without the blanks pest lets `named` end with).
+    fn named(&mut self, p: P<'_>) -> Result<(ValueKind, Span), Fatal> {
+        let raw = self.span(&p);
         let mut parts = p.into_inner();
         let Some(path) = parts.next() else {
-            return Err(self.fatal(span, "expected a value", "here"));
+            return Err(self.fatal(raw, "expected a value", "here"));
         };
         let tail = parts.next();
+        let end = tail.as_ref().map_or(self.span(&path), |t| self.span(t));
+        let span = Span::new(self.file, raw.start as usize, end.end as usize);
+        let kind = self.named_kind(path, tail, span)?;
+        Ok((kind, span))
+    }
+
+    fn named_kind(
+        &mut self,
+        path: P<'_>,
+        tail: Option<P<'_>>,
+        span: Span,
+    ) -> Result<ValueKind, Fatal> {
         let plain_word = path.as_str().bytes().all(|b| b != b'.' && b != b'@');
         match tail {
             Some(t) if t.as_rule() == Rule::call => {
