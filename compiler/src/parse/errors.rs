@@ -75,6 +75,7 @@ pub(super) fn syntax_error(
 }
 
 const ATTRIBUTE: &str = "an attribute";
+const VALUE: &str = "a value";
 
 /// Descriptions of the expected rules, deduplicated, in a fixed order.
 fn expected_list(positives: &[Rule]) -> Vec<&'static str> {
@@ -94,7 +95,7 @@ fn expected_list(positives: &[Rule]) -> Vec<&'static str> {
     }
     if items
         .iter()
-        .any(|(_, d)| [ATTRIBUTE, "`,`", "`]`", "`)`"].contains(d))
+        .any(|(_, d)| [ATTRIBUTE, VALUE, "`,`", "`]`", "`)`"].contains(d))
     {
         items.retain(|(_, d)| *d != "`{`" && *d != "`(`");
     }
@@ -107,7 +108,7 @@ fn expected_list(positives: &[Rule]) -> Vec<&'static str> {
 fn describe_rule(r: Rule) -> Option<(u8, &'static str)> {
     use Rule::*;
     Some(match r {
-        expr | value | not_op | paren | number | named | path | list => (10, "a value"),
+        expr | value | not_op | paren | number | named | path | list => (10, VALUE),
         string | plain_string | triple_string => (12, "a string"),
         type_expr | list_type | map_type | object_type | union_type | named_type | kw_list
         | kw_map | kw_object => (11, "a type"),
@@ -132,7 +133,7 @@ fn describe_rule(r: Rule) -> Option<(u8, &'static str)> {
         kw_for => (52, "`for`"),
         kw_extends => (53, "`extends`"),
         version | version_text => (92, "a version"),
-        req | req_text => (61, "a version requirement"),
+        req | req_text => (93, "a version requirement"),
         bin_op => (90, "an operator"),
         question => (91, "`?`"),
         EOI => (95, "the end of the declaration"),
