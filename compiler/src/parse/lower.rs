@@ -286,8 +286,10 @@ impl Lower {
     /// `{ items }`.
     pub fn block(&mut self, p: P<'_>) -> Result<Block, Fatal> {
         let span = self.span(&p);
-        let mut items = Vec::new();
-        for part in p.into_inner() {
+        let parts = p.into_inner();
+        // The pairs include the braces and commas: a small over-estimate.
+        let mut items = Vec::with_capacity(parts.len());
+        for part in parts {
             match part.as_rule() {
                 Rule::attr => items.push(Item::Attr(self.attr(part)?)),
                 Rule::field => items.push(Item::Field(self.field(part)?)),

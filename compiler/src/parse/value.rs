@@ -170,8 +170,9 @@ impl Lower {
                 kind
             }
             Rule::list => {
-                let mut items = Vec::new();
-                for c in inner.into_inner() {
+                let parts = inner.into_inner();
+                let mut items = Vec::with_capacity(parts.len() / 2);
+                for c in parts {
                     if c.as_rule() == Rule::expr {
                         items.push(self.expr(c)?);
                     }

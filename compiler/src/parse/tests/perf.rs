@@ -82,7 +82,11 @@ fn parse_throughput() {
     let mut pmth_files = Vec::new();
     let mut bytes = 0;
     let mut n = 0;
-    while bytes < 10_000_000 {
+    let target: usize = std::env::var("PMTH_BENCH_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10_000_000);
+    while bytes < target {
         let text = file_text(n);
         bytes += text.len();
         pmth_files.push(sources.add(format!("f{n}.pmth"), FileKind::Pmth, text, false));
@@ -98,7 +102,7 @@ fn parse_throughput() {
         policy_files: Vec::new(),
     };
     let _ = super::super::parse(&ws); // warm up
-    let runs = 3;
+    let runs = if target < 10_000_000 { 1 } else { 3 };
     let cpu0 = cpu_seconds();
     let start = Instant::now();
     let mut outputs = Vec::new();
@@ -186,4 +190,20 @@ fn long_or_chain() {
     let t = Instant::now();
     let _ = super::parse_str(&src);
     println!("took {:?}", t.elapsed());
+}
+
+#[test]
+#[ignore]
+fn ast_sizes() {
+    use crate::ast::*;
+    println!(
+        "Value {} Item {} Field {} Attr {} Reference {} Decl {} Expr {}",
+        std::mem::size_of::<Value>(),
+        std::mem::size_of::<Item>(),
+        std::mem::size_of::<Field>(),
+        std::mem::size_of::<Attr>(),
+        std::mem::size_of::<Reference>(),
+        std::mem::size_of::<Decl>(),
+        std::mem::size_of::<Expr>()
+    );
 }
