@@ -305,7 +305,10 @@ pub enum ValueKind {
     /// Bytes.
     Size(u64),
     /// `N/s` etc.
-    Rate { count: u64, window_ms: u64 },
+    Rate {
+        count: u64,
+        window_ms: u64,
+    },
     /// A bare word: an enum value, a tagged variant without fields (`none`), `item`.
     Word(String),
     /// `KIND.NAME[@REQ]`.

@@ -12,14 +12,15 @@ pub mod ast;
 pub mod diag;
 pub mod source;
 
+pub mod check;
+pub mod emit;
+pub mod expand;
+pub mod govern;
 pub mod load;
 pub mod parse;
-pub mod expand;
 pub mod resolve;
 pub mod schema;
-pub mod check;
-pub mod govern;
-pub mod emit;
+pub mod types;
 
 mod pipeline;
 

@@ -180,7 +180,10 @@ impl SourceMap {
     /// Adds a file and returns its id.
     pub fn add(&mut self, path: String, kind: FileKind, text: String, stdlib: bool) -> FileId {
         let id = clamp_u32(self.files.len());
-        let text = text.strip_prefix('\u{feff}').map(str::to_owned).unwrap_or(text);
+        let text = text
+            .strip_prefix('\u{feff}')
+            .map(str::to_owned)
+            .unwrap_or(text);
         let lines = LineIndex::new(&text);
         self.files.push(SourceFile {
             id,

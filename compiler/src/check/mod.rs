@@ -1,12 +1,40 @@
 //! Stage 5, `check`: checks every declaration against its kind's schema, capability
-//! claims, types and workflows, and builds the registry.
+//! claims, personas, services, types and workflows, and builds the registry.
+//!
+//! What lives here: the table-driven attribute checks (`attrs`), the semantic
+//! rules of each kind (`capability`, `persona`, `service`, `workflow`), and the
+//! registry (`registry`, `canonical`). What does not: whether a reference names
+//! a declaration (`resolve`), template instantiation (`expand`), policies
+//! (`govern`).
+//!
+//! No cascades: a value that errored marks its attribute path bad
+//! ([`UnitFacts::bad`]); rules that need it skip silently, and so do rules whose
+//! input is a declaration with a syntax error.
 
-use crate::ast::Kind;
-use crate::diag::Diagnostics;
+mod attrs;
+pub mod canonical;
+mod capability;
+mod cycles;
+mod expr;
+mod flows;
+mod persona;
+mod registry;
+mod service;
+pub mod workflow;
+
+pub use attrs::{is_url, RefUse};
+pub use expr::{render_expr, render_value};
+
+use crate::ast::{Block, DeclBody, Kind, Reference, ValueKind};
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::expand::Unit;
 use crate::load::Workspace;
-use crate::resolve::Resolved;
-use std::collections::HashMap;
+use crate::resolve::{in_instance, Resolved, Symbols, Target};
+use crate::schema;
+use crate::source::{SourceMap, Span};
+use crate::types::{self, TypeCx};
+use serde_json::{Map, Value as Json};
+use std::collections::{BTreeSet, HashMap};
 
 // Public Interface
 
@@ -14,28 +42,258 @@ use std::collections::HashMap;
 /// later diagnostics, e.g. governance's `ref`/`attr`).
 #[derive(Clone, Debug, Default)]
 pub struct Checked {
-    /// `dist/registry.json` less its `governance` section (BUNDLE.md §1).
+    /// `dist/registry.json` less its `governance` section (BUNDLE.md §1), keys
+    /// sorted. Partial when there were errors.
     pub registry: serde_json::Value,
     /// The declarations after expansion (templates included).
     pub units: Vec<Unit>,
     /// `(kind, id)` → index into `units`.
     pub index: HashMap<(Kind, String), usize>,
+    /// Resolved references by span (go-to-definition, hover).
+    pub refs: HashMap<Span, Target>,
+    /// Every resolved reference in an attribute, as `pmth.lock` lists them;
+    /// sorted, duplicates removed.
+    pub references: Vec<LockRef>,
+}
+
+/// One `resolve` line of `pmth.lock`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct LockRef {
+    /// `agent.researcher@1.0.0`
+    pub decl: String,
+    /// `tools`, `steps.gather.agent`
+    pub path: String,
+    /// `tool.web_search@^1.2`
+    pub written: String,
+    /// `web_search@1.2.3`
+    pub target: String,
 }
 
 pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
-    let _ = ws;
-    let index = resolved
-        .units
-        .iter()
-        .enumerate()
-        .map(|(i, u)| ((u.decl.kind, u.decl.id()), i))
-        .collect();
+    let Resolved {
+        units,
+        refs,
+        symbols,
+    } = resolved;
+    let mut diags: Vec<Diagnostic> = Vec::new();
+    let mut facts: Vec<UnitFacts> = Vec::with_capacity(units.len());
+    for unit in &units {
+        let f = check_unit(&refs, unit);
+        diags.extend(f.diags.iter().cloned().map(|d| in_instance(unit, d)));
+        facts.push(f);
+    }
+    let mut cx = Cx {
+        sources: &ws.sources,
+        units: &units,
+        refs: &refs,
+        symbols: &symbols,
+        facts,
+    };
+    let caps = capability::check(&cx, &mut diags);
+    persona::check(&mut cx, &mut diags);
+    service::check(&cx, &mut diags);
+    flows::check(&mut cx, &caps, &mut diags);
+    let registry = registry::build(ws, &cx);
+    let mut references: Vec<LockRef> = Vec::new();
+    for (i, unit) in units.iter().enumerate() {
+        if !cx.is_canonical(i) || !matches!(unit.decl.body, DeclBody::Attrs(_)) {
+            continue;
+        }
+        let decl = format!("{}.{}", unit.decl.kind, unit.decl.id());
+        if let Some(f) = cx.facts.get(i) {
+            references.extend(f.uses.iter().map(|u| LockRef {
+                decl: decl.clone(),
+                path: u.path.clone(),
+                written: u.written.clone(),
+                target: u.target.clone(),
+            }));
+        }
+    }
+    references.sort();
+    references.dedup();
+    let index = symbols.ids().map(|(k, v)| (k.clone(), *v)).collect();
+    drop(cx);
     (
         Checked {
-            registry: serde_json::Value::Null,
-            units: resolved.units,
+            registry,
+            units,
             index,
+            refs,
+            references,
         },
-        Diagnostics::new(),
+        Diagnostics::from(diags),
     )
 }
+
+/// What checking one declaration's attributes found.
+#[derive(Clone, Debug, Default)]
+pub struct UnitFacts {
+    /// The attributes were checked (a declaration or an expanded instance).
+    pub checked: bool,
+    /// Registry JSON of the attributes (merged, for personas, after `persona`).
+    pub json: Map<String, Json>,
+    /// Template params as a JSON Schema object (templates only).
+    pub params: Option<Json>,
+    /// Attribute paths whose value errored (`limits.timeout`, `steps.a.after`).
+    pub bad: BTreeSet<String>,
+    pub uses: Vec<RefUse>,
+    pub diags: Vec<Diagnostic>,
+}
+
+impl UnitFacts {
+    /// True when `path` or anything below it errored.
+    pub fn is_bad(&self, path: &str) -> bool {
+        let below = format!("{path}.");
+        self.bad.contains(path)
+            || self
+                .bad
+                .range(below.clone()..)
+                .next()
+                .is_some_and(|p| p.starts_with(&below))
+    }
+}
+
+/// Everything the semantic rules read.
+pub struct Cx<'a> {
+    pub sources: &'a SourceMap,
+    pub units: &'a [Unit],
+    pub refs: &'a HashMap<Span, Target>,
+    pub symbols: &'a Symbols,
+    pub facts: Vec<UnitFacts>,
+}
+
+impl Cx<'_> {
+    /// The attribute block of a checked declaration (not templates, not broken).
+    pub fn body(&self, unit: usize) -> Option<&Block> {
+        match (
+            &self.units.get(unit)?.decl.body,
+            self.facts.get(unit)?.checked,
+        ) {
+            (DeclBody::Attrs(b), true) => Some(b),
+            _ => None,
+        }
+    }
+
+    /// True when the unit is the one its `(kind, id)` resolves to (not a later duplicate).
+    pub fn is_canonical(&self, unit: usize) -> bool {
+        self.units
+            .get(unit)
+            .is_some_and(|u| self.symbols.lookup(u.decl.kind, &u.decl.id()) == Some(unit))
+    }
+
+    /// True when the attribute (or anything under it) errored in that unit.
+    pub fn is_bad(&self, unit: usize, path: &str) -> bool {
+        self.facts.get(unit).is_none_or(|f| f.is_bad(path))
+    }
+
+    /// The references of a list-or-single reference attribute with their targets;
+    /// `None` when the attribute errored. Absent attributes give an empty list.
+    pub fn targets(&self, unit: usize, attr: &str) -> Option<Vec<(&Reference, usize)>> {
+        if self.is_bad(unit, attr) {
+            return None;
+        }
+        let Some(a) = self.body(unit)?.attr(attr) else {
+            return Some(Vec::new());
+        };
+        let values: Vec<&crate::ast::Value> = match &a.value.kind {
+            ValueKind::List(items) => items.iter().collect(),
+            _ => vec![&a.value],
+        };
+        let mut out = Vec::new();
+        for v in values {
+            let ValueKind::Ref(r) = &v.kind else {
+                return None;
+            };
+            out.push((r, self.refs.get(&r.span)?.unit));
+        }
+        Some(out)
+    }
+
+    /// The references of an attribute that resolved, skipping those that did not
+    /// (already reported); for rules that can judge each reference alone.
+    pub fn resolved(&self, unit: usize, attr: &str) -> Vec<(&Reference, usize)> {
+        let Some(a) = self.body(unit).and_then(|b| b.attr(attr)) else {
+            return Vec::new();
+        };
+        let values: Vec<&crate::ast::Value> = match &a.value.kind {
+            ValueKind::List(items) => items.iter().collect(),
+            _ => vec![&a.value],
+        };
+        values
+            .into_iter()
+            .filter_map(|v| match &v.kind {
+                ValueKind::Ref(r) => self.refs.get(&r.span).map(|t| (r, t.unit)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// "`path`:line" of a unit's header.
+    pub fn place(&self, unit: usize) -> (String, u32) {
+        match self.units.get(unit) {
+            Some(u) => (
+                self.sources.path(u.decl.header.file).to_owned(),
+                self.sources.start(u.decl.header).line,
+            ),
+            None => (String::new(), 0),
+        }
+    }
+
+    /// Sort key "earliest by (file path, offset)".
+    pub fn position(&self, unit: usize) -> (String, u32) {
+        match self.units.get(unit) {
+            Some(u) => (
+                self.sources.path(u.decl.header.file).to_owned(),
+                u.decl.header.start,
+            ),
+            None => (String::new(), 0),
+        }
+    }
+
+    /// Pushes a diagnostic found in a unit (naming the instance when it points
+    /// into a template).
+    pub fn report(&self, unit: usize, d: Diagnostic, diags: &mut Vec<Diagnostic>) {
+        match self.units.get(unit) {
+            Some(u) => diags.push(in_instance(u, d)),
+            None => diags.push(d),
+        }
+    }
+}
+
+/// Checks one unit's attributes (and a template's params).
+fn check_unit(refs: &HashMap<Span, Target>, unit: &Unit) -> UnitFacts {
+    let decl = &unit.decl;
+    match &decl.body {
+        DeclBody::Attrs(b) => {
+            let mut w = attrs::Walker::new(refs, decl.header, false);
+            let json = w.block(schema::attrs(decl.kind), b, "");
+            UnitFacts {
+                checked: true,
+                json,
+                params: None,
+                bad: w.bad,
+                uses: w.uses,
+                diags: w.diags,
+            }
+        }
+        DeclBody::Template(t) => {
+            let mut w = attrs::Walker::new(refs, decl.header, true);
+            let _ = w.block(schema::attrs(t.for_kind), &t.body, "");
+            let mut diags = w.diags;
+            let params =
+                types::fields_schema(TypeCx { allow_refs: true }, t.params(), None, &mut diags);
+            UnitFacts {
+                checked: false,
+                json: Map::new(),
+                params,
+                bad: w.bad,
+                uses: w.uses,
+                diags,
+            }
+        }
+        DeclBody::Instance(_) | DeclBody::Broken => UnitFacts::default(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,7 +1,20 @@
 //! Stage 4, `resolve`: the symbol table of every declaration and the resolution of
 //! every reference to a declaration id (§5).
+//!
+//! What lives here: ids and duplicates (PM0103), and whether each `KIND.NAME[@REQ]`
+//! names a declaration (PM0101, PM0102, PM0104, PM0105, PM0106). What does not:
+//! whether the reference's kind fits the attribute it is written in (the check
+//! stage, from the schema tables), and `template.T` in instances and `extends`
+//! (the expand stage).
 
-use crate::diag::Diagnostics;
+mod lookup;
+mod symbols;
+
+pub use lookup::{resolve_ref, Outcome, Problem};
+pub use symbols::{status_of, Entry, Status, Symbols};
+
+use crate::ast::{walk_block_values, walk_value, DeclBody, Reference, Value, ValueKind};
+use crate::diag::{suggest, Diagnostic, Diagnostics};
 use crate::expand::{Expanded, Unit};
 use crate::source::{SourceMap, Span};
 use std::collections::HashMap;
@@ -21,17 +34,227 @@ pub struct Target {
 #[derive(Clone, Debug, Default)]
 pub struct Resolved {
     pub units: Vec<Unit>,
-    /// Resolved references, keyed by the reference's span.
+    /// Resolved references, keyed by the reference's span. A reference that did
+    /// not resolve is absent (its diagnostic was reported, or it depends on an
+    /// earlier error).
     pub refs: HashMap<Span, Target>,
+    /// The symbol table.
+    pub symbols: Symbols,
 }
 
+/// Builds the symbol table and resolves every reference in declaration bodies,
+/// template bodies and instance arguments.
 pub fn resolve(sources: &SourceMap, expanded: Expanded) -> (Resolved, Diagnostics) {
-    let _ = sources;
+    let units = expanded.units;
+    let (symbols, dups) = Symbols::build(sources, &units);
+    let mut diags = Diagnostics::from(dups);
+    let mut refs = HashMap::new();
+    let cx = Cx {
+        sources,
+        units: &units,
+        symbols: &symbols,
+    };
+    for unit in &units {
+        for r in refs_in(unit) {
+            match resolve_ref(&symbols, r) {
+                Outcome::Found {
+                    unit: target,
+                    id,
+                    deprecated,
+                } => {
+                    if deprecated {
+                        diags.push(in_instance(unit, cx.deprecated(r, target, &id)));
+                    }
+                    refs.insert(r.span, Target { unit: target, id });
+                }
+                Outcome::Failed(problem) => {
+                    if let Some(d) = cx.problem(r, &problem) {
+                        diags.push(in_instance(unit, d));
+                    }
+                }
+            }
+        }
+    }
     (
         Resolved {
-            units: expanded.units,
-            refs: HashMap::new(),
+            units,
+            refs,
+            symbols,
         },
-        Diagnostics::new(),
+        diags,
     )
 }
+
+/// Every reference in a unit's body (template bodies included) and in its
+/// instance arguments.
+pub fn refs_in<'a>(unit: &'a Unit) -> Vec<&'a Reference> {
+    let mut found: Vec<&Reference> = Vec::new();
+    let mut collect = |v: &'a Value| {
+        if let ValueKind::Ref(r) = &v.kind {
+            found.push(r);
+        }
+    };
+    match &unit.decl.body {
+        DeclBody::Attrs(b) => walk_block_values(b, &mut collect),
+        DeclBody::Template(t) => walk_block_values(&t.body, &mut collect),
+        DeclBody::Instance(_) | DeclBody::Broken => {}
+    }
+    if let Some(origin) = &unit.origin {
+        origin
+            .args
+            .iter()
+            .for_each(|a| walk_value(&a.value, &mut collect));
+    }
+    found
+}
+
+/// For a unit expanded from a template: when the diagnostic points outside the
+/// instance's own text (into the template), names the instance in a related
+/// label, so identical diagnostics from several instances merge into one.
+pub fn in_instance(unit: &Unit, d: Diagnostic) -> Diagnostic {
+    let Some(origin) = &unit.origin else { return d };
+    let own = unit.decl.span;
+    let p = d.primary.span;
+    if p.file == own.file && p.start >= own.start && p.end <= own.end {
+        return d;
+    }
+    let name = unit.decl.name.name.clone();
+    d.related(origin.instance, format!("in instance `{name}`"))
+}
+
+struct Cx<'a> {
+    sources: &'a SourceMap,
+    units: &'a [Unit],
+    symbols: &'a Symbols,
+}
+
+impl Cx<'_> {
+    /// "declared in tools/search.pmth:3"
+    fn declared_at(&self, unit: usize) -> String {
+        let Some(u) = self.units.get(unit) else {
+            return String::new();
+        };
+        let lc = self.sources.start(u.decl.header);
+        format!("{}:{}", self.sources.path(u.decl.header.file), lc.line)
+    }
+
+    fn deprecated(&self, r: &Reference, target: usize, id: &str) -> Diagnostic {
+        let mut d = Diagnostic::new("PM0106", r.span, format!("{} `{id}` is deprecated", r.kind))
+            .label("deprecated")
+            .help(format!(
+                "move to a {} that is not deprecated, or to a newer version",
+                r.kind
+            ));
+        if let Some(u) = self.units.get(target) {
+            d = d.related(u.decl.header, "marked `status = deprecated` here");
+        }
+        d
+    }
+
+    fn problem(&self, r: &Reference, problem: &Problem) -> Option<Diagnostic> {
+        let kind = r.kind;
+        let name = &r.name;
+        let d = match problem {
+            Problem::Silent => return None,
+            Problem::Unknown => {
+                let names = self.symbols.names_of(kind);
+                let d = Diagnostic::new("PM0101", r.span, format!("unknown {kind} `{name}`"))
+                    .label(format!("no {kind} is named `{name}`"));
+                match suggest(name, names.iter().copied()) {
+                    Some(s) => {
+                        let at = self
+                            .symbols
+                            .entries(kind, s)
+                            .first()
+                            .map(|e| format!(" (declared in {})", self.declared_at(e.unit)))
+                            .unwrap_or_default();
+                        d.help(format!("did you mean `{kind}.{s}`{at}?"))
+                    }
+                    None => d.help(format!("declare `{kind} {name} {{ … }}`, or fix the name")),
+                }
+            }
+            Problem::OtherKind(kinds) => {
+                let list: Vec<String> = kinds.iter().map(|k| format!("`{k}.{name}`")).collect();
+                let d = Diagnostic::new("PM0102", r.span, format!("`{name}` is not a {kind}"))
+                    .label(format!("no {kind} is named `{name}`"))
+                    .help(format!("did you mean {}?", list.join(" or ")));
+                match kinds
+                    .first()
+                    .and_then(|k| self.symbols.entries(*k, name).first())
+                {
+                    Some(e) => match self.units.get(e.unit) {
+                        Some(u) => d.related(
+                            u.decl.header,
+                            format!("`{name}` is a {} declared here", u.decl.kind),
+                        ),
+                        None => d,
+                    },
+                    None => d,
+                }
+            }
+            Problem::Unversioned => {
+                let req = r.req.as_ref().map_or("", |q| q.text.as_str());
+                let mut d = Diagnostic::new(
+                    "PM0104",
+                    r.span,
+                    format!("{kind} `{name}` has no versions, so nothing satisfies `@{req}`"),
+                )
+                .label("requirement on an unversioned declaration")
+                .help(format!("write `{kind}.{name}` without a requirement"));
+                if let Some(u) = self
+                    .symbols
+                    .entries(kind, name)
+                    .first()
+                    .and_then(|e| self.units.get(e.unit))
+                {
+                    d = d.related(u.decl.header, "declared without a version here");
+                }
+                d
+            }
+            Problem::NoMatch(versions) => {
+                let req = r.req.as_ref().map_or("", |q| q.text.as_str());
+                let list: Vec<String> = versions.iter().map(ToString::to_string).collect();
+                let mut d = Diagnostic::new(
+                    "PM0104",
+                    r.span,
+                    format!("no version of {kind} `{name}` satisfies `@{req}`"),
+                )
+                .label(format!("requires {name}@{req}"))
+                .note(format!("declared versions: {}", list.join(", ")));
+                d = match versions.last() {
+                    Some(v) if !v.pre.is_empty() || versions.iter().any(|v| !v.pre.is_empty()) => d.help(
+                        "widen the requirement (pre-releases match only a requirement that names a pre-release)",
+                    ),
+                    Some(v) => d.help(format!("widen the requirement, e.g. `{kind}.{name}@^{}`, or declare a matching version", v.major)),
+                    None => d,
+                };
+                d
+            }
+            Problem::OnlyRetired(ids) => {
+                let mut d = Diagnostic::new(
+                    "PM0105",
+                    r.span,
+                    format!("{kind} `{}` is retired", ids.join("`, `")),
+                )
+                .label("only retired declarations satisfy this reference")
+                .help(format!(
+                    "use a {kind} that is not retired, or a newer version"
+                ));
+                for id in ids {
+                    if let Some(u) = self
+                        .symbols
+                        .lookup(kind, id)
+                        .and_then(|i| self.units.get(i))
+                    {
+                        d = d.related(u.decl.header, "marked `status = retired` here");
+                    }
+                }
+                d
+            }
+        };
+        Some(d)
+    }
+}
+
+#[cfg(test)]
+mod tests;

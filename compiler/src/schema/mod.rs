@@ -1,2 +1,249 @@
 //! The attribute tables of the eight kinds: the one source of truth for checking,
 //! LSP completion and hover, formatting order, reference docs and the JSON Schema.
+//!
+//! A table is a slice of [`AttrSpec`] rows (name, [`Ty`], required, default, doc).
+//! Adding an attribute is adding a row in [`tables`]; nothing else in the compiler
+//! spells attribute names except through the constants in [`names`].
+
+pub mod names;
+mod reference;
+mod tables;
+
+use crate::ast::Kind;
+
+pub use reference::reference_markdown;
+pub use tables::{COST, GOVERNANCE, RETRY, STEP_ATTRS};
+
+// Public Interface
+
+/// The attribute table of a kind (for `template`, the attributes a template
+/// declaration has itself; its body is checked against its `for` kind's table).
+pub fn attrs(kind: Kind) -> &'static [AttrSpec] {
+    tables::table(kind)
+}
+
+/// One row of a table.
+#[derive(Clone, Copy, Debug)]
+pub struct AttrSpec {
+    /// The key as written in `.pmth`.
+    pub name: &'static str,
+    pub ty: Ty,
+    /// Missing it is PM0202 (checked on declarations and instances, not templates).
+    pub required: bool,
+    /// Written to the registry when the attribute is absent.
+    pub default: Option<DefaultValue>,
+    /// One or two sentences (Markdown), shown in docs and on hover.
+    pub doc: &'static str,
+    /// The key in the registry JSON (usually `name`; `params` → `input_schema`).
+    pub key: &'static str,
+}
+
+impl AttrSpec {
+    /// An optional attribute with no default.
+    pub const fn new(name: &'static str, ty: Ty, doc: &'static str) -> AttrSpec {
+        AttrSpec {
+            name,
+            ty,
+            required: false,
+            default: None,
+            doc,
+            key: name,
+        }
+    }
+
+    pub const fn required(mut self) -> AttrSpec {
+        self.required = true;
+        self
+    }
+
+    pub const fn default(mut self, value: DefaultValue) -> AttrSpec {
+        self.default = Some(value);
+        self
+    }
+
+    /// Renames the attribute in the registry.
+    pub const fn key(mut self, key: &'static str) -> AttrSpec {
+        self.key = key;
+        self
+    }
+}
+
+/// What an attribute's value must be.
+#[derive(Clone, Copy, Debug)]
+pub enum Ty {
+    /// Any string (`${}` allowed in templates).
+    Str,
+    /// A string holding an absolute URL (`scheme://host…`).
+    Url,
+    /// An integer, with inclusive bounds.
+    Int {
+        min: Option<i64>,
+        max: Option<i64>,
+    },
+    /// A number (integers are accepted), with inclusive bounds.
+    Float {
+        min: Option<f64>,
+        max: Option<f64>,
+    },
+    Bool,
+    /// `30s`; milliseconds in the registry.
+    Duration,
+    /// `256MB`; bytes in the registry.
+    Size,
+    /// `60/m`; `{count, window_ms}` in the registry.
+    Rate,
+    /// A bare word out of a fixed set.
+    Enum(&'static [&'static str]),
+    /// A reference to a declaration of this kind; its resolved id in the registry.
+    Ref(Kind),
+    List(&'static Ty),
+    /// A nested attribute block with its own table.
+    Block(&'static [AttrSpec]),
+    /// A block of free keys, every value of this type (`labels`).
+    Map(&'static Ty),
+    /// One of several variants, each a word with its own fields (`api_key { … }`, `none`).
+    Tagged(&'static [Variant]),
+    /// `env("NAME")` or `secret("…")`, and nothing else (PM0302).
+    Secret,
+    /// A field block (`params { query: string … }`): a JSON Schema object.
+    Fields,
+    /// `returns: TYPE`: a JSON Schema.
+    TypeExpr,
+    /// `step NAME { … }` items, each checked against this table.
+    Steps(&'static [AttrSpec]),
+    /// `step.NAME` (a workflow step).
+    StepRef,
+    /// A dotted path such as `input.items` (workflows).
+    Path,
+    /// A workflow expression (§8): a literal, a path or an operator expression.
+    Expr,
+    /// The first of these types that fits the value's form.
+    Either(&'static [Ty]),
+}
+
+/// A variant of a [`Ty::Tagged`] attribute.
+#[derive(Clone, Copy, Debug)]
+pub struct Variant {
+    pub name: &'static str,
+    pub attrs: &'static [AttrSpec],
+    pub doc: &'static str,
+}
+
+/// A default, in the form the registry writes it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum DefaultValue {
+    /// An enum word (written as a string).
+    Word(&'static str),
+    Bool(bool),
+    Int(i64),
+    /// A list of enum words.
+    Words(&'static [&'static str]),
+    /// A field-less variant of a tagged attribute (`none` → `{"type": "none"}`).
+    Variant(&'static str),
+}
+
+impl Ty {
+    /// How the type reads in docs and in "expected …" messages.
+    pub fn describe(&self) -> String {
+        match self {
+            Ty::Str => "string".into(),
+            Ty::Url => "URL string".into(),
+            Ty::Int { min, max } => with_bounds(
+                "int",
+                min.map(|m| m.to_string()),
+                max.map(|m| m.to_string()),
+            ),
+            Ty::Float { min, max } => with_bounds(
+                "float",
+                min.map(|m| m.to_string()),
+                max.map(|m| m.to_string()),
+            ),
+            Ty::Bool => "bool".into(),
+            Ty::Duration => "duration".into(),
+            Ty::Size => "size".into(),
+            Ty::Rate => "rate".into(),
+            Ty::Enum(words) => words.join(" | "),
+            Ty::Ref(kind) => format!("{kind}"),
+            Ty::List(inner) => format!("[{}]", inner.describe()),
+            Ty::Block(_) => "block".into(),
+            Ty::Map(inner) => format!("{{ KEY = {} … }}", inner.describe()),
+            Ty::Tagged(variants) => variants
+                .iter()
+                .map(|v| v.name)
+                .collect::<Vec<_>>()
+                .join(" | "),
+            Ty::Secret => "secret (`env(\"…\")` or `secret(\"…\")`)".into(),
+            Ty::Fields => "field block".into(),
+            Ty::TypeExpr => "TYPE".into(),
+            Ty::Steps(_) => "step block".into(),
+            Ty::StepRef => "step.NAME".into(),
+            Ty::Path => "path (`input.FIELD`)".into(),
+            Ty::Expr => "expression".into(),
+            Ty::Either(tys) => tys.iter().map(Ty::describe).collect::<Vec<_>>().join(" | "),
+        }
+    }
+
+    /// The "expected …" phrase with an article, for messages.
+    pub fn expected(&self) -> String {
+        match self {
+            Ty::Str => "a string".into(),
+            Ty::Url => "a URL string".into(),
+            Ty::Int { .. } => "an integer".into(),
+            Ty::Float { .. } => "a number".into(),
+            Ty::Bool => "`true` or `false`".into(),
+            Ty::Duration => "a duration such as `30s`".into(),
+            Ty::Size => "a size such as `256MB`".into(),
+            Ty::Rate => "a rate such as `60/m`".into(),
+            Ty::Enum(words) => format!("one of {}", words.join(", ")),
+            Ty::Ref(kind) => format!("a reference `{kind}.NAME`"),
+            Ty::List(inner) => format!("a list of {}", inner.describe()),
+            Ty::Block(_) | Ty::Map(_) => "a block `{ … }`".into(),
+            Ty::Tagged(variants) => format!(
+                "one of {}",
+                variants
+                    .iter()
+                    .map(|v| v.name)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Ty::Secret => "`env(\"NAME\")` or `secret(\"…\")`".into(),
+            Ty::Fields => "a block of typed fields `{ name: type … }`".into(),
+            Ty::TypeExpr => "a type, written `NAME: TYPE`".into(),
+            Ty::Steps(_) => "`step NAME { … }`".into(),
+            Ty::StepRef => "a step reference `step.NAME`".into(),
+            Ty::Path => "a path such as `input.FIELD`".into(),
+            Ty::Expr => "an expression".into(),
+            Ty::Either(tys) => tys
+                .iter()
+                .map(Ty::expected)
+                .collect::<Vec<_>>()
+                .join(" or "),
+        }
+    }
+}
+
+fn with_bounds(base: &str, min: Option<String>, max: Option<String>) -> String {
+    match (min, max) {
+        (Some(lo), Some(hi)) => format!("{base} in [{lo}, {hi}]"),
+        (Some(lo), None) => format!("{base} ≥ {lo}"),
+        (None, Some(hi)) => format!("{base} ≤ {hi}"),
+        (None, None) => base.into(),
+    }
+}
+
+/// The row named `name` in a table.
+pub fn find<'t>(table: &'t [AttrSpec], name: &str) -> Option<&'t AttrSpec> {
+    table.iter().find(|a| a.name == name)
+}
+
+/// The variant named `name`.
+pub fn variant<'t>(variants: &'t [Variant], name: &str) -> Option<&'t Variant> {
+    variants.iter().find(|v| v.name == name)
+}
+
+/// The top-level table of a kind, as the registry writes each declaration: the
+/// keys the compiler adds itself (`name`, `version`, …) never collide with these.
+pub const RESERVED_KEYS: &[&str] = &["name", "version", "doc", "source", "digest", "origin"];
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,114 @@
+//! Resolving one reference against the symbol table (§5): the highest version that
+//! satisfies the requirement and is not retired. Failures are facts
+//! ([`Problem`]); `resolve/mod.rs` turns them into diagnostics.
+
+use super::symbols::{Entry, Status, Symbols};
+use crate::ast::{Kind, Reference};
+use semver::Version;
+
+/// What resolving a reference gave.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    Found {
+        unit: usize,
+        id: String,
+        deprecated: bool,
+    },
+    Failed(Problem),
+}
+
+/// Why a reference did not resolve.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Problem {
+    /// No declaration of that kind has the name (PM0101).
+    Unknown,
+    /// The name exists, but only under these other kinds (PM0102).
+    OtherKind(Vec<Kind>),
+    /// A requirement on a name that is declared without a version (PM0104).
+    Unversioned,
+    /// No version satisfies the requirement; these exist (PM0104).
+    NoMatch(Vec<Version>),
+    /// Only retired declarations satisfy it (PM0105); their ids.
+    OnlyRetired(Vec<String>),
+    /// The failure involves a version literal that already errored: say nothing.
+    Silent,
+}
+
+/// Resolves `r` among the declarations of its kind and name.
+pub fn resolve_ref(syms: &Symbols, r: &Reference) -> Outcome {
+    let entries = syms.entries(r.kind, &r.name);
+    if entries.is_empty() {
+        let others: Vec<Kind> = syms
+            .kinds_of(&r.name)
+            .iter()
+            .copied()
+            .filter(|k| *k != r.kind)
+            .collect();
+        return Outcome::Failed(if others.is_empty() {
+            Problem::Unknown
+        } else {
+            Problem::OtherKind(others)
+        });
+    }
+    let unversioned = entries
+        .iter()
+        .find(|e| e.version.is_none() && !e.invalid_version);
+    if let Some(e) = unversioned {
+        return match (&r.req, e.status) {
+            (Some(_), _) => Outcome::Failed(Problem::Unversioned),
+            (None, Status::Retired) => Outcome::Failed(Problem::OnlyRetired(vec![r.name.clone()])),
+            (None, status) => found(r, e, status),
+        };
+    }
+    let versioned = || {
+        entries
+            .iter()
+            .filter_map(|e| e.version.as_ref().map(|v| (e, v)))
+    };
+    let satisfying: Vec<(&Entry, &Version)> = match &r.req {
+        Some(req) => versioned().filter(|(_, v)| req.req.matches(v)).collect(),
+        None => {
+            // No requirement: any version, preferring releases to pre-releases.
+            let releases: Vec<_> = versioned().filter(|(_, v)| v.pre.is_empty()).collect();
+            let live =
+                |xs: &[(&Entry, &Version)]| xs.iter().any(|(e, _)| e.status != Status::Retired);
+            if live(&releases) {
+                releases
+            } else {
+                versioned().collect()
+            }
+        }
+    };
+    let best = satisfying
+        .iter()
+        .filter(|(e, _)| e.status != Status::Retired)
+        .max_by(|a, b| a.1.cmp(b.1));
+    if let Some((e, _)) = best {
+        return found(r, e, e.status);
+    }
+    if !satisfying.is_empty() {
+        let ids = satisfying
+            .iter()
+            .map(|(_, v)| format!("{}@{v}", r.name))
+            .collect();
+        return Outcome::Failed(Problem::OnlyRetired(ids));
+    }
+    if entries.iter().any(|e| e.invalid_version) {
+        return Outcome::Failed(Problem::Silent);
+    }
+    Outcome::Failed(Problem::NoMatch(
+        versioned().map(|(_, v)| v.clone()).collect(),
+    ))
+}
+
+fn found(r: &Reference, e: &Entry, status: Status) -> Outcome {
+    let id = match &e.version {
+        Some(v) => format!("{}@{v}", r.name),
+        None => r.name.clone(),
+    };
+    Outcome::Found {
+        unit: e.unit,
+        id,
+        deprecated: status == Status::Deprecated,
+    }
+}

@@ -1,0 +1,224 @@
+//! The symbol table: every declaration by kind and id, stdlib first, with the
+//! duplicate rules of §3 (PM0103).
+
+use crate::ast::{DeclBody, Kind, ValueKind};
+use crate::diag::Diagnostic;
+use crate::expand::Unit;
+use crate::schema::names;
+use crate::source::SourceMap;
+use semver::Version;
+use std::collections::HashMap;
+
+/// A declaration's lifecycle status (`status = …`, default active).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    Active,
+    Deprecated,
+    Retired,
+}
+
+/// One declaration of a name.
+#[derive(Clone, Debug)]
+pub struct Entry {
+    /// Index into the units.
+    pub unit: usize,
+    /// `None` when unversioned (or when the version literal was invalid).
+    pub version: Option<Version>,
+    /// The version literal did not parse (PM0002 reported): the entry is
+    /// versioned but matches nothing, and failures involving it stay silent.
+    pub invalid_version: bool,
+    pub status: Status,
+}
+
+/// Every declaration by kind and name; the first of a duplicate pair wins.
+#[derive(Clone, Debug, Default)]
+pub struct Symbols {
+    /// `(kind, name)` → its declarations, lowest version first.
+    names: HashMap<(Kind, String), Vec<Entry>>,
+    /// `(kind, id)` → unit.
+    ids: HashMap<(Kind, String), usize>,
+    /// `name` → the kinds declaring it (for PM0102).
+    kinds: HashMap<String, Vec<Kind>>,
+}
+
+impl Symbols {
+    /// Builds the table, reporting PM0103 on each later duplicate.
+    pub fn build(sources: &SourceMap, units: &[Unit]) -> (Symbols, Vec<Diagnostic>) {
+        let mut order: Vec<usize> = (0..units.len()).collect();
+        let key = |i: &usize| {
+            let d = units.get(*i).map(|u| &u.decl);
+            let file = d.and_then(|d| sources.get(d.span.file));
+            (
+                !file.is_some_and(|f| f.stdlib),
+                file.map_or("", |f| f.path.as_str()),
+                d.map_or(0, |d| d.span.start),
+            )
+        };
+        order.sort_by(|a, b| key(a).cmp(&key(b)));
+        let mut syms = Symbols::default();
+        let mut diags = Vec::new();
+        for i in order {
+            let Some(unit) = units.get(i) else { continue };
+            if let Some(d) = syms.add(sources, units, i, unit) {
+                diags.push(d);
+            }
+        }
+        for entries in syms.names.values_mut() {
+            entries.sort_by(|a, b| a.version.cmp(&b.version));
+        }
+        for kinds in syms.kinds.values_mut() {
+            kinds.sort();
+            kinds.dedup();
+        }
+        (syms, diags)
+    }
+
+    fn add(
+        &mut self,
+        sources: &SourceMap,
+        units: &[Unit],
+        i: usize,
+        unit: &Unit,
+    ) -> Option<Diagnostic> {
+        let decl = &unit.decl;
+        let id = decl.id();
+        let name = decl.name.name.clone();
+        let versioned = decl.version.is_some();
+        let first_at = |u: usize| units.get(u).map_or(decl.header, |u| u.decl.header);
+        let stdlib = |u: usize| {
+            units
+                .get(u)
+                .and_then(|u| sources.get(u.decl.span.file))
+                .is_some_and(|f| f.stdlib)
+        };
+        let this_stdlib = stdlib(i);
+        if let Some(&first) = self.ids.get(&(decl.kind, id.clone())) {
+            let d = if stdlib(first) && !this_stdlib {
+                Diagnostic::new(
+                    "PM0103",
+                    decl.header,
+                    format!(
+                        "{} `{id}` is already declared by the standard library",
+                        decl.kind
+                    ),
+                )
+                .label("redeclared here")
+                .related(first_at(first), "the standard library's declaration")
+                .help(format!(
+                    "rename this {}; stdlib ids cannot be reused",
+                    decl.kind
+                ))
+            } else {
+                Diagnostic::new(
+                    "PM0103",
+                    decl.header,
+                    format!("duplicate {} `{id}`", decl.kind),
+                )
+                .label("declared again here")
+                .related(first_at(first), "first declared here")
+                .help(if versioned {
+                    "give this declaration a new version, or remove one of them".to_owned()
+                } else {
+                    "rename one of them, or remove the duplicate".to_owned()
+                })
+            };
+            return Some(d);
+        }
+        let entries = self.names.entry((decl.kind, name.clone())).or_default();
+        if let Some(other) = entries
+            .iter()
+            .find(|e| (e.version.is_some() || e.invalid_version) != versioned)
+        {
+            return Some(
+                Diagnostic::new(
+                    "PM0103",
+                    decl.header,
+                    format!(
+                        "{} `{name}` is declared both with and without a version",
+                        decl.kind
+                    ),
+                )
+                .label(if versioned {
+                    "versioned here"
+                } else {
+                    "unversioned here"
+                })
+                .related(
+                    first_at(other.unit),
+                    if versioned {
+                        "declared without a version here"
+                    } else {
+                        "declared with a version here"
+                    },
+                )
+                .help(format!(
+                    "version every declaration of `{name}`, or none of them"
+                )),
+            );
+        }
+        let version = decl.version.as_ref().and_then(|v| v.value.clone());
+        entries.push(Entry {
+            unit: i,
+            invalid_version: versioned && version.is_none(),
+            version,
+            status: status_of(unit),
+        });
+        self.ids.insert((decl.kind, id), i);
+        self.kinds.entry(name).or_default().push(decl.kind);
+        None
+    }
+
+    /// The unit declaring `(kind, id)`.
+    pub fn lookup(&self, kind: Kind, id: &str) -> Option<usize> {
+        self.ids.get(&(kind, id.to_owned())).copied()
+    }
+
+    /// Every declaration of a name, lowest version first.
+    pub fn entries(&self, kind: Kind, name: &str) -> &[Entry] {
+        self.names
+            .get(&(kind, name.to_owned()))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// True when some declaration of any version has this kind and name.
+    pub fn has_name(&self, kind: Kind, name: &str) -> bool {
+        !self.entries(kind, name).is_empty()
+    }
+
+    /// The kinds that declare `name` (sorted).
+    pub fn kinds_of(&self, name: &str) -> &[Kind] {
+        self.kinds.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every declared name of a kind, sorted (for suggestions and completion;
+    /// linear in the table, so only for error paths and editors).
+    pub fn names_of(&self, kind: Kind) -> Vec<&str> {
+        let mut out: Vec<&str> = self
+            .names
+            .keys()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, n)| n.as_str())
+            .collect();
+        out.sort_unstable();
+        out
+    }
+
+    /// `(kind, id)` → unit, for every declaration kept.
+    pub fn ids(&self) -> impl Iterator<Item = (&(Kind, String), &usize)> {
+        self.ids.iter()
+    }
+}
+
+/// A unit's `status`, read from its body (active when absent or not a status word).
+pub fn status_of(unit: &Unit) -> Status {
+    let block = match &unit.decl.body {
+        DeclBody::Attrs(b) => b,
+        DeclBody::Template(t) => &t.body,
+        DeclBody::Instance(_) | DeclBody::Broken => return Status::Active,
+    };
+    match block.attr(names::STATUS).map(|a| &a.value.kind) {
+        Some(ValueKind::Word(w)) if w == names::DEPRECATED => Status::Deprecated,
+        Some(ValueKind::Word(w)) if w == names::RETIRED => Status::Retired,
+        _ => Status::Active,
+    }
+}

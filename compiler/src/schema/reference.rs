@@ -1,0 +1,94 @@
+//! Renders the attribute tables as `docs/reference.md` (a test fails when the
+//! committed file is stale; `UPDATE_DOCS=1 cargo test` rewrites it).
+
+use super::{attrs, AttrSpec, DefaultValue, Ty};
+use crate::ast::Kind;
+use std::collections::VecDeque;
+use std::fmt::Write;
+
+/// The whole reference page, generated from the tables.
+pub fn reference_markdown() -> String {
+    let mut out = String::new();
+    out.push_str(
+        "<!-- Generated from compiler/src/schema/tables.rs by `UPDATE_DOCS=1 cargo test`; do not edit. -->\n\n\
+         # Attribute reference\n\n\
+         Every attribute of every kind, as the compiler checks it. One table in the\n\
+         compiler (`compiler/src/schema/tables.rs`) drives checking, this page, editor\n\
+         completion and hover, formatting order and the registry's JSON Schema.\n\n\
+         Types: `[T]` is a list, `a | b` an enum word or tagged variant, `int ≥ 1` and\n\
+         `float in [0, 1]` are bounds (PM0204). A missing required attribute is PM0202, an\n\
+         unknown one PM0201, a wrong type PM0203, a word outside the enum PM0206, a key given\n\
+         twice PM0205. Defaults are written into the registry when the attribute is absent.\n\n",
+    );
+    for kind in Kind::ALL {
+        let _ = writeln!(out, "## {kind}\n");
+        let _ = writeln!(out, "{}\n", kind_intro(kind));
+        let mut nested = Nested::new();
+        table(&mut out, kind.keyword(), attrs(kind), &mut nested);
+        while let Some((title, rows)) = nested.pop_front() {
+            let _ = writeln!(out, "### {title}\n");
+            table(&mut out, &title, rows, &mut nested);
+        }
+    }
+    out
+}
+
+fn kind_intro(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Agent => "An AI agent: a model, the tools it may call, a persona, and the capabilities it claims.",
+        Kind::Tool => "Something an agent can call, with typed parameters and a risk level.",
+        Kind::Model => "A language model from a provider, with the capabilities it brings.",
+        Kind::Workflow => "A DAG of steps, each run by an agent or by any agent with a capability. Steps are written `step NAME { … }`.",
+        Kind::Capability => "A node of the capability taxonomy; dotted names (`web.search`) need their parent declared (PM0107).",
+        Kind::Persona => "How an agent speaks and behaves; `extends` merges other personas first.",
+        Kind::Service => "An external endpoint that tools and models talk to.",
+        Kind::Template => "`template NAME for KIND { param … }` declares a parameterised declaration of KIND; its body is checked against KIND's table, and its `param` lines become a JSON Schema (`params`). A template declaration itself accepts:",
+    }
+}
+
+type Nested = VecDeque<(String, &'static [AttrSpec])>;
+
+fn table(out: &mut String, path: &str, rows: &'static [AttrSpec], nested: &mut Nested) {
+    out.push_str("| attribute | type | required | default | description |\n");
+    out.push_str("|---|---|---|---|---|\n");
+    for row in rows {
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} | {} | {} |",
+            row.name,
+            cell(&row.ty.describe()),
+            if row.required { "yes" } else { "" },
+            row.default.map(default_text).unwrap_or_default(),
+            row.doc.replace('|', "\\|"),
+        );
+        collect_nested(path, row.name, &row.ty, nested);
+    }
+    out.push('\n');
+}
+
+fn collect_nested(path: &str, name: &str, ty: &Ty, nested: &mut Nested) {
+    match ty {
+        Ty::Block(rows) => nested.push_back((format!("{path} `{name}` block"), rows)),
+        Ty::Steps(rows) => nested.push_back((format!("{path} `{name}` attributes"), rows)),
+        Ty::Tagged(variants) => {
+            for v in variants.iter().filter(|v| !v.attrs.is_empty()) {
+                nested.push_back((format!("{path} `{name} = {} {{ … }}`", v.name), v.attrs));
+            }
+        }
+        Ty::List(inner) | Ty::Map(inner) => collect_nested(path, name, inner, nested),
+        _ => {}
+    }
+}
+
+fn cell(text: &str) -> String {
+    format!("`{}`", text.replace('|', "\\|").replace('`', ""))
+}
+
+fn default_text(d: DefaultValue) -> String {
+    match d {
+        DefaultValue::Word(w) | DefaultValue::Variant(w) => format!("`{w}`"),
+        DefaultValue::Bool(b) => format!("`{b}`"),
+        DefaultValue::Int(n) => format!("`{n}`"),
+        DefaultValue::Words(ws) => format!("`[{}]`", ws.join(", ")),
+    }
+}
