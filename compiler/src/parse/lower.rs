@@ -26,6 +26,15 @@ pub(super) struct Lower {
     pub diags: Vec<Diagnostic>,
 }
 
+/// Rules that hold a value where `any_value` stands: an expression or one of the
+/// value rules (`value` itself is silent).
+pub(super) fn is_value(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::expr | Rule::string | Rule::named | Rule::number | Rule::list | Rule::block
+    )
+}
+
 /// The parts of a header.
 pub(super) struct Header {
     pub kind: Kind,
@@ -243,7 +252,7 @@ impl Lower {
         for part in p.into_inner() {
             match part.as_rule() {
                 Rule::ident => name = Some(self.ident(&part)),
-                Rule::expr => value = Some(self.expr(part)?),
+                r if is_value(r) => value = Some(self.any_value(part)?),
                 _ => {}
             }
         }
@@ -308,14 +317,8 @@ impl Lower {
         for part in p.into_inner() {
             match part.as_rule() {
                 Rule::key => key = Some(self.ident(&part)),
-                Rule::expr => value = Some(self.expr(part)?),
-                Rule::block => {
-                    let vspan = self.span(&part);
-                    value = Some(Value {
-                        kind: ValueKind::Block(self.block(part)?),
-                        span: vspan,
-                    });
-                }
+                // `key = value`, `key = { … }` and `key { … }` alike.
+                r if is_value(r) => value = Some(self.any_value(part)?),
                 _ => {}
             }
         }
@@ -337,13 +340,15 @@ impl Lower {
         let mut ty = None;
         let mut constraints = None;
         let mut default = None;
+        let mut after_eq = false;
         for part in p.into_inner() {
             match part.as_rule() {
                 Rule::key | Rule::ident => name = Some(self.ident(&part)),
                 Rule::question => optional = true,
                 Rule::type_expr => ty = Some(self.type_expr(part)?),
-                Rule::block => constraints = Some(self.block(part)?),
-                Rule::expr => default = Some(self.expr(part)?),
+                Rule::eq => after_eq = true,
+                Rule::block if !after_eq => constraints = Some(self.block(part)?),
+                r if is_value(r) => default = Some(self.any_value(part)?),
                 _ => {}
             }
         }
