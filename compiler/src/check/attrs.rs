@@ -31,6 +31,8 @@ pub struct Walker<'a> {
     in_template: bool,
     /// The declaration's header, where PM0202 goes.
     owner: Span,
+    /// The declaration's name (for suggested environment variable names).
+    decl_name: String,
     pub diags: Vec<Diagnostic>,
     /// Paths (`limits.timeout`, `steps.a.after`) whose value errored or was skipped.
     pub bad: BTreeSet<String>,
@@ -39,11 +41,16 @@ pub struct Walker<'a> {
 }
 
 impl<'a> Walker<'a> {
-    pub fn new(refs: &'a HashMap<Span, Target>, owner: Span, in_template: bool) -> Walker<'a> {
+    pub fn new(
+        refs: &'a HashMap<Span, Target>,
+        decl: &crate::ast::Decl,
+        in_template: bool,
+    ) -> Walker<'a> {
         Walker {
             refs,
             in_template,
-            owner,
+            owner: decl.header,
+            decl_name: decl.name.name.clone(),
             diags: Vec::new(),
             bad: BTreeSet::new(),
             uses: Vec::new(),
@@ -369,7 +376,8 @@ impl<'a> Walker<'a> {
                 let d = Diagnostic::new("PM0302", v.span, format!("`{name}` must be a secret reference, not a literal"))
                     .label("a secret written into the source")
                     .help(format!(
-                        "read it at run time: `{name} = env(\"NAME\")` or `{name} = secret(\"vault://path\")`, and rotate the exposed value"
+                        "read it at run time: `{name} = env(\"{}\")` or `{name} = secret(\"vault://…\")`, and rotate the exposed value",
+                        env_name(&self.decl_name, name)
                     ));
                 return self.error_none(path, d);
             }
@@ -560,6 +568,20 @@ fn twice(key: &str, span: Span, first: Span) -> Diagnostic {
         .label("assigned again here")
         .related(first, "first assigned here")
         .help(format!("remove one of the two `{key}`"))
+}
+
+/// `LEAKY_CLIENT_SECRET` for service `leaky`'s `client_secret`.
+fn env_name(decl: &str, attr: &str) -> String {
+    format!("{decl}_{attr}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// `a.b` path join.

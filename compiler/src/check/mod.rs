@@ -301,7 +301,7 @@ fn check_unit(refs: &HashMap<Span, Target>, unit: &Unit) -> UnitFacts {
     let decl = &unit.decl;
     match &decl.body {
         DeclBody::Attrs(b) => {
-            let mut w = attrs::Walker::new(refs, decl.header, false);
+            let mut w = attrs::Walker::new(refs, decl, false);
             let json = w.block(schema::attrs(decl.kind), b, "");
             UnitFacts {
                 checked: true,
@@ -313,7 +313,7 @@ fn check_unit(refs: &HashMap<Span, Target>, unit: &Unit) -> UnitFacts {
             }
         }
         DeclBody::Template(t) => {
-            let mut w = attrs::Walker::new(refs, decl.header, true);
+            let mut w = attrs::Walker::new(refs, decl, true);
             let _ = w.block(schema::attrs(t.for_kind), &t.body, "");
             let mut diags = w.diags;
             let params =
