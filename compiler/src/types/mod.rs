@@ -14,6 +14,7 @@
 mod constraints;
 mod literal;
 
+pub use constraints::{constraint_docs, constraints_by_type, FORMATS};
 pub use literal::{check_pattern, literal_json, validate, LiteralError};
 
 use crate::ast::{Attr, Block, Field, Item, TypeExpr, TypeKind, ValueKind};
