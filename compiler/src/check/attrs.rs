@@ -6,7 +6,7 @@
 use super::expr::render_value;
 use crate::ast::{Block, Field, Item, Step, Value, ValueKind};
 use crate::diag::{suggest, Diagnostic};
-use crate::resolve::Target;
+use crate::resolve::{Symbols, Target};
 use crate::schema::{self, AttrSpec, Ty};
 use crate::source::Span;
 use crate::types::{self, TypeCx};
@@ -27,6 +27,7 @@ pub struct RefUse {
 /// Walks one declaration's blocks.
 pub struct Walker<'a> {
     refs: &'a HashMap<Span, Target>,
+    symbols: &'a Symbols,
     /// Template bodies: params are unknown and required attributes may come later.
     in_template: bool,
     /// The declaration's header, where PM0202 goes.
@@ -43,11 +44,13 @@ pub struct Walker<'a> {
 impl<'a> Walker<'a> {
     pub fn new(
         refs: &'a HashMap<Span, Target>,
+        symbols: &'a Symbols,
         decl: &crate::ast::Decl,
         in_template: bool,
     ) -> Walker<'a> {
         Walker {
             refs,
+            symbols,
             in_template,
             owner: decl.header,
             decl_name: decl.name.name.clone(),
@@ -326,7 +329,11 @@ impl<'a> Walker<'a> {
                         format!("`{name}` expects a {kind}, found `{}`", r.written),
                     )
                     .label(format!("this is a {}, not a {kind}", r.kind))
-                    .help(format!("refer to a {kind} here: `{kind}.NAME`"));
+                    .help(if self.symbols.has_name(*kind, &r.name) {
+                        format!("did you mean `{kind}.{}`?", r.name)
+                    } else {
+                        format!("refer to a {kind} here: `{kind}.NAME`")
+                    });
                     return self.error_none(path, d);
                 }
                 match target {
