@@ -39,6 +39,9 @@ pub struct Walker<'a> {
     pub bad: BTreeSet<String>,
     pub uses: Vec<RefUse>,
     failures: usize,
+    /// The attribute whose value is being checked: a value outside it was
+    /// substituted from a template argument.
+    attr_span: Option<Span>,
 }
 
 impl<'a> Walker<'a> {
@@ -58,6 +61,7 @@ impl<'a> Walker<'a> {
             bad: BTreeSet::new(),
             uses: Vec::new(),
             failures: 0,
+            attr_span: None,
         }
     }
 
@@ -125,7 +129,12 @@ impl<'a> Walker<'a> {
                             self.error(p, d);
                             None
                         }
-                        ty => self.value(&ty, &a.value, &p, key),
+                        ty => {
+                            let outer = self.attr_span.replace(a.span);
+                            let v = self.value(&ty, &a.value, &p, key);
+                            self.attr_span = outer;
+                            v
+                        }
                     };
                     if let Some(v) = v {
                         out.insert(spec.key.into(), v);
@@ -298,6 +307,13 @@ impl<'a> Walker<'a> {
             (Ty::Size, ValueKind::Size(b)) => Some(json!(b)),
             (Ty::Rate, ValueKind::Rate { count, window_ms }) => {
                 Some(json!({"count": count, "window_ms": window_ms}))
+            }
+            // A union-typed template param (`"a" | "b"`) substituted into an enum.
+            (Ty::Enum(words), ValueKind::Str(t))
+                if self.substituted(v)
+                    && t.as_plain().is_some_and(|t| words.contains(&t.as_str())) =>
+            {
+                t.as_plain().map(Json::String)
             }
             (Ty::Enum(words), ValueKind::Word(w)) => {
                 if words.contains(&w.as_str()) {
@@ -533,9 +549,26 @@ impl<'a> Walker<'a> {
         self.fail(path);
     }
 
-    fn error_none(&mut self, path: &str, d: Diagnostic) -> Option<Json> {
+    /// A value's error. When the value was substituted from a template argument,
+    /// the diagnostic goes on the template's attribute (so the instances' identical
+    /// diagnostics merge there), naming the argument.
+    fn error_none(&mut self, path: &str, mut d: Diagnostic) -> Option<Json> {
+        if let Some(attr) = self.attr_span.filter(|a| !self.is_own(d.primary.span, *a)) {
+            let arg = std::mem::replace(&mut d.primary.span, attr);
+            d = d.related(arg, "the argument substituted here");
+        }
         self.error(path.to_owned(), d);
         None
+    }
+
+    /// Whether `span` lies inside the attribute `attr`.
+    fn is_own(&self, span: Span, attr: Span) -> bool {
+        span.file == attr.file && span.start >= attr.start && span.end <= attr.end
+    }
+
+    /// A value that came from a template argument rather than the attribute's text.
+    fn substituted(&self, v: &Value) -> bool {
+        self.attr_span.is_some_and(|a| !self.is_own(v.span, a))
     }
 }
 
@@ -565,8 +598,8 @@ fn is_step_ref(segs: &[crate::ast::Ident]) -> bool {
 }
 
 fn out_of_range(name: &str, span: Span, text: &str, ty: &Ty) -> Diagnostic {
-    Diagnostic::new("PM0204", span, format!("`{name}` is out of range: {text}"))
-        .label(format!("must be {}", ty.describe()))
+    Diagnostic::new("PM0204", span, format!("`{name}` is out of range"))
+        .label(format!("{text} is not {}", ty.describe()))
         .help(format!("use a value that is {}", ty.describe()))
 }
 
