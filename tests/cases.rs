@@ -12,13 +12,7 @@ use common::corpus::run;
 use std::path::Path;
 
 /// Cases that disagree with the spec today, with the reason.
-const EXPECTED_FAILURES: &[&str] = &[
-    // spec-silent (author expectation): a union-typed param substituted into an
-    // enum attribute (`kind = param.k`) is PM0203 "found a string"
-    "ok_tpl_enum_param",
-    // LANGUAGE.md §9: argument-dependent errors go on the template line, merged
-    "tpl_arg_dependent_once",
-];
+const EXPECTED_FAILURES: &[&str] = &[];
 
 #[test]
 fn cases() {

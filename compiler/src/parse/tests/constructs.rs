@@ -449,6 +449,9 @@ fn env_secret_and_bools_are_words_with_meaning() {
         "env(X)",
         "getenv(\"A\")",
         "tool.x { }",
+        "tool.x @^1",
+        "tool.x@1 { }",
+        "x@1",
     ] {
         let (d, e, _) = parse_str(&format!("service s {{ a = {bad} }}"));
         assert_eq!(e.len(), 1, "{bad}: {e:?}");

@@ -210,3 +210,40 @@ fn pathological_inputs_are_fast_and_safe() {
         assert!(took < Duration::from_secs(5), "{head:?} took {took:?}");
     }
 }
+
+/// The deepest nesting the pre-scan lets through parses (no "too complex") on a
+/// small thread stack, even in a debug build.
+#[test]
+fn max_depth_parses_on_a_small_stack() {
+    let blocks = format!(
+        "tool t {{ {} x = 1 {} }}",
+        "a { ".repeat(63),
+        "} ".repeat(63)
+    );
+    let mixed = format!(
+        "tool t {{ x = {}1{} }}",
+        "[{ y = ".repeat(31) + "[",
+        "]".to_owned() + &" }]".repeat(31)
+    );
+    let types = format!(
+        "tool t {{ params {{ x: {}int{} }} }}",
+        "list<".repeat(62),
+        ">".repeat(62)
+    );
+    let parens = format!(
+        "workflow w {{ step s {{ when = {}a == b{} }} }}",
+        "!(".repeat(62),
+        ")".repeat(62)
+    );
+    let handle = std::thread::Builder::new()
+        .stack_size(2 << 20)
+        .spawn(move || {
+            for src in [blocks, mixed, types, parens] {
+                let (d, e, _) = parse_str(&src);
+                assert!(e.is_empty(), "{src}: {e:?}");
+                assert!(!d[0].is_broken());
+            }
+        });
+    let joined = handle.map(|h| h.join());
+    assert!(matches!(joined, Ok(Ok(()))), "{joined:?}");
+}

@@ -103,3 +103,35 @@ snap!(
 );
 
 snap!(template_for_unknown_kind, "template t for widget { }\n");
+
+/// A gallery of everyday mistakes, one file each, to keep the messages human.
+#[test]
+fn common_mistakes() {
+    let cases = [
+        "tool t { risk = }",
+        "agent a { model: model.y }",
+        "tool t { limits { timeout = 30 s } }",
+        "agent x template.t()",
+        "template t agent { }",
+        "tool t { params { q: } }",
+        "workflow w { step s { when = a == } }",
+        "tool t { version = 1.2.3 }",
+        "tool { risk = low }",
+        "tool t { tags = [\"a\" \"b\"] }",
+        "agent a = template.t(x = 1 y = 2)",
+        "tool t { risk = low; }",
+        "model m@1.2 { provider = \"x\" }",
+        "tool t { a = tool.x@^x.y }",
+        "tool t { a = input.x@1 }",
+        "tool t { a = param.x.y }",
+        "tool t { a = model.a.b }",
+        "tool t { a = \"${}\" }",
+        "tool t { a = 9007199254740992 }",
+        "tool t { a = 5/fortnight  b = 12XB  c = 1e5 }",
+    ];
+    let mut out = String::new();
+    for src in cases {
+        out.push_str(&format!("## {src}\n{}\n", case(src)));
+    }
+    insta::assert_snapshot!(out);
+}
