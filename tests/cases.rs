@@ -17,11 +17,6 @@ const EXPECTED_FAILURES: &[&str] = &[
     // duplicate step name reported twice (two PM0205 on one line)
     // one TOML syntax error gives two PM0003
     "manifest_toml_syntax",
-    // spec-silent (author expectation): a union-typed param substituted into an
-    // enum attribute (`kind = param.k`) is PM0203 "found a string"
-    "ok_tpl_enum_param",
-    // LANGUAGE.md §9: argument-dependent errors go on the template line, merged
-    "tpl_arg_dependent_once",
 ];
 
 /// `(severity, code, file, line)`; `line` is `None` for `expect-anyline`.
