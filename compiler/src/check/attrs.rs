@@ -549,14 +549,9 @@ impl<'a> Walker<'a> {
         self.fail(path);
     }
 
-    /// A value's error. When the value was substituted from a template argument,
-    /// the diagnostic goes on the template's attribute (so the instances' identical
-    /// diagnostics merge there), naming the argument.
-    fn error_none(&mut self, path: &str, mut d: Diagnostic) -> Option<Json> {
-        if let Some(attr) = self.attr_span.filter(|a| !self.is_own(d.primary.span, *a)) {
-            let arg = std::mem::replace(&mut d.primary.span, attr);
-            d = d.related(arg, "the argument substituted here");
-        }
+    /// A value's error. Substituted template values already carry the span of the
+    /// `param.x` use (references: the argument's), so instances merge there.
+    fn error_none(&mut self, path: &str, d: Diagnostic) -> Option<Json> {
         self.error(path.to_owned(), d);
         None
     }
@@ -598,8 +593,8 @@ fn is_step_ref(segs: &[crate::ast::Ident]) -> bool {
 }
 
 fn out_of_range(name: &str, span: Span, text: &str, ty: &Ty) -> Diagnostic {
-    Diagnostic::new("PM0204", span, format!("`{name}` is out of range"))
-        .label(format!("{text} is not {}", ty.describe()))
+    Diagnostic::new("PM0204", span, format!("`{name}` is out of range: {text}"))
+        .label(format!("must be {}", ty.describe()))
         .help(format!("use a value that is {}", ty.describe()))
 }
 
