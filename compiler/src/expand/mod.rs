@@ -1,10 +1,39 @@
-//! Stage 3, `expand`: instantiates templates. Each instance becomes an ordinary
-//! declaration of its kind, remembering its [`Origin`].
+//! Stage 3, `expand`: instantiates templates (§9). Each instance becomes an ordinary
+//! declaration of its kind, remembering its [`Origin`]; templates stay as they are
+//! (the checker checks their bodies once on their own) and are described in
+//! [`Expanded::templates`] for the bundle.
+//!
+//! What lives here: `template.T[@REQ]` resolution among templates (for instances
+//! and `extends`), `extends` chains and their cycles (PM0108), argument checking
+//! (PM0601), `param.p` / `${p}` substitution and their unknown names (PM0602), and
+//! the merging rule of §6 ([`merge`], also used by persona `extends`).
+//! What does not: checking the expanded declarations against their kind's schema
+//! (the checker, which puts an error found in a template's text on the template's
+//! line with [`Origin::instance`] as a related label), resolving the references an
+//! instance contains (the resolver), and PM0103 among templates (the resolver).
 
-use crate::ast::{Arg, Decl};
-use crate::diag::Diagnostics;
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::indexing_slicing))]
+
+mod args;
+mod argtype;
+mod error;
+pub mod merge;
+mod subst;
+mod templates;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod testutil;
+
+use crate::ast::{Arg, Block, Decl, DeclBody, Field, Instance, Item, Kind, Value};
+use crate::diag::{suggest, Diagnostics};
 use crate::parse::Parsed;
 use crate::source::{SourceMap, Span};
+use error::Problem;
+use serde_json::{json, Map, Value as Json};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use subst::Place;
+use templates::{Chain, Table};
 
 // Public Interface
 
@@ -26,18 +55,294 @@ pub struct Unit {
     pub origin: Option<Origin>,
 }
 
-/// Every declaration after expansion; templates stay as they are.
+/// Every declaration after expansion, in input order; templates stay as they are.
+/// An instance whose template is unknown, broken or for another kind stays known
+/// by kind and name as [`DeclBody::Broken`] (its problem is already reported).
 #[derive(Clone, Debug, Default)]
 pub struct Expanded {
     pub units: Vec<Unit>,
+    /// The template registry, by template id (the first declaration of an id).
+    pub templates: BTreeMap<String, TemplateInfo>,
 }
 
+/// One template as the bundle describes it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplateInfo {
+    pub id: String,
+    /// Index into [`Expanded::units`].
+    pub unit: usize,
+    pub for_kind: Kind,
+    /// The resolved id of the template it extends.
+    pub extends: Option<String>,
+    /// Its params, inherited ones included (the child's replace the parent's).
+    pub params: Vec<ParamInfo>,
+    /// Its attributes after `extends` merging, before substitution; `None` when
+    /// the chain is broken (unknown parent, cycle).
+    pub body: Option<Block>,
+}
+
+/// One template param.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParamInfo {
+    pub name: String,
+    pub field: Field,
+    /// The JSON Schema 2020-12 of its type and constraints (`{}` when the type
+    /// itself has an error, which the checker reports).
+    pub schema: Json,
+}
+
+impl TemplateInfo {
+    /// The template's entry in the bundle's `templates` map: `{for, params: {NAME:
+    /// SCHEMA + default}, required, extends}`. `encode` writes a default value the
+    /// way the bundle writes attribute values (references resolved).
+    pub fn registry_entry(&self, encode: &dyn Fn(&Value) -> Option<Json>) -> Json {
+        let mut params = Map::new();
+        let mut required = Vec::new();
+        for p in &self.params {
+            let mut schema = p.schema.clone();
+            if let (Json::Object(obj), Some(d)) =
+                (&mut schema, p.field.default.as_ref().and_then(encode))
+            {
+                obj.insert("default".into(), d);
+            }
+            if !p.field.optional && p.field.default.is_none() {
+                required.push(Json::String(p.name.clone()));
+            }
+            params.insert(p.name.clone(), schema);
+        }
+        let mut entry = json!({
+            "for": self.for_kind.keyword(),
+            "params": params,
+            "required": required,
+        });
+        if let (Json::Object(obj), Some(e)) = (&mut entry, &self.extends) {
+            obj.insert("extends".into(), Json::String(e.clone()));
+        }
+        entry
+    }
+}
+
+/// Expands every instance and describes every template.
 pub fn expand(sources: &SourceMap, parsed: Parsed) -> (Expanded, Diagnostics) {
-    let _ = sources;
-    let units = parsed
-        .decls
+    let decls = parsed.decls;
+    let mut problems = Vec::new();
+    let table = Table::new(&decls);
+    let chains = table.chains(sources, &mut problems);
+    check_uses(&decls, &chains, &mut problems);
+    let mut bodies: HashMap<usize, Unit> = HashMap::new();
+    for (i, decl) in decls.iter().enumerate() {
+        if let DeclBody::Instance(inst) = &decl.body {
+            bodies.insert(
+                i,
+                instantiate(sources, &table, &chains, decl, inst, &mut problems),
+            );
+        }
+    }
+    let templates = registry(&table, &chains);
+    let units = decls
         .into_iter()
-        .map(|decl| Unit { decl, origin: None })
+        .enumerate()
+        .map(|(i, decl)| bodies.remove(&i).unwrap_or(Unit { decl, origin: None }))
         .collect();
-    (Expanded { units }, Diagnostics::new())
+    let diags = problems
+        .into_iter()
+        .map(Problem::into_diagnostic)
+        .collect::<Vec<_>>();
+    (Expanded { units, templates }, Diagnostics::from(diags))
+}
+
+// Internals
+
+/// One instance: its template resolved, its arguments bound, the chain's body
+/// substituted and the overrides merged in.
+fn instantiate(
+    sources: &SourceMap,
+    table: &Table<'_>,
+    chains: &HashMap<usize, Chain>,
+    decl: &Decl,
+    inst: &Instance,
+    problems: &mut Vec<Problem>,
+) -> Unit {
+    let broken = || Unit {
+        decl: Decl {
+            body: DeclBody::Broken,
+            ..decl.clone()
+        },
+        origin: None,
+    };
+    let pick = match table.lookup(&inst.template) {
+        Ok(pick) => pick,
+        Err(miss) => {
+            problems.extend(miss);
+            return broken();
+        }
+    };
+    problems.extend(pick.warning);
+    let Some((tdecl, tmpl)) = table.template(pick.index) else {
+        return broken();
+    };
+    let template = tdecl.id();
+    if tmpl.for_kind != decl.kind {
+        problems.push(Problem::InstanceOtherKind {
+            call: inst.call_span,
+            kind: decl.kind,
+            template,
+            template_for: tmpl.for_kind,
+            for_span: tmpl.for_span,
+        });
+        return broken();
+    }
+    // A broken chain (unknown parent, cycle) is reported on the template.
+    let Some(chain) = chains.get(&pick.index) else {
+        return broken();
+    };
+    let params: Vec<&Field> = params_of(&chain.block).collect();
+    let env = args::bind(&template, &params, &inst.args, inst.call_span, problems);
+    let mut body = Block {
+        items: chain
+            .block
+            .items
+            .iter()
+            .filter(|i| !matches!(i, Item::Param(_)))
+            .cloned()
+            .collect(),
+        span: chain.block.span,
+    };
+    subst::substitute(&mut body, &env, sources);
+    let overrides = inst.overrides.clone().unwrap_or(Block {
+        items: Vec::new(),
+        span: inst.call_span,
+    });
+    let merged = merge::merge_decl_blocks(&body, &overrides);
+    Unit {
+        decl: Decl {
+            body: DeclBody::Attrs(merged),
+            ..decl.clone()
+        },
+        origin: Some(Origin {
+            template,
+            args: inst.args.clone(),
+            instance: decl.header,
+        }),
+    }
+}
+
+fn params_of(block: &Block) -> impl Iterator<Item = &Field> {
+    block.items.iter().filter_map(|i| match i {
+        Item::Param(f) => Some(f),
+        _ => None,
+    })
+}
+
+/// PM0602: in a template, a name that no param of its chain declares (skipped when
+/// the chain is broken: its params are not known), or a use inside a param line;
+/// outside templates, every use.
+fn check_uses(decls: &[Decl], chains: &HashMap<usize, Chain>, problems: &mut Vec<Problem>) {
+    for (i, decl) in decls.iter().enumerate() {
+        match &decl.body {
+            DeclBody::Template(tmpl) => {
+                let known: Option<HashSet<&str>> = match chains.get(&i) {
+                    Some(chain) => Some(
+                        params_of(&chain.block)
+                            .map(|f| f.name.name.as_str())
+                            .collect(),
+                    ),
+                    None if tmpl.extends.is_none() => {
+                        Some(tmpl.params().map(|f| f.name.name.as_str()).collect())
+                    }
+                    None => None,
+                };
+                subst::uses(&tmpl.body, &mut |id, place| {
+                    let span = id.span;
+                    let name = id.name.clone();
+                    if place == Place::ParamDecl {
+                        problems.push(Problem::ParamInParam { span, name });
+                    } else if let Some(known) =
+                        known.as_ref().filter(|k| !k.contains(&id.name.as_str()))
+                    {
+                        problems.push(Problem::UnknownParam {
+                            span,
+                            suggestion: suggest(&id.name, known.iter().copied()).map(str::to_owned),
+                            name,
+                            template: decl.id(),
+                            header: decl.header,
+                        });
+                    }
+                });
+            }
+            DeclBody::Attrs(b) => outside(b, problems),
+            DeclBody::Instance(inst) => {
+                let args = Block {
+                    items: inst
+                        .args
+                        .iter()
+                        .map(|a| {
+                            Item::Attr(crate::ast::Attr {
+                                key: a.name.clone(),
+                                value: a.value.clone(),
+                                span: a.span,
+                            })
+                        })
+                        .collect(),
+                    span: inst.call_span,
+                };
+                outside(&args, problems);
+                if let Some(o) = &inst.overrides {
+                    outside(o, problems);
+                }
+            }
+            DeclBody::Broken => {}
+        }
+    }
+}
+
+fn outside(block: &Block, problems: &mut Vec<Problem>) {
+    subst::uses(block, &mut |id, _| {
+        problems.push(Problem::OutsideTemplate {
+            span: id.span,
+            name: id.name.clone(),
+        })
+    });
+}
+
+/// The template registry: every template by id (the first of a duplicated id).
+fn registry(table: &Table<'_>, chains: &HashMap<usize, Chain>) -> BTreeMap<String, TemplateInfo> {
+    let mut out = BTreeMap::new();
+    for i in table.indices() {
+        let Some((decl, tmpl)) = table.template(i) else {
+            continue;
+        };
+        let chain = chains.get(&i);
+        let block = chain.map_or(&tmpl.body, |c| &c.block);
+        let params = params_of(block)
+            .map(|f| ParamInfo {
+                name: f.name.name.clone(),
+                field: f.clone(),
+                schema: argtype::schema(&f.ty, f.constraints.as_ref()).unwrap_or_else(|| json!({})),
+            })
+            .collect();
+        let extends = chain
+            .and_then(|c| c.parent)
+            .and_then(|p| table.template(p))
+            .map(|(d, _)| d.id());
+        let body = chain.map(|c| Block {
+            items: c
+                .block
+                .items
+                .iter()
+                .filter(|i| !matches!(i, Item::Param(_)))
+                .cloned()
+                .collect(),
+            span: c.block.span,
+        });
+        out.entry(decl.id()).or_insert(TemplateInfo {
+            id: decl.id(),
+            unit: i,
+            for_kind: tmpl.for_kind,
+            extends,
+            params,
+            body,
+        });
+    }
+    out
 }
