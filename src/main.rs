@@ -1,5 +1,17 @@
-//! The `pmth` command.
+//! The `pmth` command: parses the command line, runs one command and exits with
+//! its code (0 ok, 1 the input has errors, 2 the command could not run).
+//!
+//! This is the only place that prints: the compiler's stages return values and
+//! diagnostics, and [`render`] turns diagnostics into text.
 
-fn main() {
-    println!("pmth {}", pmth_compiler::VERSION);
+mod cli;
+mod commands;
+mod render;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    commands::run(cli).into()
 }

@@ -16,6 +16,7 @@ pub mod canonical;
 mod capability;
 mod cycles;
 mod expr;
+mod flows;
 mod persona;
 mod registry;
 mod service;
@@ -91,7 +92,7 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
     let caps = capability::check(&cx, &mut diags);
     persona::check(&mut cx, &mut diags);
     service::check(&cx, &mut diags);
-    workflow::check_all(&mut cx, &caps, &mut diags);
+    flows::check(&mut cx, &caps, &mut diags);
     let registry = registry::build(ws, &cx);
     let mut references: Vec<LockRef> = Vec::new();
     for (i, unit) in units.iter().enumerate() {

@@ -18,281 +18,10 @@ pub struct CodeInfo {
     pub fix: &'static str,
 }
 
+mod table;
+
 /// Every code, in order.
-pub const CODES: &[CodeInfo] = &[
-    CodeInfo {
-        code: "PM0001",
-        severity: Severity::Error,
-        title: "syntax error",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0002",
-        severity: Severity::Error,
-        title: "invalid literal (duration, size, rate, version, requirement, escape, regex)",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0003",
-        severity: Severity::Error,
-        title: "unreadable file or not UTF-8; bad `pmth.toml`",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0101",
-        severity: Severity::Error,
-        title: "unknown reference",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0102",
-        severity: Severity::Error,
-        title: "reference to the wrong kind",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0103",
-        severity: Severity::Error,
-        title: "duplicate declaration id",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0104",
-        severity: Severity::Error,
-        title: "no version satisfies the requirement",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0105",
-        severity: Severity::Error,
-        title: "only retired versions satisfy the reference",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0106",
-        severity: Severity::Warning,
-        title: "reference to a deprecated declaration",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0107",
-        severity: Severity::Error,
-        title: "capability without its parent",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0108",
-        severity: Severity::Error,
-        title: "cycle (capability requires, persona extends, template extends)",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0201",
-        severity: Severity::Error,
-        title: "unknown attribute, trait or field",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0202",
-        severity: Severity::Error,
-        title: "missing required attribute",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0203",
-        severity: Severity::Error,
-        title: "type mismatch",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0204",
-        severity: Severity::Error,
-        title: "value out of range or constraint inconsistent",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0205",
-        severity: Severity::Error,
-        title: "attribute assigned twice",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0206",
-        severity: Severity::Error,
-        title: "value not in the enum",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0301",
-        severity: Severity::Error,
-        title: "agent claims a capability its model and tools do not provide",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0302",
-        severity: Severity::Error,
-        title: "literal where a secret reference is required",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0303",
-        severity: Severity::Error,
-        title: "insecure endpoint without `insecure = true`",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0304",
-        severity: Severity::Warning,
-        title: "incompatible personas in one workflow",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0401",
-        severity: Severity::Error,
-        title: "workflow step cycle",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0402",
-        severity: Severity::Error,
-        title: "unknown step",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0403",
-        severity: Severity::Error,
-        title: "no agent provides the step's selected capability",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0404",
-        severity: Severity::Error,
-        title: "expression error",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0405",
-        severity: Severity::Error,
-        title: "unreachable step, agent/select misuse, or bad `on_error` target",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0501",
-        severity: Severity::Error,
-        title: "default value does not satisfy its type's schema",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0601",
-        severity: Severity::Error,
-        title: "bad template instantiation",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0602",
-        severity: Severity::Error,
-        title: "unknown template parameter",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0701",
-        severity: Severity::Error,
-        title: "governance deny",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0702",
-        severity: Severity::Warning,
-        title: "governance warn",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0703",
-        severity: Severity::Error,
-        title: "policy does not compile or fails to evaluate",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0801",
-        severity: Severity::Error,
-        title: "`pmth.lock` out of date",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-    CodeInfo {
-        code: "PM0901",
-        severity: Severity::Error,
-        title: "seal or signature verification failed",
-        explanation: "TODO",
-        example: "TODO",
-        fix: "TODO",
-    },
-];
+pub const CODES: &[CodeInfo] = table::CODES;
 
 /// The table row of a code.
 pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
@@ -302,6 +31,82 @@ pub fn lookup(code: &str) -> Option<&'static CodeInfo> {
 /// The severity a code has unless promoted.
 pub fn default_severity(code: &str) -> Severity {
     lookup(code).map_or(Severity::Error, |c| c.severity)
+}
+
+/// What `pmth explain CODE` prints.
+pub fn explain_text(c: &CodeInfo) -> String {
+    let example: String = c
+        .example
+        .trim_matches('\n')
+        .lines()
+        .map(|l| {
+            if l.is_empty() {
+                "\n".to_string()
+            } else {
+                format!("    {l}\n")
+            }
+        })
+        .collect();
+    format!(
+        "{} ({}): {}\n\n{}\n\nExample:\n\n{}\nHow to fix it:\n\n{}\n",
+        c.code,
+        c.severity.as_str(),
+        c.title,
+        c.explanation.trim(),
+        example,
+        c.fix.trim()
+    )
+}
+
+/// `docs/diagnostics.md`, generated from the table (a test keeps the file fresh;
+/// `UPDATE_DOCS=1 cargo test` rewrites it).
+pub fn docs_markdown() -> String {
+    let mut out = String::from(
+        "# Diagnostics\n\n\
+         <!-- Generated from compiler/src/diag/codes/table.rs; do not edit by hand.\n     \
+         Regenerate with `UPDATE_DOCS=1 cargo test --test docs`. -->\n\n\
+         Every problem `pmth` reports has a stable code. `pmth explain CODE` prints the\n\
+         same text as this page. Warnings become errors (keeping their code) with\n\
+         `--deny-warnings`, and PM0702 also with `[governance] deny_warnings = true`.\n\n\
+         | code | severity | meaning |\n|---|---|---|\n",
+    );
+    for c in CODES {
+        let anchor = c.code.to_ascii_lowercase();
+        out.push_str(&format!(
+            "| [{}](#{anchor}) | {} | {} |\n",
+            c.code,
+            c.severity.as_str(),
+            c.title.replace('|', "\\|")
+        ));
+    }
+    for c in CODES {
+        out.push_str(&format!(
+            "\n## {}\n\n**{}** ({})\n\n{}\n\n### Example\n\n```{}\n{}\n```\n\n### How to fix it\n\n{}\n",
+            c.code,
+            c.title,
+            c.severity.as_str(),
+            c.explanation.trim(),
+            example_language(c.example),
+            c.example.trim_matches('\n'),
+            c.fix.trim()
+        ));
+    }
+    out
+}
+
+/// The fence language of an example, from its first line (`# pmth.toml`,
+/// `# policies/….rego` or `.pmth` source).
+fn example_language(example: &str) -> &'static str {
+    let first = example.trim_start().lines().next().unwrap_or("");
+    if first.contains(".toml") {
+        "toml"
+    } else if first.contains(".rego") {
+        "rego"
+    } else if first.starts_with('$') {
+        "console"
+    } else {
+        "pmth"
+    }
 }
 
 #[cfg(test)]
@@ -318,5 +123,57 @@ mod tests {
         let mut sorted: Vec<_> = CODES.iter().map(|c| c.code).collect();
         sorted.sort_unstable();
         assert_eq!(sorted, CODES.iter().map(|c| c.code).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn every_code_is_explained() {
+        for c in CODES {
+            for (what, text) in [
+                ("title", c.title),
+                ("explanation", c.explanation),
+                ("example", c.example),
+                ("fix", c.fix),
+            ] {
+                let t = text.trim();
+                assert!(
+                    !t.is_empty() && !t.contains("TODO"),
+                    "{} has no {what}",
+                    c.code
+                );
+            }
+            assert!(
+                c.explanation.len() > 120,
+                "{}: explain what it means and why",
+                c.code
+            );
+        }
+    }
+
+    #[test]
+    fn every_spec_code_is_in_the_table() {
+        // LANGUAGE.md §11.
+        let spec = [
+            "PM0001", "PM0002", "PM0003", "PM0101", "PM0102", "PM0103", "PM0104", "PM0105",
+            "PM0106", "PM0107", "PM0108", "PM0201", "PM0202", "PM0203", "PM0204", "PM0205",
+            "PM0206", "PM0301", "PM0302", "PM0303", "PM0304", "PM0401", "PM0402", "PM0403",
+            "PM0404", "PM0405", "PM0501", "PM0601", "PM0602", "PM0701", "PM0702", "PM0703",
+            "PM0801", "PM0901",
+        ];
+        let table: Vec<&str> = CODES.iter().map(|c| c.code).collect();
+        assert_eq!(table, spec);
+        let warnings: Vec<&str> = CODES
+            .iter()
+            .filter(|c| c.severity == Severity::Warning)
+            .map(|c| c.code)
+            .collect();
+        assert_eq!(warnings, ["PM0106", "PM0304", "PM0702"]);
+    }
+
+    #[test]
+    fn explain_text_has_every_part() {
+        let c = lookup("pm0101").expect("PM0101");
+        let t = explain_text(c);
+        assert!(t.starts_with("PM0101 (error): "));
+        assert!(t.contains("Example:") && t.contains("How to fix it:"));
     }
 }

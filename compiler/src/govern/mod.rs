@@ -1,21 +1,171 @@
-//! Stage 6, `govern`: evaluates the Rego policies against the registry.
+//! Stage 6, `govern`: evaluates the Rego policies (the workspace's and the
+//! stdlib's) against the compiled registry with regorus, and turns their `deny` and
+//! `warn` rules into PM0701 errors and PM0702 warnings placed on the declarations
+//! they name.
+//!
+//! What lives here: choosing the policies (`[governance]`), loading them into one
+//! engine with the data added once ([`load`]), evaluating `deny`/`warn` per package
+//! ([`eval`]), placing findings on declarations and attributes ([`place`]), and the
+//! one place that words diagnostics ([`diagnose`]). `pmth policy test` is
+//! [`policy_test`] ([`testing`]).
+//!
+//! What does not: reading files (the loader puts every policy, stdlib ones first,
+//! into the source map), building the registry (`check`), promoting warnings under
+//! `deny_warnings` (the pipeline).
+
+mod diagnose;
+mod eval;
+mod load;
+#[doc(hidden)]
+pub mod perf;
+mod place;
+pub mod stdlib;
+mod testing;
+#[cfg(test)]
+mod tests;
+
+pub use load::EVAL_TIME_LIMIT;
+pub use testing::{policy_test, PolicyTestReport, TestOutcome, TestResult};
 
 use crate::check::Checked;
 use crate::diag::Diagnostics;
 use crate::load::Workspace;
+use diagnose::{Ctx, Problem};
+use eval::RuleKind;
+use load::PolicyText;
+use regorus::Value;
+use serde_json::json;
+use sha2::{Digest, Sha256};
 
 // Public Interface
 
 /// What governance recorded for the bundle.
 #[derive(Clone, Debug, Default)]
 pub struct GovernanceReport {
-    /// `{"package", "path", "digest"}` per policy, sorted by path.
+    /// `{"package", "path", "digest"}` per policy that took part, sorted by path.
     pub policies: Vec<serde_json::Value>,
-    /// `{"code", "message", "ref"}` per warning.
+    /// `{"code", "message", "ref", "policy"}` per warning (`ref` only when the
+    /// policy gave one), sorted by (ref, message).
     pub warnings: Vec<serde_json::Value>,
 }
 
+/// Runs every policy of the workspace against `checked.registry`. The pipeline
+/// calls it only when the earlier stages found no errors.
 pub fn govern(ws: &Workspace, checked: &Checked) -> (GovernanceReport, Diagnostics) {
-    let _ = (ws, checked);
-    (GovernanceReport::default(), Diagnostics::new())
+    let config = ws.manifest.as_ref().map(|m| &m.governance);
+    let anchor = diagnose::anchor(ws);
+    let mut problems = Vec::new();
+
+    let disable: &[String] = config.map_or(&[], |c| c.disable.as_slice());
+    let known = stdlib::packages();
+    for name in disable {
+        if !known.iter().any(|p| stdlib::disables(name, p)) {
+            problems.push(Problem::UnknownDisable {
+                name: name.clone(),
+                at: diagnose::disable_span(ws, name, anchor),
+                known: known.clone(),
+            });
+        }
+    }
+
+    let texts = workspace_policies(ws, disable);
+    let data = data_document(&checked.registry, config.map(|c| &c.data));
+    let input = build_input();
+    let mut loaded = load::load(
+        texts,
+        &data,
+        Some(&input),
+        EVAL_TIME_LIMIT,
+        &ws.sources,
+        &mut problems,
+    );
+    let findings = eval::evaluate(&mut loaded, &ws.sources, &mut problems);
+
+    let mut ctx = Ctx {
+        sources: &ws.sources,
+        checked,
+        anchor,
+        suggestions_left: diagnose::SUGGESTION_BUDGET,
+    };
+    let mut diags = Diagnostics::new();
+    let mut warnings = Vec::new();
+    for f in &findings {
+        if f.rule == RuleKind::Warn {
+            let mut w = json!({"code": "PM0702", "message": diagnose::message(f), "policy": f.package});
+            if let (Some(r), Some(obj)) = (&f.reference, w.as_object_mut()) {
+                obj.insert("ref".into(), json!(r));
+            }
+            warnings.push(w);
+        }
+        diags.push(ctx.finding(f));
+    }
+    for p in problems {
+        diags.push(ctx.problem(p));
+    }
+    warnings.sort_by_cached_key(|w| (w["ref"].as_str().map(str::to_owned), w.to_string()));
+
+    let policies = loaded
+        .policies
+        .iter()
+        .map(|p| json!({"package": p.package, "path": p.src.path, "digest": digest(p.src.text)}))
+        .collect();
+    (GovernanceReport { policies, warnings }, diags)
+}
+
+/// The policy files that take part: every loaded `.rego`, less the stdlib packages
+/// `[governance] disable` switches off.
+fn workspace_policies<'a>(ws: &'a Workspace, disable: &[String]) -> Vec<PolicyText<'a>> {
+    ws.policy_files
+        .iter()
+        .filter_map(|&id| ws.sources.get(id))
+        .filter(|f| {
+            !f.stdlib
+                || stdlib::package_of(&f.text)
+                    .is_none_or(|pkg| !disable.iter().any(|n| stdlib::disables(n, pkg)))
+        })
+        .map(|f| PolicyText {
+            file: Some(f.id),
+            path: &f.path,
+            text: &f.text,
+            stdlib: f.stdlib,
+        })
+        .collect()
+}
+
+/// `data` as policies see it: `{"pmth": {"registry": …, "config": …}}`, converted
+/// to a regorus value once, straight from the `serde_json` tree (no re-parse).
+pub(crate) fn data_document(
+    registry: &serde_json::Value,
+    config: Option<&serde_json::Value>,
+) -> Value {
+    let convert = |v: Option<&serde_json::Value>| match v {
+        Some(v @ serde_json::Value::Object(_)) => {
+            serde::Deserialize::deserialize(v).unwrap_or_else(|_| Value::new_object())
+        }
+        _ => Value::new_object(),
+    };
+    let mut pmth = std::collections::BTreeMap::new();
+    pmth.insert(Value::from("registry"), convert(Some(registry)));
+    pmth.insert(Value::from("config"), convert(config));
+    let mut root = std::collections::BTreeMap::new();
+    root.insert(Value::from("pmth"), Value::from(pmth));
+    Value::from(root)
+}
+
+/// `input` at build time.
+fn build_input() -> Value {
+    let mut input = std::collections::BTreeMap::new();
+    input.insert(Value::from("phase"), Value::from("build"));
+    Value::from(input)
+}
+
+/// `sha256:` and the hex digest of a policy's text.
+pub(crate) fn digest(text: &str) -> String {
+    let hash = Sha256::digest(text.as_bytes());
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    for b in hash {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
 }

@@ -2,8 +2,15 @@
 //! [`Manifest`], and reads every `.pmth` source and policy into the [`SourceMap`]
 //! (stdlib first).
 
-use crate::diag::Diagnostics;
-use crate::source::{FileId, SourceMap, Span};
+mod manifest;
+pub mod stdlib;
+mod walk;
+
+pub use manifest::sanitize_name;
+
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::source::{FileId, FileKind, SourceMap, Span};
+use manifest::ManifestOutcome;
 use std::path::{Path, PathBuf};
 
 // Public Interface
@@ -76,28 +83,71 @@ impl std::fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 /// Loads the workspace whose root (the folder holding `pmth.toml`) is `root`.
+///
+/// `Err` only when there is no `pmth.toml` at `root`; every other problem (a bad
+/// manifest, an unreadable or non-UTF-8 file, a missing policy path) is a PM0003
+/// diagnostic and the rest still loads.
 pub fn load(root: &Path, extra_skip: &[PathBuf]) -> Result<(Workspace, Diagnostics), LoadError> {
-    let _ = extra_skip;
-    let text = std::fs::read_to_string(root.join("pmth.toml"))
-        .map_err(|_| LoadError::NoWorkspace(root.to_path_buf()))?;
-    let mut sources = SourceMap::new();
-    let manifest_file = sources.add(
-        "pmth.toml".into(),
-        crate::source::FileKind::Manifest,
-        text,
-        false,
-    );
-    Ok((
-        Workspace {
-            root: root.to_path_buf(),
-            sources,
-            manifest: None,
-            manifest_file,
-            pmth_files: Vec::new(),
-            policy_files: Vec::new(),
-        },
-        Diagnostics::new(),
-    ))
+    let manifest_path = root.join("pmth.toml");
+    if !manifest_path.is_file() {
+        return Err(LoadError::NoWorkspace(root.to_path_buf()));
+    }
+    let mut l = Loader {
+        root,
+        sources: SourceMap::new(),
+        diags: Diagnostics::new(),
+    };
+
+    let manifest_file = l.read_file(&manifest_path, "pmth.toml".into(), FileKind::Manifest);
+    let outcome = match manifest_file {
+        Ok(id) => l
+            .sources
+            .get(id)
+            .map(manifest::read_manifest)
+            .unwrap_or_default(),
+        Err(_) => ManifestOutcome::default(),
+    };
+    let manifest_file = manifest_file.unwrap_or_else(|id| id);
+    l.diags.extend(outcome.diags);
+
+    let mut pmth_files: Vec<FileId> = stdlib::pmth_files()
+        .map(|(p, text)| l.add_stdlib(p, text, FileKind::Pmth))
+        .collect();
+    let mut policy_files: Vec<FileId> = Vec::new();
+    if outcome.governance.stdlib {
+        policy_files.extend(
+            stdlib::policy_files().map(|(p, text)| l.add_stdlib(p, text, FileKind::Policy)),
+        );
+    }
+
+    let (found, unlisted) = walk::find(root, root, "pmth", extra_skip);
+    l.report_unlisted(unlisted);
+    for f in found {
+        if let Ok(id) = l.read_file(&f.path, f.rel, FileKind::Pmth) {
+            pmth_files.push(id);
+        }
+    }
+
+    let mut seen = std::collections::BTreeSet::new();
+    for (entry, span) in &outcome.policy_entries {
+        for f in l.policy_entry(entry, *span, extra_skip) {
+            if seen.insert(f.rel.clone()) {
+                if let Ok(id) = l.read_file(&f.path, f.rel, FileKind::Policy) {
+                    policy_files.push(id);
+                }
+            }
+        }
+    }
+
+    let workspace = Workspace {
+        root: root.to_path_buf(),
+        sources: l.sources,
+        manifest: outcome.manifest,
+        manifest_file,
+        pmth_files,
+        policy_files,
+    };
+    Ok((workspace, l.diags))
 }
 
 /// The nearest folder at or above `start` holding a `pmth.toml`.
@@ -106,4 +156,90 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
         .ancestors()
         .find(|p| p.join("pmth.toml").is_file())
         .map(Path::to_path_buf)
+}
+
+// Implementation
+
+struct Loader<'a> {
+    root: &'a Path,
+    sources: SourceMap,
+    diags: Diagnostics,
+}
+
+impl Loader<'_> {
+    fn add_stdlib(&mut self, path: &str, text: &str, kind: FileKind) -> FileId {
+        self.sources.add(
+            format!("{}{path}", stdlib::PREFIX),
+            kind,
+            text.to_owned(),
+            true,
+        )
+    }
+
+    /// Reads a file into the source map. A file that cannot be read or is not
+    /// UTF-8 still gets an (empty) entry so that its PM0003 has a path: `Err`
+    /// holds that entry's id.
+    fn read_file(&mut self, path: &Path, rel: String, kind: FileKind) -> Result<FileId, FileId> {
+        let problem = match std::fs::read(path) {
+            Ok(bytes) => match String::from_utf8(bytes) {
+                Ok(text) => return Ok(self.sources.add(rel, kind, text, false)),
+                Err(e) => {
+                    let bytes = e.as_bytes();
+                    let upto = e.utf8_error().valid_up_to();
+                    let line = 1 + bytes.iter().take(upto).filter(|b| **b == b'\n').count();
+                    format!("`{rel}` is not UTF-8 (invalid byte on line {line})")
+                }
+            },
+            Err(e) => format!("cannot read `{rel}`: {e}"),
+        };
+        let id = self.sources.add(rel, kind, String::new(), false);
+        self.diags.push(
+            Diagnostic::new("PM0003", Span::new(id, 0, 0), problem)
+                .label("unreadable file")
+                .help("save the file as UTF-8 text (or remove it from the workspace)"),
+        );
+        Err(id)
+    }
+
+    fn report_unlisted(&mut self, unlisted: Vec<walk::Unlisted>) {
+        for u in unlisted {
+            let id = self
+                .sources
+                .add(u.rel.clone(), FileKind::Pmth, String::new(), false);
+            self.diags.push(
+                Diagnostic::new(
+                    "PM0003",
+                    Span::new(id, 0, 0),
+                    format!("cannot read folder `{}`: {}", u.rel, u.error),
+                )
+                .label("unreadable folder"),
+            );
+        }
+    }
+
+    /// The policy files named by one `[governance] policies` entry.
+    fn policy_entry(&mut self, entry: &str, span: Span, skip: &[PathBuf]) -> Vec<walk::Found> {
+        let path = self.root.join(entry);
+        if path.is_file() {
+            return vec![walk::Found {
+                rel: walk::display_path(self.root, &path),
+                path,
+            }];
+        }
+        if path.is_dir() {
+            let (found, unlisted) = walk::find(self.root, &path, "rego", skip);
+            self.report_unlisted(unlisted);
+            return found;
+        }
+        self.diags.push(
+            Diagnostic::new(
+                "PM0003",
+                span,
+                format!("policy path `{entry}` does not exist"),
+            )
+            .label("no such file or folder")
+            .help("policy paths are relative to the folder holding `pmth.toml`"),
+        );
+        Vec::new()
+    }
 }

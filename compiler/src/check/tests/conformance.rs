@@ -20,6 +20,8 @@ const CASES: &[&str] = &[
     "recovery_keeps_names",
     "syntax_recovery",
     "ok_all_kinds",
+    "workflow_graph",
+    "workflow_expr",
 ];
 
 /// Cases that need a later stage or another issue (workflow graph semantics,

@@ -1,0 +1,198 @@
+//! Tests of the workflow checks, on parsed sources.
+
+use super::*;
+use crate::ast::{walk_block_values, Kind};
+use crate::source::{FileKind, SourceMap};
+
+/// Parses `src`, resolves every reference by name (test-only), and checks each
+/// workflow. Returns (code, line, message) and the facts of the last workflow.
+fn run(src: &str, world: &World) -> (Vec<(String, u32, String)>, WorkflowFacts) {
+    let mut map = SourceMap::new();
+    let id = map.add("main.pmth".into(), FileKind::Pmth, src.into(), false);
+    let file = map.get(id).expect("file");
+    let (decls, errs) = crate::parse::parse_source(file);
+    assert!(errs.is_empty(), "parse errors: {errs:?}");
+    let mut refs = HashMap::new();
+    for d in &decls {
+        if let DeclBody::Attrs(b) = &d.body {
+            walk_block_values(b, &mut |v| {
+                if let ValueKind::Ref(r) = &v.kind {
+                    if let Some(i) = decls
+                        .iter()
+                        .position(|x| x.kind == r.kind && x.name.name == r.name)
+                    {
+                        refs.insert(
+                            r.span,
+                            Target {
+                                unit: i,
+                                id: r.name.clone(),
+                            },
+                        );
+                    }
+                }
+            });
+        }
+    }
+    let mut diags = Diagnostics::new();
+    let mut facts = WorkflowFacts::default();
+    for d in decls.iter().filter(|d| d.kind == Kind::Workflow) {
+        facts = check_workflow(d, &refs, world, &mut diags);
+    }
+    diags.finish(&map);
+    let out = diags
+        .iter()
+        .map(|d| {
+            (
+                d.code.to_owned(),
+                map.start(d.primary.span).line,
+                d.message.clone(),
+            )
+        })
+        .collect();
+    (out, facts)
+}
+
+fn codes(src: &str) -> Vec<(String, u32)> {
+    run(src, &world())
+        .0
+        .into_iter()
+        .map(|(c, l, _)| (c, l))
+        .collect()
+}
+
+fn world() -> World {
+    let mut w = World::default();
+    w.agents.insert(
+        "worker".into(),
+        AgentFacts {
+            claims: vec!["acme.search".into()],
+            retired: false,
+            persona: Some("calm".into()),
+        },
+    );
+    w.agents.insert(
+        "shouter".into(),
+        AgentFacts {
+            claims: vec!["acme".into()],
+            retired: false,
+            persona: Some("loud".into()),
+        },
+    );
+    w.agents.insert(
+        "old".into(),
+        AgentFacts {
+            claims: vec!["acme.write".into()],
+            retired: true,
+            persona: None,
+        },
+    );
+    w.incompatible.insert("loud".into(), vec!["calm".into()]);
+    w
+}
+
+const AGENTS: &str = "agent worker { description = \"w\" }\nagent shouter { description = \"s\" }\ncapability acme { description = \"a\" }\ncapability acme.search { description = \"a\" }\ncapability acme.write { description = \"a\" }\n";
+
+#[test]
+fn a_cycle_is_reported_once_naming_it() {
+    let src = format!(
+        "{AGENTS}workflow w {{\n  description = \"x\"\n  step a {{ agent = agent.worker  after = [step.b] }}\n  step b {{ agent = agent.worker  after = [step.a] }}\n  step c {{ agent = agent.worker  after = [step.b] }}\n}}\n"
+    );
+    let (d, facts) = run(&src, &world());
+    assert_eq!(d.len(), 1, "{d:?}");
+    let (code, line, msg) = &d[0];
+    assert_eq!((code.as_str(), *line), ("PM0401", 8));
+    assert!(msg.contains("`a` → `b` → `a`"), "{msg}");
+    assert!(facts.order.is_empty());
+}
+
+#[test]
+fn unknown_steps_suggest_a_name() {
+    let src = format!(
+        "{AGENTS}workflow w {{\n  description = \"x\"\n  step first {{ agent = agent.worker }}\n  step second {{\n    agent = agent.worker\n    after = [step.frist]\n  }}\n}}\n"
+    );
+    let (d, _) = run(&src, &world());
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!((d[0].0.as_str(), d[0].1), ("PM0402", 11));
+}
+
+#[test]
+fn select_candidates_cover_descendants_and_skip_retired() {
+    let src = format!(
+        "{AGENTS}workflow w {{\n  description = \"x\"\n  step s {{ select = capability.acme }}\n  step t {{ select = capability.acme.write  after = [step.s] }}\n}}\n"
+    );
+    let (d, facts) = run(&src, &world());
+    assert_eq!(
+        d.iter().map(|x| (x.0.as_str(), x.1)).collect::<Vec<_>>(),
+        vec![("PM0403", 9)]
+    );
+    assert_eq!(
+        facts.candidates.get("s").cloned(),
+        Some(vec!["shouter".to_owned(), "worker".to_owned()])
+    );
+    assert_eq!(facts.order, vec!["s".to_owned(), "t".to_owned()]);
+}
+
+#[test]
+fn agent_and_select_exactly_one() {
+    let src = format!(
+        "{AGENTS}workflow w {{\n  description = \"x\"\n  step both {{ agent = agent.worker  select = capability.acme }}\n  step none {{ after = [step.both] }}\n}}\n"
+    );
+    assert_eq!(
+        codes(&src),
+        vec![("PM0405".into(), 8), ("PM0405".into(), 9)]
+    );
+}
+
+#[test]
+fn compensation_and_on_error() {
+    let src = format!(
+        "{AGENTS}workflow w {{\n  description = \"x\"\n  step a {{ agent = agent.worker  on_error = step.undo }}\n  step b {{ agent = agent.worker  on_error = step.a  after = [step.a] }}\n  step undo {{ agent = agent.worker  compensation = true }}\n  step late {{ agent = agent.worker  after = [step.undo] }}\n}}\n"
+    );
+    // b's on_error names a non-compensation step; late is only reachable through undo.
+    assert_eq!(
+        codes(&src),
+        vec![("PM0405".into(), 9), ("PM0405".into(), 11)]
+    );
+}
+
+#[test]
+fn expressions_are_typed_against_input() {
+    let src = format!(
+        "{AGENTS}workflow w {{\n  description = \"x\"\n  input {{\n    depth: \"brief\" | \"deep\" = \"brief\"\n    n: int = 1\n    items: list<string> = []\n  }}\n  step a {{ agent = agent.worker  when = input.depth == \"huge\" }}\n  step b {{ agent = agent.worker  when = input.missing == \"x\" }}\n  step c {{ agent = agent.worker  when = input.n > 2 && input.depth != \"deep\" }}\n  step d {{ agent = agent.worker  for_each = input.n }}\n  step e {{ agent = agent.worker  for_each = input.items  with {{ x = item  y = step.c.output }} }}\n  step f {{ agent = agent.worker  after = [step.c]  with {{ y = step.c.output }}  when = step.c.status == \"ok\" }}\n  step g {{ agent = agent.worker  when = input.n == \"three\" }}\n}}\n"
+    );
+    assert_eq!(
+        codes(&src),
+        vec![
+            ("PM0404".into(), 13),
+            ("PM0404".into(), 14),
+            ("PM0404".into(), 16),
+            ("PM0404".into(), 17),
+            ("PM0404".into(), 19),
+        ]
+    );
+}
+
+#[test]
+fn incompatible_personas_warn_once_per_pair() {
+    let src = format!(
+        "{AGENTS}workflow w {{\n  description = \"x\"\n  step a {{ agent = agent.worker }}\n  step b {{ agent = agent.shouter }}\n  step c {{ agent = agent.shouter }}\n}}\n"
+    );
+    let (d, _) = run(&src, &world());
+    assert_eq!(
+        d.iter().map(|x| (x.0.as_str(), x.1)).collect::<Vec<_>>(),
+        vec![("PM0304", 9)]
+    );
+}
+
+#[test]
+fn order_is_topological_with_source_order_ties() {
+    let src = format!(
+        "{AGENTS}workflow w {{\n  description = \"x\"\n  step z {{ agent = agent.worker  after = [step.x, step.y] }}\n  step y {{ agent = agent.worker }}\n  step x {{ agent = agent.worker }}\n}}\n"
+    );
+    let (d, facts) = run(&src, &world());
+    assert!(d.is_empty(), "{d:?}");
+    assert_eq!(
+        facts.order,
+        vec!["y".to_owned(), "x".to_owned(), "z".to_owned()]
+    );
+}

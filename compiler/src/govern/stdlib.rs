@@ -1,0 +1,116 @@
+//! The stdlib's default policies as governance knows them: their texts (so that
+//! `pmth policy test` runs them even when the workspace switched them off) and
+//! their package names (to check `[governance] disable`).
+//!
+//! The loader embeds the same files (`stdlib/policies/*.rego`) into the source map;
+//! a test below keeps this table and the folder in step.
+
+/// Display-path prefix of every stdlib file.
+pub const PREFIX: &str = "stdlib:";
+
+/// The namespace reserved for stdlib packages.
+pub const NAMESPACE: &str = "pmth.std";
+
+/// `(display path, text)` of every stdlib policy, sorted by path.
+pub const POLICIES: &[(&str, &str)] = &[
+    (
+        "stdlib:policies/approval.rego",
+        include_str!("../../../stdlib/policies/approval.rego"),
+    ),
+    (
+        "stdlib:policies/audit.rego",
+        include_str!("../../../stdlib/policies/audit.rego"),
+    ),
+    (
+        "stdlib:policies/budget.rego",
+        include_str!("../../../stdlib/policies/budget.rego"),
+    ),
+    (
+        "stdlib:policies/content_filter.rego",
+        include_str!("../../../stdlib/policies/content_filter.rego"),
+    ),
+    (
+        "stdlib:policies/endpoints.rego",
+        include_str!("../../../stdlib/policies/endpoints.rego"),
+    ),
+    (
+        "stdlib:policies/lifecycle.rego",
+        include_str!("../../../stdlib/policies/lifecycle.rego"),
+    ),
+    (
+        "stdlib:policies/providers.rego",
+        include_str!("../../../stdlib/policies/providers.rego"),
+    ),
+];
+
+/// The package a policy text declares, read from its first `package` line. Good
+/// enough for the stdlib's own files (a test checks it against regorus' parse);
+/// user policies are always read through regorus.
+pub fn package_of(text: &str) -> Option<&str> {
+    text.lines().find_map(|line| {
+        let rest = line.trim_start().strip_prefix("package")?;
+        let name = rest.split('#').next().unwrap_or("").trim();
+        (rest.starts_with(char::is_whitespace) && !name.is_empty()).then_some(name)
+    })
+}
+
+/// Every stdlib package name, sorted.
+pub fn packages() -> Vec<&'static str> {
+    let mut out: Vec<&str> = POLICIES.iter().filter_map(|(_, t)| package_of(t)).collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// Whether the `disable` entry `name` switches off the stdlib package `package`.
+/// Both the full name (`pmth.std.audit`) and the short one (`audit`) are accepted.
+pub fn disables(name: &str, package: &str) -> bool {
+    name == package
+        || package
+            .strip_prefix(NAMESPACE)
+            .and_then(|rest| rest.strip_prefix('.'))
+            .is_some_and(|short| short == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_table_matches_the_stdlib_folder() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../stdlib/policies");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .expect("stdlib/policies exists")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".rego"))
+            .map(|n| format!("{PREFIX}policies/{n}"))
+            .collect();
+        on_disk.sort();
+        let table: Vec<String> = POLICIES.iter().map(|(p, _)| p.to_string()).collect();
+        assert_eq!(table, on_disk);
+    }
+
+    #[test]
+    fn every_stdlib_package_is_under_the_namespace() {
+        let pkgs = packages();
+        assert_eq!(pkgs.len(), POLICIES.len(), "one package per file");
+        for p in pkgs {
+            assert!(p.starts_with("pmth.std."), "{p}");
+        }
+    }
+
+    #[test]
+    fn disable_accepts_full_and_short_names() {
+        assert!(disables("pmth.std.audit", "pmth.std.audit"));
+        assert!(disables("audit", "pmth.std.audit"));
+        assert!(!disables("aud", "pmth.std.audit"));
+        assert!(!disables("std.audit", "pmth.std.audit"));
+    }
+
+    #[test]
+    fn package_of_reads_the_package_line() {
+        assert_eq!(package_of("# x\npackage pmth.std.a # c\n"), Some("pmth.std.a"));
+        assert_eq!(package_of("packages x"), None);
+    }
+}

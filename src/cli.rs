@@ -1,0 +1,76 @@
+//! The command line, declared with clap's derive API. Only commands that are
+//! implemented are listed here.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Compiler for `.pmth` agent-fleet definitions.
+#[derive(Debug, Parser)]
+#[command(name = "pmth", version, about, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Parse, expand, resolve, type-check and govern a workspace; print diagnostics.
+    Check(CheckArgs),
+    /// Print the long explanation of a diagnostic code (e.g. `pmth explain PM0101`).
+    Explain(ExplainArgs),
+    /// Create a new workspace: `pmth.toml`, one example of each kind, a policy.
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// The workspace folder (must hold `pmth.toml`); default: the nearest
+    /// `pmth.toml` at or above the current folder.
+    pub dir: Option<PathBuf>,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Turn every warning into an error (the code stays).
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// Print the wall time of each stage to stderr.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A diagnostic code such as `PM0101` (the `PM` may be left out).
+    pub code: String,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Where to create the workspace (created when missing); default: the
+    /// current folder.
+    pub dir: Option<PathBuf>,
+}
+
+/// The output formats of diagnostics.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-like text with source excerpts (colour only on a terminal).
+    Human,
+    /// One JSON document (see docs/cli.md).
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+    /// GitHub Actions workflow-command annotations.
+    Github,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+}

@@ -1,0 +1,218 @@
+//! `--format human`: rustc-like text. The header (`error[PM0101]: message`), the
+//! notes and the help are ours; the source excerpts with their labels are drawn
+//! by miette's graphical handler, one excerpt per file involved.
+
+use super::{display_path, region, summary, RenderOptions};
+use miette::{
+    Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
+    MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
+};
+use pmth_compiler::diag::{Diagnostic, Diagnostics, Severity};
+use pmth_compiler::source::{FileId, SourceMap, Span};
+use std::fmt;
+
+/// Width the excerpts are laid out for.
+const WIDTH: usize = 100;
+
+pub fn render(sources: &SourceMap, diags: &Diagnostics, opts: &RenderOptions) -> String {
+    let mut out = String::new();
+    for d in diags.iter() {
+        out.push_str(&diagnostic(sources, d, opts));
+        out.push('\n');
+    }
+    let line = summary(diags, opts.checked_files);
+    if opts.color {
+        let style = if diags.has_errors() { RED } else { GREEN };
+        match line.split_once(':') {
+            Some((head, rest)) => {
+                out.push_str(&format!("{BOLD}{style}{head}{RESET}{BOLD}:{rest}{RESET}"))
+            }
+            None => out.push_str(&line),
+        }
+    } else {
+        out.push_str(&line);
+    }
+    out.push('\n');
+    out
+}
+
+const BOLD: &str = "\x1b[1m";
+const RED: &str = "\x1b[31m";
+const YELLOW: &str = "\x1b[33m";
+const GREEN: &str = "\x1b[32m";
+const CYAN: &str = "\x1b[36m";
+const RESET: &str = "\x1b[0m";
+
+/// One diagnostic: header, an excerpt per file (the primary's first), notes, help.
+fn diagnostic(sources: &SourceMap, d: &Diagnostic, opts: &RenderOptions) -> String {
+    let mut out = String::new();
+    let sev = d.severity.as_str();
+    if opts.color {
+        let c = if d.severity == Severity::Error {
+            RED
+        } else {
+            YELLOW
+        };
+        out.push_str(&format!(
+            "{BOLD}{c}{sev}[{}]{RESET}{BOLD}: {}{RESET}\n",
+            d.code, d.message
+        ));
+    } else {
+        out.push_str(&format!("{sev}[{}]: {}\n", d.code, d.message));
+    }
+
+    // Group the labels by file, the primary's file first.
+    let mut groups: Vec<(FileId, Vec<LabeledSpan>)> = Vec::new();
+    let mut push = |span: Span, text: &str, primary: bool| {
+        let label = (!text.is_empty()).then(|| text.to_string());
+        let len = span.len();
+        let labeled = if primary {
+            LabeledSpan::new_primary_with_span(label, (span.start as usize, len))
+        } else {
+            LabeledSpan::new_with_span(label, (span.start as usize, len))
+        };
+        match groups.iter_mut().find(|(f, _)| *f == span.file) {
+            Some((_, labels)) => labels.push(labeled),
+            None => groups.push((span.file, vec![labeled])),
+        }
+    };
+    push(d.primary.span, &d.primary.message, true);
+    for l in &d.related {
+        push(l.span, &l.message, false);
+    }
+
+    for (file, labels) in groups {
+        let Some(source) = sources.get(file) else {
+            continue;
+        };
+        let name = display_path(sources, Span::new(file, 0, 0), &opts.base);
+        if source.text.is_empty() {
+            let r = region(sources, d.primary.span);
+            out.push_str(&format!(
+                "   ╭─[{name}:{}:{}]\n   ╰────\n",
+                r.line, r.column
+            ));
+            continue;
+        }
+        let excerpt = Excerpt {
+            src: Src {
+                name,
+                text: &source.text,
+            },
+            labels,
+            severity: d.severity,
+        };
+        out.push_str(&excerpt.render(opts.color));
+    }
+
+    let (dim, reset) = if opts.color { (CYAN, RESET) } else { ("", "") };
+    for note in &d.notes {
+        out.push_str(&indent_continuation(
+            &format!("  {dim}={reset} note: {note}"),
+            10,
+        ));
+    }
+    if let Some(help) = &d.help {
+        out.push_str(&indent_continuation(
+            &format!("  {dim}={reset} help: {help}"),
+            10,
+        ));
+    }
+    out
+}
+
+/// Ends the text with a newline and indents its continuation lines.
+fn indent_continuation(text: &str, width: usize) -> String {
+    let pad = " ".repeat(width);
+    let mut out = text.replace('\n', &format!("\n{pad}"));
+    out.push('\n');
+    out
+}
+
+/// The labels of one file, shown by miette with an empty message.
+struct Excerpt<'a> {
+    src: Src<'a>,
+    labels: Vec<LabeledSpan>,
+    severity: Severity,
+}
+
+impl Excerpt<'_> {
+    fn render(&self, color: bool) -> String {
+        let theme = if color {
+            GraphicalTheme::unicode()
+        } else {
+            GraphicalTheme::unicode_nocolor()
+        };
+        let handler = GraphicalReportHandler::new_themed(theme)
+            .with_width(WIDTH)
+            .tab_width(4)
+            .with_context_lines(1)
+            .with_links(false)
+            .with_urls(false);
+        let mut text = String::new();
+        if handler.render_report(&mut text, self).is_err() {
+            return String::new();
+        }
+        // miette's first line is the (empty) message; the header is ours.
+        match text.split_once('\n') {
+            Some((_, rest)) => rest.to_string(),
+            None => String::new(),
+        }
+    }
+}
+
+impl fmt::Debug for Excerpt<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Excerpt")
+    }
+}
+
+impl fmt::Display for Excerpt<'_> {
+    fn fmt(&self, _: &mut fmt::Formatter<'_>) -> fmt::Result {
+        Ok(())
+    }
+}
+
+impl std::error::Error for Excerpt<'_> {}
+
+impl MietteDiagnostic for Excerpt<'_> {
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn source_code(&self) -> Option<&dyn SourceCode> {
+        Some(&self.src)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        Some(Box::new(self.labels.iter().cloned()))
+    }
+}
+
+/// A file's text under its display name (miette's `NamedSource` wants to own it).
+struct Src<'a> {
+    name: String,
+    text: &'a str,
+}
+
+impl SourceCode for Src<'_> {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}

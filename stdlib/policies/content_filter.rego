@@ -1,0 +1,43 @@
+# Conversational agents need a content filter: `governance.content_filter`
+# must be `standard` or `strict` (absent or `off` is flagged).
+package pmth.std.content_filter
+
+import rego.v1
+
+warn contains finding if {
+	some id, agent in data.pmth.registry.agents
+	object.get(agent, "status", "active") != "retired"
+	object.get(agent, "kind", "") == "conversational"
+	filter := object.get(agent, ["governance", "content_filter"], "off")
+	filter == "off"
+	finding := {
+		"msg": sprintf(
+			"conversational agent %s has no content filter (set governance.content_filter = standard or strict)",
+			[id],
+		),
+		"ref": sprintf("agent.%s", [id]),
+		"attr": "governance.content_filter",
+	}
+}
+
+test_conversational_agent_without_filter_warns if {
+	r := {"agents": {"chat": {"kind": "conversational"}}}
+	some f in warn with data.pmth.registry as r
+	f.ref == "agent.chat"
+	f.attr == "governance.content_filter"
+}
+
+test_filter_off_warns if {
+	r := {"agents": {"chat": {"kind": "conversational", "governance": {"content_filter": "off"}}}}
+	count(warn) == 1 with data.pmth.registry as r
+}
+
+test_standard_filter_passes if {
+	r := {"agents": {"chat": {"kind": "conversational", "governance": {"content_filter": "standard"}}}}
+	count(warn) == 0 with data.pmth.registry as r
+}
+
+test_other_kinds_need_no_filter if {
+	r := {"agents": {"batch": {"kind": "analytical"}}}
+	count(warn) == 0 with data.pmth.registry as r
+}
