@@ -172,6 +172,7 @@ pub fn synthetic(agents: usize) -> Synthetic {
         registry: serde_json::Value::Object(reg),
         units,
         index,
+        ..Checked::default()
     };
     Synthetic { workspace, checked }
 }
