@@ -24,6 +24,7 @@ pub mod workflow;
 
 pub use attrs::{is_url, RefUse};
 pub use expr::{render_expr, render_value};
+pub use registry::FORMAT as REGISTRY_FORMAT;
 
 use crate::ast::{Block, DeclBody, Kind, Reference, ValueKind};
 use crate::diag::{Diagnostic, Diagnostics};

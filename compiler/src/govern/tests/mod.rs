@@ -77,6 +77,7 @@ pub(super) fn fixture(files: &[(&str, &str)], registry: serde_json::Value) -> Fi
             registry,
             units,
             index,
+            ..Checked::default()
         },
     }
 }
