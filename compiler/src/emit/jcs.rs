@@ -123,6 +123,7 @@ mod tests {
     /// Golden vectors: RFC 8785 §3.2.2 and Appendix B number forms, key order
     /// by UTF-16 code units (§3.2.3), string escapes (§3.2.2.2).
     #[test]
+    #[allow(clippy::excessive_precision)] // RFC 8785's own vector
     fn golden_vectors() {
         let cases: &[(Json, &str)] = &[
             (json!({"b": 1, "a": 2}), r#"{"a":2,"b":1}"#),

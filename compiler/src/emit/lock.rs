@@ -77,12 +77,7 @@ pub fn render(facts: &LockFacts) -> String {
         facts
             .resolves
             .iter()
-            .map(|r| {
-                format!(
-                    "resolve {} {} {} = {}",
-                    r.decl, r.path, r.written, r.target
-                )
-            })
+            .map(|r| format!("resolve {} {} {} = {}", r.decl, r.path, r.written, r.target))
             .collect(),
     );
     out
@@ -256,9 +251,24 @@ mod tests {
             ],
             decls: vec![("tool.web_search@1.2.3".into(), "sha256:dd".into())],
             resolves: vec![
-                lref("agent.researcher@1.0.0", "tools", "tool.web_search@^1.2", "web_search@1.2.3"),
-                lref("agent.researcher@1.0.0", "model", "model.gpt4o", "gpt4o@2024.8.6"),
-                lref("agent.researcher@1.0.0", "model", "model.gpt4o", "gpt4o@2024.8.6"),
+                lref(
+                    "agent.researcher@1.0.0",
+                    "tools",
+                    "tool.web_search@^1.2",
+                    "web_search@1.2.3",
+                ),
+                lref(
+                    "agent.researcher@1.0.0",
+                    "model",
+                    "model.gpt4o",
+                    "gpt4o@2024.8.6",
+                ),
+                lref(
+                    "agent.researcher@1.0.0",
+                    "model",
+                    "model.gpt4o",
+                    "gpt4o@2024.8.6",
+                ),
             ],
         }
     }
@@ -301,7 +311,8 @@ resolve agent.researcher@1.0.0 tools tool.web_search@^1.2 = web_search@1.2.3
         f.resolves[1].target = "web_search@1.3.0".into();
         f.decls[0].1 = "sha256:ee".into();
         f.policies.pop();
-        f.resolves.push(lref("agent.x", "tools", "tool.y@\">=1.2, <2\"", "y@1.4.0"));
+        f.resolves
+            .push(lref("agent.x", "tools", "tool.y@\">=1.2, <2\"", "y@1.4.0"));
         let new = render(&f);
         let d = compare(Some(&old), &new);
         assert!(d.changed);
@@ -324,7 +335,9 @@ resolve agent.researcher@1.0.0 tools tool.web_search@^1.2 = web_search@1.2.3
         );
         let diff = unified_diff(&old, &new);
         assert!(diff.starts_with("--- pmth.lock\n+++ pmth.lock (this build)\n"));
-        assert!(diff.contains("\n-decl tool.web_search@1.2.3 sha256:dd\n+decl tool.web_search@1.2.3 sha256:ee\n"));
+        assert!(diff.contains(
+            "\n-decl tool.web_search@1.2.3 sha256:dd\n+decl tool.web_search@1.2.3 sha256:ee\n"
+        ));
     }
 
     #[test]
@@ -333,6 +346,9 @@ resolve agent.researcher@1.0.0 tools tool.web_search@^1.2 = web_search@1.2.3
         let old = format!("{new}garbage line\n");
         let d = compare(Some(&old), &new);
         assert!(d.changed);
-        assert_eq!(d.notes, vec!["pmth.lock: removed `garbage line`".to_owned()]);
+        assert_eq!(
+            d.notes,
+            vec!["pmth.lock: removed `garbage line`".to_owned()]
+        );
     }
 }

@@ -176,9 +176,13 @@ fn build_inner(comp: &mut Compilation, opts: &BuildOptions) -> Result<BuildRepor
                     .and_then(|m| m.governance.span)
                     .unwrap_or_else(|| Span::new(ws.manifest_file, 0, 0));
                 diags.push(
-                    Diagnostic::new("PM0003", at, format!("[governance.data] cannot go into the OPA bundle: {e}"))
-                        .label("in this table")
-                        .help("write the number as a string, or keep it within ±9007199254740992"),
+                    Diagnostic::new(
+                        "PM0003",
+                        at,
+                        format!("[governance.data] cannot go into the OPA bundle: {e}"),
+                    )
+                    .label("in this table")
+                    .help("write the number as a string, or keep it within ±9007199254740992"),
                 );
             }
         }
@@ -200,7 +204,8 @@ fn build_inner(comp: &mut Compilation, opts: &BuildOptions) -> Result<BuildRepor
             epoch,
         },
     );
-    let payload = seal::payload_bytes(&statement).map_err(|e| EmitError::Internal(e.to_string()))?;
+    let payload =
+        seal::payload_bytes(&statement).map_err(|e| EmitError::Internal(e.to_string()))?;
     let envelope = seal::envelope(&payload, key.as_ref());
     let seal_bytes = jcs::to_vec(&envelope).map_err(|e| EmitError::Internal(e.to_string()))?;
     files.push((REGISTRY, reg_bytes));
@@ -309,7 +314,10 @@ fn source_date_epoch() -> Result<Option<i64>, EmitError> {
 }
 
 /// `(display path, text)` of each policy that took part in governance.
-fn policy_texts(comp: &Compilation, gov: &crate::govern::GovernanceReport) -> Vec<(String, String)> {
+fn policy_texts(
+    comp: &Compilation,
+    gov: &crate::govern::GovernanceReport,
+) -> Vec<(String, String)> {
     gov.policies
         .iter()
         .filter_map(|p| p.get("path")?.as_str())
@@ -325,14 +333,18 @@ fn changed_in_place(comp: &Compilation, id: &str, old: &str, new: &str) -> Optio
     let (kind, decl_id) = id.split_once('.')?;
     let kind = Kind::from_keyword(kind)?;
     let checked = comp.checked.as_ref()?;
-    let unit = checked.units.get(*checked.index.get(&(kind, decl_id.to_owned()))?)?;
+    let unit = checked
+        .units
+        .get(*checked.index.get(&(kind, decl_id.to_owned()))?)?;
     let version = decl_id.split_once('@').map_or("", |(_, v)| v);
     let mut d = Diagnostic::new(
         "PM0801",
         unit.decl.header,
         format!("`{id}` changed, but its version did not"),
     )
-    .label(format!("changed since pmth.lock recorded version {version}"))
+    .label(format!(
+        "changed since pmth.lock recorded version {version}"
+    ))
     .note(format!("pmth.lock has {old}; this build has {new}"))
     .help("a published version is immutable: bump the version, or revert the change");
     d.severity = Severity::Warning;

@@ -300,7 +300,10 @@ mod tests {
         let data = jcs::to_vec(&json!({"pmth": {"registry": {"n": 1.5}, "config": {}}}))
             .unwrap_or_default();
         let policies = vec![
-            ("stdlib:policies/a.rego".to_owned(), "package pmth.a\n".to_owned()),
+            (
+                "stdlib:policies/a.rego".to_owned(),
+                "package pmth.a\n".to_owned(),
+            ),
             ("policies/b.rego".to_owned(), "package pmth.b\n".to_owned()),
         ];
         build("sha256:00", &data, &policies, key).unwrap_or_default()
@@ -326,7 +329,10 @@ mod tests {
         let a = bundle(None);
         assert_eq!(a, bundle(None));
         // gzip header: magic, deflate, no flags, mtime 0, OS unknown.
-        assert_eq!(a.get(..10), Some(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 255][..]));
+        assert_eq!(
+            a.get(..10),
+            Some(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 255][..])
+        );
         let names: Vec<String> = read(&a)
             .unwrap_or_default()
             .into_iter()

@@ -192,7 +192,10 @@ mod tests {
             "tools": {"a@1.0.0": {"digest": "sha256:1"}, "b": {"digest": "sha256:2"}},
             "models": {"m@2024.8.6": {"digest": "sha256:3"}},
         });
-        let ids: Vec<String> = versioned_decls(&reg, &[]).into_iter().map(|(id, _)| id).collect();
+        let ids: Vec<String> = versioned_decls(&reg, &[])
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
         assert_eq!(ids, vec!["model.m@2024.8.6", "tool.a@1.0.0"]);
     }
 
@@ -204,9 +207,24 @@ mod tests {
             "steps": {"s": {"agent": "a@1.0.0", "candidates": ["b"]}},
         });
         let refs = [
-            LockRef { decl: "agent.z@1.0.0".into(), path: "tools".into(), written: "tool.x@^1".into(), target: "x@1.3.0".into() },
-            LockRef { decl: "agent.z@1.0.0".into(), path: "model".into(), written: "model.m".into(), target: "m@2.0.0".into() },
-            LockRef { decl: "agent.z@1.0.0".into(), path: "steps.s.agent".into(), written: "agent.a".into(), target: "a@1.0.0".into() },
+            LockRef {
+                decl: "agent.z@1.0.0".into(),
+                path: "tools".into(),
+                written: "tool.x@^1".into(),
+                target: "x@1.3.0".into(),
+            },
+            LockRef {
+                decl: "agent.z@1.0.0".into(),
+                path: "model".into(),
+                written: "model.m".into(),
+                target: "m@2.0.0".into(),
+            },
+            LockRef {
+                decl: "agent.z@1.0.0".into(),
+                path: "steps.s.agent".into(),
+                written: "agent.a".into(),
+                target: "a@1.0.0".into(),
+            },
         ];
         let refs: Vec<&LockRef> = refs.iter().collect();
         assert_eq!(

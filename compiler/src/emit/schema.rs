@@ -19,7 +19,10 @@ use serde_json::{json, Map, Value as Json};
 pub fn registry_schema() -> Json {
     let mut defs = Map::new();
     let mut properties = Map::new();
-    properties.insert("format".into(), json!({"const": crate::check::REGISTRY_FORMAT}));
+    properties.insert(
+        "format".into(),
+        json!({"const": crate::check::REGISTRY_FORMAT}),
+    );
     properties.insert(
         "package".into(),
         object(
@@ -65,13 +68,16 @@ pub fn registry_schema() -> Json {
         object(&[("env", json!({"type": "string", "description": "An environment variable's name."}))], &["env"]),
         object(&[("secret", json!({"type": "string", "description": "A secret manager reference (`vault://…`)."}))], &["secret"]),
     ]}));
-    defs.insert("rate".into(), object(
-        &[
-            ("count", json!({"type": "integer", "minimum": 0})),
-            ("window_ms", json!({"type": "integer", "minimum": 0})),
-        ],
-        &["count", "window_ms"],
-    ));
+    defs.insert(
+        "rate".into(),
+        object(
+            &[
+                ("count", json!({"type": "integer", "minimum": 0})),
+                ("window_ms", json!({"type": "integer", "minimum": 0})),
+            ],
+            &["count", "window_ms"],
+        ),
+    );
     let mut required: Vec<&str> = vec!["format", "package", "compiler", "governance"];
     required.extend(Kind::ALL.iter().map(|k| k.plural()));
     json!({
@@ -100,17 +106,35 @@ pub fn registry_schema_text() -> String {
 fn declaration(kind: Kind) -> Json {
     let mut props = vec![
         ("name", json!({"type": "string"})),
-        ("version", json!({"type": "string", "description": "The declared semver version, when it has one."})),
-        ("doc", json!({"type": "string", "description": "The `///` doc comment."})),
+        (
+            "version",
+            json!({"type": "string", "description": "The declared semver version, when it has one."}),
+        ),
+        (
+            "doc",
+            json!({"type": "string", "description": "The `///` doc comment."}),
+        ),
         ("source", json!({"$ref": "#/$defs/source"})),
-        ("digest", json!({"$ref": "#/$defs/digest", "description": "sha256 of the declaration's canonical JSON without `source` and `digest`."})),
-        ("origin", object(
-            &[
-                ("template", json!({"type": "string", "description": "The template's id."})),
-                ("arguments", json!({"type": "object", "description": "The arguments, references as resolved ids."})),
-            ],
-            &["template", "arguments"],
-        )),
+        (
+            "digest",
+            json!({"$ref": "#/$defs/digest", "description": "sha256 of the declaration's canonical JSON without `source` and `digest`."}),
+        ),
+        (
+            "origin",
+            object(
+                &[
+                    (
+                        "template",
+                        json!({"type": "string", "description": "The template's id."}),
+                    ),
+                    (
+                        "arguments",
+                        json!({"type": "object", "description": "The arguments, references as resolved ids."}),
+                    ),
+                ],
+                &["template", "arguments"],
+            ),
+        ),
     ];
     let mut required = vec!["name", "source", "digest"];
     let table = tables::attrs(kind);
@@ -172,7 +196,8 @@ fn always_written(spec: &AttrSpec) -> bool {
 }
 
 fn always_written_default(spec: &AttrSpec) -> bool {
-    spec.default.is_some() || matches!(spec.ty, Ty::Block(rows) if rows.iter().any(always_written_default))
+    spec.default.is_some()
+        || matches!(spec.ty, Ty::Block(rows) if rows.iter().any(always_written_default))
 }
 
 /// How a value of a type is written into the registry.
@@ -187,7 +212,9 @@ fn ty(t: &Ty) -> Json {
         Ty::Size => json!({"type": "integer", "minimum": 0, "description": "Bytes."}),
         Ty::Rate => json!({"$ref": "#/$defs/rate"}),
         Ty::Enum(words) => json!({"type": "string", "enum": words}),
-        Ty::Ref(kind) => json!({"type": "string", "description": format!("The resolved id of a {kind}.")}),
+        Ty::Ref(kind) => {
+            json!({"type": "string", "description": format!("The resolved id of a {kind}.")})
+        }
         Ty::List(inner) => json!({"type": "array", "items": ty(inner)}),
         Ty::Block(rows) => block(rows, Vec::new(), Vec::new()),
         Ty::Map(inner) => json!({"type": "object", "additionalProperties": ty(inner)}),
@@ -200,7 +227,7 @@ fn ty(t: &Ty) -> Json {
                         vec![("type", json!({"const": v.name}))],
                         vec!["type"],
                     );
-                    s["description"] = json!(v.doc);
+                    set(&mut s, "description", json!(v.doc));
                     s
                 })
                 .collect();
@@ -220,12 +247,16 @@ fn ty(t: &Ty) -> Json {
             json!({"type": "object", "additionalProperties": step})
         }
         Ty::StepRef => json!({"type": "string", "description": "A step's name."}),
-        Ty::Path | Ty::Expr => json!({"type": "string", "description": "As written (`input.items`, `step.a.status == \"ok\"`)."}),
+        Ty::Path | Ty::Expr => {
+            json!({"type": "string", "description": "As written (`input.items`, `step.a.status == \"ok\"`)."})
+        }
         Ty::Either(tys) => {
             let any_of: Vec<Json> = tys
                 .iter()
                 .map(|t| match t {
-                    Ty::StepRef => json!({"type": "string", "pattern": "^step\\.[A-Za-z_][A-Za-z0-9_]*$"}),
+                    Ty::StepRef => {
+                        json!({"type": "string", "pattern": "^step\\.[A-Za-z_][A-Za-z0-9_]*$"})
+                    }
                     t => ty(t),
                 })
                 .collect();
@@ -237,10 +268,10 @@ fn ty(t: &Ty) -> Json {
 fn bounded(ty: &str, min: Option<Json>, max: Option<Json>) -> Json {
     let mut s = json!({ "type": ty });
     if let Some(m) = min {
-        s["minimum"] = m;
+        set(&mut s, "minimum", m);
     }
     if let Some(m) = max {
-        s["maximum"] = m;
+        set(&mut s, "maximum", m);
     }
     s
 }
@@ -262,7 +293,10 @@ fn governance() -> Json {
     let policy = object(
         &[
             ("package", json!({"type": "string"})),
-            ("path", json!({"type": "string", "description": "Workspace-relative, or `stdlib:PATH`."})),
+            (
+                "path",
+                json!({"type": "string", "description": "Workspace-relative, or `stdlib:PATH`."}),
+            ),
             ("digest", json!({"$ref": "#/$defs/digest"})),
         ],
         &["package", "path", "digest"],
@@ -284,6 +318,17 @@ fn governance() -> Json {
         ],
         &["policies", "warnings"],
     );
-    g["description"] = json!("The policies that gated the build, and the warnings they gave.");
+    set(
+        &mut g,
+        "description",
+        json!("The policies that gated the build, and the warnings they gave."),
+    );
     g
+}
+
+/// Sets `key` on a JSON object (no-op on anything else).
+fn set(v: &mut Json, key: &str, value: Json) {
+    if let Json::Object(m) = v {
+        m.insert(key.to_owned(), value);
+    }
 }

@@ -60,7 +60,11 @@ pub fn statement(subjects: &[Subject], p: &Provenance) -> Json {
         .map(|i| {
             let mut d = json!({"name": i.name, "digest": {"sha256": i.sha256}});
             if i.role == Role::Stdlib {
-                d["annotations"] = json!({"version": super::registry::STDLIB_VERSION});
+                set(
+                    &mut d,
+                    "annotations",
+                    json!({"version": super::registry::STDLIB_VERSION}),
+                );
             }
             d
         })
@@ -70,7 +74,11 @@ pub fn statement(subjects: &[Subject], p: &Provenance) -> Json {
     });
     if let Some(epoch) = p.epoch {
         let t = rfc3339(epoch);
-        run["metadata"] = json!({"startedOn": t, "finishedOn": t});
+        set(
+            &mut run,
+            "metadata",
+            json!({"startedOn": t, "finishedOn": t}),
+        );
     }
     json!({
         "_type": STATEMENT_TYPE,
@@ -137,7 +145,11 @@ pub fn parse_envelope(bytes: &[u8]) -> Result<Envelope, String> {
         .ok_or("no `signatures`")?
         .iter()
         .map(|s| {
-            let keyid = s.get("keyid").and_then(Json::as_str).unwrap_or("").to_owned();
+            let keyid = s
+                .get("keyid")
+                .and_then(Json::as_str)
+                .unwrap_or("")
+                .to_owned();
             let sig = s
                 .get("sig")
                 .and_then(Json::as_str)
@@ -158,7 +170,9 @@ pub fn parse_envelope(bytes: &[u8]) -> Result<Envelope, String> {
 pub fn parse_subjects(payload: &[u8]) -> Result<Vec<Subject>, String> {
     let v: Json = serde_json::from_slice(payload).map_err(|e| format!("not JSON ({e})"))?;
     if v.get("_type").and_then(Json::as_str) != Some(STATEMENT_TYPE) {
-        return Err(format!("not an in-toto statement (`_type` is not {STATEMENT_TYPE})"));
+        return Err(format!(
+            "not an in-toto statement (`_type` is not {STATEMENT_TYPE})"
+        ));
     }
     if v.get("predicateType").and_then(Json::as_str) != Some(PREDICATE_TYPE) {
         return Err(format!("the predicate is not {PREDICATE_TYPE}"));
@@ -171,7 +185,10 @@ pub fn parse_subjects(payload: &[u8]) -> Result<Vec<Subject>, String> {
         .iter()
         .map(|s| {
             let name = s.get("name").and_then(Json::as_str);
-            let sha = s.get("digest").and_then(|d| d.get("sha256")).and_then(Json::as_str);
+            let sha = s
+                .get("digest")
+                .and_then(|d| d.get("sha256"))
+                .and_then(Json::as_str);
             match (name, sha) {
                 (Some(n), Some(d)) => Ok(Subject {
                     name: n.to_owned(),
@@ -208,6 +225,13 @@ pub fn rfc3339(epoch: i64) -> String {
 /// The canonical bytes of a statement.
 pub fn payload_bytes(statement: &Json) -> Result<Vec<u8>, jcs::JcsError> {
     jcs::to_vec(statement)
+}
+
+/// Sets `key` on a JSON object (no-op on anything else).
+fn set(v: &mut Json, key: &str, value: Json) {
+    if let Json::Object(m) = v {
+        m.insert(key.to_owned(), value);
+    }
 }
 
 #[cfg(test)]

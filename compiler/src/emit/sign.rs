@@ -6,7 +6,9 @@
 use super::jcs;
 use p256::ecdsa::signature::{Signer, Verifier};
 use p256::ecdsa::{Signature, SigningKey, VerifyingKey};
-use p256::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding};
+use p256::pkcs8::{
+    DecodePrivateKey, DecodePublicKey, EncodePrivateKey, EncodePublicKey, LineEnding,
+};
 
 // Public Interface
 
@@ -42,9 +44,8 @@ impl SignKey {
     /// is accepted too.
     pub fn from_pem(pem: &str) -> Result<SignKey, KeyError> {
         let secret = if pem.contains("-----BEGIN EC PRIVATE KEY-----") {
-            p256::SecretKey::from_sec1_pem(pem).map_err(|e| {
-                KeyError(format!("not a P-256 private key in SEC1 PEM form ({e})"))
-            })?
+            p256::SecretKey::from_sec1_pem(pem)
+                .map_err(|e| KeyError(format!("not a P-256 private key in SEC1 PEM form ({e})")))?
         } else {
             p256::SecretKey::from_pkcs8_pem(pem).map_err(|e| {
                 KeyError(format!(
@@ -211,7 +212,10 @@ mod tests {
     #[test]
     fn wrong_forms_are_errors_not_panics() {
         assert!(SignKey::from_pem("").is_err());
-        assert!(SignKey::from_pem("-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n").is_err());
+        assert!(SignKey::from_pem(
+            "-----BEGIN EC PRIVATE KEY-----\nAAAA\n-----END EC PRIVATE KEY-----\n"
+        )
+        .is_err());
         assert!(VerifyKey::from_pem(TEST_KEY).is_err());
         let public = SignKey::from_pem(TEST_KEY)
             .and_then(|k| k.verify_key().public_pem())

@@ -51,7 +51,13 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Entry>, String> {
         let sum: u64 = h
             .iter()
             .enumerate()
-            .map(|(i, b)| if (148..156).contains(&i) { 32 } else { u64::from(*b) })
+            .map(|(i, b)| {
+                if (148..156).contains(&i) {
+                    32
+                } else {
+                    u64::from(*b)
+                }
+            })
             .sum();
         if sum != stored {
             return Err(format!("header at byte {at} has a bad checksum"));
@@ -246,7 +252,10 @@ mod tests {
         assert!(read(&bytes).is_err());
         let good = write(&[e("/a", b"hello")]);
         for cut in [0, 10, 511, 512, 700, 1024] {
-            assert!(read(good.get(..cut).unwrap_or(&[])).is_err(), "cut at {cut}");
+            assert!(
+                read(good.get(..cut).unwrap_or(&[])).is_err(),
+                "cut at {cut}"
+            );
         }
         assert!(read(&[]).is_err());
     }

@@ -68,7 +68,10 @@ fn read(p: &Path) -> Vec<u8> {
 }
 
 fn codes(comp: &Compilation) -> Vec<(&'static str, Severity)> {
-    comp.diagnostics.iter().map(|d| (d.code, d.severity)).collect()
+    comp.diagnostics
+        .iter()
+        .map(|d| (d.code, d.severity))
+        .collect()
 }
 
 #[test]
@@ -77,18 +80,32 @@ fn a_build_writes_the_bundle_and_the_lock() {
     let key = key_file(&ws);
     let (comp, report) = run(&ws, &options(&ws, true, Some(key)));
     assert!(report.written);
-    assert_eq!(report.files, vec!["bundle.tar.gz", "registry.json", "registry.seal.json"]);
+    assert_eq!(
+        report.files,
+        vec!["bundle.tar.gz", "registry.json", "registry.seal.json"]
+    );
     assert!(comp.timings.iter().any(|t| t.stage == "emit"));
     assert_eq!(report.notes.len(), 1, "{:?}", report.notes);
-    assert!(report.notes.iter().all(|n| n.starts_with("pmth.lock: created")));
+    assert!(report
+        .notes
+        .iter()
+        .all(|n| n.starts_with("pmth.lock: created")));
 
     let reg: serde_json::Value =
         serde_json::from_slice(&read(&ws.join("dist/registry.json"))).expect("registry json");
     assert_eq!(reg["format"], "pmth.registry/v1");
-    assert_eq!(reg["tools"]["acme_lookup@1.2.0"]["service"], "acme_api@2.1.0");
-    let policies = reg["governance"]["policies"].as_array().cloned().unwrap_or_default();
+    assert_eq!(
+        reg["tools"]["acme_lookup@1.2.0"]["service"],
+        "acme_api@2.1.0"
+    );
+    let policies = reg["governance"]["policies"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert!(policies.iter().any(|p| p["path"] == "policies/docs.rego"));
-    assert!(policies.iter().any(|p| p["path"] == "stdlib:policies/budget.rego"));
+    assert!(policies
+        .iter()
+        .any(|p| p["path"] == "stdlib:policies/budget.rego"));
     assert!(reg["governance"]["warnings"]
         .as_array()
         .is_some_and(|w| w.iter().any(|w| w["ref"] == "agent.billing_desk")));
@@ -97,7 +114,9 @@ fn a_build_writes_the_bundle_and_the_lock() {
     let lines: Vec<&str> = lock.lines().collect();
     assert_eq!(lines.first().copied(), Some(lock::HEADER));
     assert_eq!(lines.get(1).copied(), Some("version 1"));
-    assert!(lines.get(2).is_some_and(|l| l.starts_with("stdlib 0.1.0 sha256:")));
+    assert!(lines
+        .get(2)
+        .is_some_and(|l| l.starts_with("stdlib 0.1.0 sha256:")));
     for want in [
         "policy policies/docs.rego sha256:",
         "policy stdlib:policies/audit.rego sha256:",
@@ -107,9 +126,15 @@ fn a_build_writes_the_bundle_and_the_lock() {
         "resolve agent.billing_desk model model.writer_llm = writer_llm@2024.8.6",
         "resolve workflow.report@1.0.0 steps.read_each.agent agent.scribe = scribe@1.0.0",
     ] {
-        assert!(lines.iter().any(|l| l.starts_with(want)), "missing `{want}` in\n{lock}");
+        assert!(
+            lines.iter().any(|l| l.starts_with(want)),
+            "missing `{want}` in\n{lock}"
+        );
     }
-    assert!(!lines.iter().any(|l| l.starts_with("decl persona.")), "unversioned ids have no decl line");
+    assert!(
+        !lines.iter().any(|l| l.starts_with("decl persona.")),
+        "unversioned ids have no decl line"
+    );
     let mut sorted = lines.clone();
     sorted.sort();
     sorted.dedup();
@@ -199,11 +224,22 @@ fn verify_detects_tampering() {
 
     // A wrong key.
     let other = ws.join("other.pub");
-    let pem = SignKey::generate().verify_key().public_pem().unwrap_or_default();
+    let pem = SignKey::generate()
+        .verify_key()
+        .public_pem()
+        .unwrap_or_default();
     fs::write(&other, pem).expect("write");
     let r = check(Some(&other), false);
-    assert!(failed(&r, SEAL, "no signature verifies"), "{:?}", r.failures);
-    assert!(failed(&r, opa::BUNDLE, "JWT signature does not verify"), "{:?}", r.failures);
+    assert!(
+        failed(&r, SEAL, "no signature verifies"),
+        "{:?}",
+        r.failures
+    );
+    assert!(
+        failed(&r, opa::BUNDLE, "JWT signature does not verify"),
+        "{:?}",
+        r.failures
+    );
 
     // A flipped byte in each file.
     for f in [REGISTRY, opa::BUNDLE, SEAL] {
@@ -216,24 +252,45 @@ fn verify_detects_tampering() {
         fs::write(&p, &bad).expect("write");
         let r = check(Some(&public), false);
         assert!(!r.ok(), "a flipped byte in {f} went unnoticed");
-        assert!(r.failures.iter().any(|x| x.file == f), "{f}: {:?}", r.failures);
+        assert!(
+            r.failures.iter().any(|x| x.file == f),
+            "{f}: {:?}",
+            r.failures
+        );
         fs::write(&p, &good).expect("restore");
     }
 
     // An extra file, a missing file.
     fs::write(dist.join("notes.txt"), b"hi").expect("write");
-    assert!(failed(&check(Some(&public), false), "notes.txt", "extra file"));
+    assert!(failed(
+        &check(Some(&public), false),
+        "notes.txt",
+        "extra file"
+    ));
     let _ = fs::remove_file(dist.join("notes.txt"));
     let gz = read(&dist.join(opa::BUNDLE));
     let _ = fs::remove_file(dist.join(opa::BUNDLE));
-    assert!(failed(&check(Some(&public), false), opa::BUNDLE, "is missing"));
+    assert!(failed(
+        &check(Some(&public), false),
+        opa::BUNDLE,
+        "is missing"
+    ));
     fs::write(dist.join(opa::BUNDLE), gz).expect("restore");
     assert!(check(Some(&public), false).ok());
 
     // Not a bundle at all, an unreadable key: exit 2.
-    assert!(matches!(verify(&ws, None, true), Err(EmitError::Output { .. })));
-    assert!(matches!(verify(&dist, Some(&ws.join("nope.pub")), false), Err(EmitError::Io { .. })));
-    assert!(matches!(verify(&dist, Some(&ws.join("main.pmth")), false), Err(EmitError::Key { .. })));
+    assert!(matches!(
+        verify(&ws, None, true),
+        Err(EmitError::Output { .. })
+    ));
+    assert!(matches!(
+        verify(&dist, Some(&ws.join("nope.pub")), false),
+        Err(EmitError::Io { .. })
+    ));
+    assert!(matches!(
+        verify(&dist, Some(&ws.join("main.pmth")), false),
+        Err(EmitError::Key { .. })
+    ));
     let _ = fs::remove_dir_all(&ws);
 }
 
@@ -243,13 +300,19 @@ fn an_unsigned_bundle_needs_allow_unsigned() {
     run(&ws, &options(&ws, true, None));
     let dist = ws.join("dist");
     let r = verify(&dist, Some(&public_key_file(&ws)), false).expect("verify");
-    assert!(r.failures.iter().any(|f| f.message == "the bundle is not signed"));
+    assert!(r
+        .failures
+        .iter()
+        .any(|f| f.message == "the bundle is not signed"));
     let r = verify(&dist, None, true).expect("verify");
     assert!(r.ok() && r.integrity_only, "{:?}", r.failures);
     let (sources, diags) = verify(&dist, None, false).expect("verify").diagnostics();
     assert_eq!(diags.len(), 1);
     assert!(diags.iter().all(|d| d.code == "PM0901" && d.is_error()));
-    assert!(sources.files().iter().any(|f| f.path.ends_with("dist/registry.seal.json")));
+    assert!(sources
+        .files()
+        .iter()
+        .any(|f| f.path.ends_with("dist/registry.seal.json")));
     let _ = fs::remove_dir_all(&ws);
 }
 
@@ -257,14 +320,20 @@ fn an_unsigned_bundle_needs_allow_unsigned() {
 fn locked_builds_fail_on_drift_and_write_nothing() {
     let ws = workspace("locked", &[0, 1, 2]);
     run(&ws, &options(&ws, false, None));
-    let (lock_before, reg_before) = (read(&ws.join("pmth.lock")), read(&ws.join("dist/registry.json")));
+    let (lock_before, reg_before) = (
+        read(&ws.join("pmth.lock")),
+        read(&ws.join("dist/registry.json")),
+    );
 
     // A newer tool version changes what `tool.acme_lookup@^1.2` resolves to.
     let main = ws.join("main.pmth");
     let text = String::from_utf8(read(&main)).unwrap_or_default();
     let start = text.find("tool acme_lookup@1.2.0 {").expect("the tool");
     let end = text.find("persona steady_writer").expect("the persona");
-    let tool = text.get(start..end).unwrap_or("").replace("@1.2.0 {", "@1.3.0 {");
+    let tool = text
+        .get(start..end)
+        .unwrap_or("")
+        .replace("@1.2.0 {", "@1.3.0 {");
     fs::write(&main, format!("{text}\n{tool}")).expect("write");
 
     let mut locked = options(&ws, false, None);
@@ -280,19 +349,35 @@ fn locked_builds_fail_on_drift_and_write_nothing() {
     assert_eq!(comp.sources().path(d.primary.span.file), "pmth.lock");
     assert_eq!(comp.sources().start(d.primary.span).line, 1);
     let diff = d.notes.join("\n");
-    assert!(diff.contains("-resolve agent.scribe@1.0.0 tools tool.acme_lookup@^1.2 = acme_lookup@1.2.0"), "{diff}");
-    assert!(diff.contains("+resolve agent.scribe@1.0.0 tools tool.acme_lookup@^1.2 = acme_lookup@1.3.0"), "{diff}");
+    assert!(
+        diff.contains(
+            "-resolve agent.scribe@1.0.0 tools tool.acme_lookup@^1.2 = acme_lookup@1.2.0"
+        ),
+        "{diff}"
+    );
+    assert!(
+        diff.contains(
+            "+resolve agent.scribe@1.0.0 tools tool.acme_lookup@^1.2 = acme_lookup@1.3.0"
+        ),
+        "{diff}"
+    );
     assert_eq!(read(&ws.join("pmth.lock")), lock_before);
     assert_eq!(read(&ws.join("dist/registry.json")), reg_before);
 
     // Without --locked: rewritten, each change a note.
     let (_, report) = run(&ws, &options(&ws, false, None));
     assert!(report.written && report.lock_changed);
+    assert!(
+        report.notes.iter().any(|n| n.contains(
+            "`agent.scribe@1.0.0 tools tool.acme_lookup@^1.2` now resolves to acme_lookup@1.3.0"
+        )),
+        "{:?}",
+        report.notes
+    );
     assert!(report
         .notes
         .iter()
-        .any(|n| n.contains("`agent.scribe@1.0.0 tools tool.acme_lookup@^1.2` now resolves to acme_lookup@1.3.0")), "{:?}", report.notes);
-    assert!(report.notes.iter().any(|n| n.contains("added `decl tool.acme_lookup@1.3.0")));
+        .any(|n| n.contains("added `decl tool.acme_lookup@1.3.0")));
     let _ = fs::remove_dir_all(&ws);
 }
 
@@ -312,11 +397,18 @@ fn a_versioned_declaration_changed_in_place_warns() {
         panic!("no PM0801: {:?}", codes(&comp));
     };
     assert_eq!(d.severity, Severity::Warning);
-    assert_eq!(d.message, "`agent.scribe@1.0.0` changed, but its version did not");
+    assert_eq!(
+        d.message,
+        "`agent.scribe@1.0.0` changed, but its version did not"
+    );
     assert_eq!(comp.sources().path(d.primary.span.file), "main.pmth");
 
     // Under --deny-warnings the same change fails the build and writes nothing.
-    fs::write(&main, text.replace("Writes reports", "Writes short reports")).expect("write");
+    fs::write(
+        &main,
+        text.replace("Writes reports", "Writes short reports"),
+    )
+    .expect("write");
     let lock_before = read(&ws.join("pmth.lock"));
     let mut comp = compile(&ws, &CompileOptions::default()).expect("compile");
     let mut opts = options(&ws, false, None);
@@ -350,6 +442,9 @@ fn nothing_is_written_for_a_workspace_with_errors_or_a_foreign_output() {
     let mut comp = compile(&ws, &CompileOptions::default()).expect("compile");
     let mut opts = options(&ws, false, None);
     opts.sign_key = Some(ws.join("main.pmth"));
-    assert!(matches!(build(&mut comp, &opts), Err(EmitError::Key { .. })));
+    assert!(matches!(
+        build(&mut comp, &opts),
+        Err(EmitError::Key { .. })
+    ));
     let _ = fs::remove_dir_all(&ws);
 }

@@ -124,7 +124,10 @@ pub fn verify_with(
         }
     };
     if envelope.payload_type != seal::PAYLOAD_TYPE {
-        r.fail(SEAL, format!("the seal's payloadType is not {}", seal::PAYLOAD_TYPE));
+        r.fail(
+            SEAL,
+            format!("the seal's payloadType is not {}", seal::PAYLOAD_TYPE),
+        );
     }
     let subjects = match seal::parse_subjects(&envelope.payload) {
         Ok(s) => s,
@@ -145,7 +148,8 @@ pub fn verify_with(
         };
         let found = jcs::sha256_hex(&bytes);
         if found == s.sha256 {
-            r.checked.push(format!("{}: sha256:{found} matches the seal", s.name));
+            r.checked
+                .push(format!("{}: sha256:{found} matches the seal", s.name));
         } else {
             r.fail(
                 &s.name,
@@ -236,10 +240,16 @@ fn check_signature(
         .any(|(_, sig)| key.verify_der(&message, sig))
     {
         r.signed_by = Some(key.keyid().to_owned());
-        r.checked
-            .push(format!("{SEAL}: signature verifies with key {}", key.keyid()));
+        r.checked.push(format!(
+            "{SEAL}: signature verifies with key {}",
+            key.keyid()
+        ));
     } else {
-        let ids: Vec<&str> = envelope.signatures.iter().map(|(k, _)| k.as_str()).collect();
+        let ids: Vec<&str> = envelope
+            .signatures
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
         r.fail(
             SEAL,
             format!(
@@ -258,7 +268,10 @@ fn check_listing(r: &mut VerifyReport, names: &[String], subjects: &[Subject]) {
     }
     for (i, s) in subjects.iter().enumerate() {
         if !BUNDLE_FILES.contains(&s.name.as_str()) || s.name == SEAL {
-            r.fail(SEAL, format!("the seal names an unexpected subject `{}`", s.name));
+            r.fail(
+                SEAL,
+                format!("the seal names an unexpected subject `{}`", s.name),
+            );
         } else if subjects.iter().take(i).any(|t| t.name == s.name) {
             r.fail(SEAL, format!("the seal names `{}` twice", s.name));
         }
@@ -280,12 +293,18 @@ fn check_registry(r: &mut VerifyReport, bytes: &[u8]) -> Option<Json> {
         }
     };
     if jcs::to_vec(&v).ok().as_deref() != Some(bytes) {
-        r.fail(REGISTRY, format!("{REGISTRY} is not in canonical (RFC 8785) form"));
+        r.fail(
+            REGISTRY,
+            format!("{REGISTRY} is not in canonical (RFC 8785) form"),
+        );
     }
     let mut bad = 0usize;
     for kind in Kind::ALL {
         let Some(Json::Object(decls)) = v.get(kind.plural()) else {
-            r.fail(REGISTRY, format!("{REGISTRY} has no `{}` map", kind.plural()));
+            r.fail(
+                REGISTRY,
+                format!("{REGISTRY} has no `{}` map", kind.plural()),
+            );
             continue;
         };
         for (id, decl) in decls {
@@ -300,7 +319,10 @@ fn check_registry(r: &mut VerifyReport, bytes: &[u8]) -> Option<Json> {
                 bad += 1;
                 r.fail(
                     REGISTRY,
-                    format!("declaration `{}.{id}` does not match its digest", kind.keyword()),
+                    format!(
+                        "declaration `{}.{id}` does not match its digest",
+                        kind.keyword()
+                    ),
                 );
             }
         }
@@ -335,7 +357,10 @@ fn check_bundle(
     let revision = jcs::sha256_prefixed(reg_bytes);
     match json_of(find(opa::MANIFEST)) {
         Some((e, v)) if v == opa::manifest(&revision) && is_canonical(&e.data, &v) => {}
-        _ => r.fail(b, format!("{b}: .manifest does not name this registry ({revision})")),
+        _ => r.fail(
+            b,
+            format!("{b}: .manifest does not name this registry ({revision})"),
+        ),
     }
     let mut expected_registry = registry.clone();
     if let Json::Object(m) = &mut expected_registry {
@@ -348,7 +373,11 @@ fn check_bundle(
         _ => r.fail(b, format!("{b}: data.json does not hold this registry")),
     }
 
-    let mut allowed: Vec<String> = vec![opa::MANIFEST.into(), opa::DATA.into(), opa::SIGNATURES.into()];
+    let mut allowed: Vec<String> = vec![
+        opa::MANIFEST.into(),
+        opa::DATA.into(),
+        opa::SIGNATURES.into(),
+    ];
     let policies = registry
         .pointer("/governance/policies")
         .and_then(Json::as_array)
@@ -374,7 +403,10 @@ fn check_bundle(
     }
     for e in &entries {
         if !allowed.contains(&e.name) {
-            r.fail(b, format!("{b}: extra file {} is not part of the bundle", e.name));
+            r.fail(
+                b,
+                format!("{b}: extra file {} is not part of the bundle", e.name),
+            );
         }
     }
     let has_signatures = find(opa::SIGNATURES).is_some();

@@ -206,10 +206,17 @@ mod tests {
         let lock = root.join("pmth.lock");
         let r = commit(&dist, &[("registry.json", b"1")], Some((&lock, b"lock 1")));
         assert!(r.is_ok(), "{r:?}");
-        let r = commit(&dist, &[("registry.seal.json", b"2")], Some((&lock, b"lock 2")));
+        let r = commit(
+            &dist,
+            &[("registry.seal.json", b"2")],
+            Some((&lock, b"lock 2")),
+        );
         assert!(r.is_ok(), "{r:?}");
         assert!(!dist.join("registry.json").exists());
-        assert_eq!(fs::read(dist.join("registry.seal.json")).ok(), Some(b"2".to_vec()));
+        assert_eq!(
+            fs::read(dist.join("registry.seal.json")).ok(),
+            Some(b"2".to_vec())
+        );
         assert_eq!(fs::read(&lock).ok(), Some(b"lock 2".to_vec()));
         let leftovers: Vec<_> = fs::read_dir(&root)
             .map(|d| d.filter_map(Result::ok).map(|e| e.file_name()).collect())
@@ -227,7 +234,10 @@ mod tests {
         let lock = root.join("missing").join("pmth.lock");
         let r = commit(&dist, &[("registry.json", b"new")], Some((&lock, b"x")));
         assert!(r.is_err());
-        assert_eq!(fs::read(dist.join("registry.json")).ok(), Some(b"old".to_vec()));
+        assert_eq!(
+            fs::read(dist.join("registry.json")).ok(),
+            Some(b"old".to_vec())
+        );
         let _ = fs::remove_dir_all(&root);
     }
 

@@ -109,7 +109,11 @@ impl Ctx<'_> {
             .note(why)
             .help(format!(
                 "name the package `pmth.<name>`, e.g. `package pmth.{}`",
-                package.rsplit('.').next().filter(|s| !s.is_empty()).unwrap_or("acme")
+                package
+                    .rsplit('.')
+                    .next()
+                    .filter(|s| !s.is_empty())
+                    .unwrap_or("acme")
             )),
             Problem::Compile {
                 path,
@@ -200,7 +204,10 @@ impl Ctx<'_> {
             }
         };
         if let Some(why) = f.malformed {
-            d = d.note(format!("policy `{}` returned a malformed entry: {why}", f.package));
+            d = d.note(format!(
+                "policy `{}` returned a malformed entry: {why}",
+                f.package
+            ));
         }
         if f.stdlib {
             d = d.help(format!(

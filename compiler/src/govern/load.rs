@@ -39,7 +39,9 @@ pub(crate) struct Policy<'a> {
 
 impl Policy<'_> {
     pub fn defines(&self, rule: &str) -> bool {
-        self.rules.binary_search_by(|r| r.as_str().cmp(rule)).is_ok()
+        self.rules
+            .binary_search_by(|r| r.as_str().cmp(rule))
+            .is_ok()
     }
 }
 
@@ -82,9 +84,13 @@ pub(crate) fn load<'a>(
         let module = modules.get(i);
         let package_span = module.and_then(|m| {
             let s = &m.package.span;
-            src.file.map(|f| Span::new(f, s.start as usize, s.end as usize))
+            src.file
+                .map(|f| Span::new(f, s.start as usize, s.end as usize))
         });
-        let components = packages.get(i).map(|p| p.components.clone()).unwrap_or_default();
+        let components = packages
+            .get(i)
+            .map(|p| p.components.clone())
+            .unwrap_or_default();
         let package = components.join(".");
         if let Some(why) = package_issue(&components, src.stdlib) {
             problems.push(Problem::Package {
@@ -222,9 +228,9 @@ fn isolate_compile_errors(
             return engine;
         };
         let text = err.to_string();
-        let culprits = match reported_path(&text).and_then(|path| {
-            policies.iter().position(|p| p.src.path == path)
-        }) {
+        let culprits = match reported_path(&text)
+            .and_then(|path| policies.iter().position(|p| p.src.path == path))
+        {
             Some(i) => vec![(i, text.clone())],
             None => policies
                 .iter()
@@ -277,7 +283,11 @@ pub(crate) fn reported(text: &str) -> Option<(&str, u32, u32)> {
 
 /// The span regorus' error points at, when it is in one of `texts` and that file is
 /// in the source map: from the reported column to the end of the token there.
-pub(crate) fn reported_span(text: &str, texts: &[PolicyText<'_>], sources: &SourceMap) -> Option<Span> {
+pub(crate) fn reported_span(
+    text: &str,
+    texts: &[PolicyText<'_>],
+    sources: &SourceMap,
+) -> Option<Span> {
     let (path, line, col) = reported(text)?;
     let file = texts.iter().find(|t| t.path == path)?.file?;
     let sf = sources.get(file)?;
@@ -292,7 +302,10 @@ pub(crate) fn reported_span(text: &str, texts: &[PolicyText<'_>], sources: &Sour
         .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
         .map_or(rest.len(), |(i, _)| i);
     let len = if len == 0 {
-        rest.chars().next().filter(|c| *c != '\n').map_or(0, char::len_utf8)
+        rest.chars()
+            .next()
+            .filter(|c| *c != '\n')
+            .map_or(0, char::len_utf8)
     } else {
         len
     };

@@ -91,7 +91,8 @@ pub fn govern(ws: &Workspace, checked: &Checked) -> (GovernanceReport, Diagnosti
     let mut warnings = Vec::new();
     for f in &findings {
         if f.rule == RuleKind::Warn {
-            let mut w = json!({"code": "PM0702", "message": diagnose::message(f), "policy": f.package});
+            let mut w =
+                json!({"code": "PM0702", "message": diagnose::message(f), "policy": f.package});
             if let (Some(r), Some(obj)) = (&f.reference, w.as_object_mut()) {
                 obj.insert("ref".into(), json!(r));
             }

@@ -111,7 +111,12 @@ pub fn synthetic(agents: usize) -> Synthetic {
         }
         agent_map.insert(id, agent);
     }
-    for (key, map) in [("agents", agent_map), ("tools", tools), ("models", models), ("services", services)] {
+    for (key, map) in [
+        ("agents", agent_map),
+        ("tools", tools),
+        ("models", models),
+        ("services", services),
+    ] {
         reg.insert(key.into(), serde_json::Value::Object(map));
     }
     for key in ["workflows", "capabilities", "personas", "templates"] {
@@ -126,7 +131,12 @@ pub fn synthetic(agents: usize) -> Synthetic {
     for (path, body) in stdlib::POLICIES {
         policy_files.push(sources.add((*path).into(), FileKind::Policy, (*body).into(), true));
     }
-    policy_files.push(sources.add("policies/acme.rego".into(), FileKind::Policy, ACME.into(), false));
+    policy_files.push(sources.add(
+        "policies/acme.rego".into(),
+        FileKind::Policy,
+        ACME.into(),
+        false,
+    ));
     let file = sources.add("agents.pmth".into(), FileKind::Pmth, text, false);
     let units: Vec<Unit> = decls
         .into_iter()
@@ -134,12 +144,18 @@ pub fn synthetic(agents: usize) -> Synthetic {
             let span = Span::new(file, start, end);
             let decl = Decl {
                 kind,
-                name: Ident { name: id.clone(), span },
+                name: Ident {
+                    name: id.clone(),
+                    span,
+                },
                 version: None,
                 doc: None,
                 header: span,
                 span,
-                body: DeclBody::Attrs(Block { items: Vec::new(), span }),
+                body: DeclBody::Attrs(Block {
+                    items: Vec::new(),
+                    span,
+                }),
             };
             Unit { decl, origin: None }
         })
@@ -153,7 +169,11 @@ pub fn synthetic(agents: usize) -> Synthetic {
     let governance = GovernanceConfig {
         policies: vec!["policies".into()],
         data: json!({"allowed_providers": ["openai", "anthropic"]}),
-        span: Some(Span::new(manifest_file, gov_start, gov_start + "[governance]".len())),
+        span: Some(Span::new(
+            manifest_file,
+            gov_start,
+            gov_start + "[governance]".len(),
+        )),
         ..GovernanceConfig::default()
     };
     let workspace = Workspace {
@@ -179,7 +199,11 @@ pub fn synthetic(agents: usize) -> Synthetic {
 
 /// Times `govern` and regorus alone on the same input, best of `runs`.
 pub fn compare(s: &Synthetic, runs: usize) -> Comparison {
-    let config = s.workspace.manifest.as_ref().map(|m| m.governance.data.clone());
+    let config = s
+        .workspace
+        .manifest
+        .as_ref()
+        .map(|m| m.governance.data.clone());
     let data_json = json!({"pmth": {"registry": s.checked.registry, "config": config}}).to_string();
     let policies: Vec<(String, String)> = s
         .workspace

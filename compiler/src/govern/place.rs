@@ -21,7 +21,9 @@ pub(crate) struct Placement {
 /// The declaration a `ref` names, or `None` when there is none.
 pub(crate) fn place(checked: &Checked, reference: &str, attr: Option<&str>) -> Option<Placement> {
     let (kind, id) = split_ref(reference)?;
-    let unit = checked.units.get(*checked.index.get(&(kind, id.to_owned()))?)?;
+    let unit = checked
+        .units
+        .get(*checked.index.get(&(kind, id.to_owned()))?)?;
     let decl = &unit.decl;
     let mut placement = Placement {
         primary: decl.header,

@@ -110,7 +110,10 @@ mod tests {
 
     #[test]
     fn package_of_reads_the_package_line() {
-        assert_eq!(package_of("# x\npackage pmth.std.a # c\n"), Some("pmth.std.a"));
+        assert_eq!(
+            package_of("# x\npackage pmth.std.a # c\n"),
+            Some("pmth.std.a")
+        );
         assert_eq!(package_of("packages x"), None);
     }
 }

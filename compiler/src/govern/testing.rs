@@ -127,7 +127,10 @@ pub fn policy_test(ws: &Workspace) -> PolicyTestReport {
         anchor: anchor(ws),
         suggestions_left: 0,
     };
-    let diagnostics = problems.into_iter().map(|p| ctx.problem(p)).collect::<Vec<_>>();
+    let diagnostics = problems
+        .into_iter()
+        .map(|p| ctx.problem(p))
+        .collect::<Vec<_>>();
     PolicyTestReport {
         results,
         diagnostics: diagnostics.into(),

@@ -62,7 +62,10 @@ fn expectations(files: &[(String, String)]) -> Vec<Expect> {
 fn load_case(name: &str, registry: serde_json::Value) -> (Fixture, Vec<Expect>) {
     let files = case_files(&case_dir(name));
     let expects = expectations(&files);
-    let borrowed: Vec<(&str, &str)> = files.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
     (fixture(&borrowed, registry), expects)
 }
 
@@ -157,26 +160,38 @@ fn governance_case_records_policies_and_warnings() {
     assert_eq!(report.policies[0]["package"], "pmth.acme");
     assert_eq!(report.policies[0]["path"], "policies/acme.rego");
     let digest = report.policies[0]["digest"].as_str().unwrap_or("");
-    assert!(digest.starts_with("sha256:") && digest.len() == 71, "{digest}");
+    assert!(
+        digest.starts_with("sha256:") && digest.len() == 71,
+        "{digest}"
+    );
     assert_eq!(
         report.warnings,
-        vec![json!({"code": "PM0702", "message": "tool lookup is medium risk (policy `pmth.acme`)",
-                    "policy": "pmth.acme", "ref": "tool.lookup"})]
+        vec![
+            json!({"code": "PM0702", "message": "tool lookup is medium risk (policy `pmth.acme`)",
+                    "policy": "pmth.acme", "ref": "tool.lookup"})
+        ]
     );
 }
 
 #[test]
 fn copies_match_the_shared_conformance_cases() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let shared = [root.join("../shared/conformance"), root.join("../../shared/conformance")]
-        .into_iter()
-        .find(|p| p.is_dir());
+    let shared = [
+        root.join("../shared/conformance"),
+        root.join("../../shared/conformance"),
+    ]
+    .into_iter()
+    .find(|p| p.is_dir());
     let Some(shared) = shared else {
         return; // not reachable from this checkout: nothing to compare
     };
     for name in ["governance", "policy_syntax"] {
         if shared.join(name).is_dir() {
-            assert_eq!(case_files(&shared.join(name)), case_files(&case_dir(name)), "{name}");
+            assert_eq!(
+                case_files(&shared.join(name)),
+                case_files(&case_dir(name)),
+                "{name}"
+            );
         }
     }
 }

@@ -3,7 +3,9 @@
 //! comments), so that governance can be tested with real spans before the parser
 //! stage lands. It is not the language's parser and accepts only well-formed input.
 
-use crate::ast::{Attr, Block, Decl, DeclBody, Ident, Item, Kind, Str, StrPart, Value, ValueKind, VersionLit};
+use crate::ast::{
+    Attr, Block, Decl, DeclBody, Ident, Item, Kind, Str, StrPart, Value, ValueKind, VersionLit,
+};
 use crate::source::{FileId, Span};
 
 pub fn parse(file: FileId, text: &str) -> Vec<Decl> {
@@ -62,7 +64,11 @@ impl Reader<'_> {
             let rest = &self.text[self.pos..];
             if rest.starts_with("//") {
                 self.pos += rest.find('\n').unwrap_or(rest.len());
-            } else if let Some(c) = rest.chars().next().filter(|c| c.is_whitespace() || *c == ',') {
+            } else if let Some(c) = rest
+                .chars()
+                .next()
+                .filter(|c| c.is_whitespace() || *c == ',')
+            {
                 self.pos += c.len_utf8();
             } else {
                 return;

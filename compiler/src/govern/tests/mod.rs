@@ -33,7 +33,12 @@ pub(super) fn fixture(files: &[(&str, &str)], registry: serde_json::Value) -> Fi
         .find(|(p, _)| *p == "pmth.toml")
         .map_or(DEFAULT_TOML, |(_, t)| t);
     let mut sources = SourceMap::new();
-    let manifest_file = sources.add("pmth.toml".into(), FileKind::Manifest, toml_text.into(), false);
+    let manifest_file = sources.add(
+        "pmth.toml".into(),
+        FileKind::Manifest,
+        toml_text.into(),
+        false,
+    );
     let governance = governance_config(toml_text, manifest_file);
     let mut policy_files = Vec::new();
     if governance.stdlib {
@@ -51,7 +56,11 @@ pub(super) fn fixture(files: &[(&str, &str)], registry: serde_json::Value) -> Fi
         } else {
             let id = sources.add((*path).into(), FileKind::Pmth, (*text).into(), false);
             pmth_files.push(id);
-            units.extend(mini::parse(id, text).into_iter().map(|decl| Unit { decl, origin: None }));
+            units.extend(
+                mini::parse(id, text)
+                    .into_iter()
+                    .map(|decl| Unit { decl, origin: None }),
+            );
         }
     }
     let index: HashMap<(Kind, String), usize> = units
@@ -90,13 +99,20 @@ fn governance_config(text: &str, file: u32) -> GovernanceConfig {
         let strings = |key: &str| -> Vec<String> {
             g.get(key)
                 .and_then(|v| v.as_array())
-                .map(|a| a.iter().filter_map(|s| s.as_str().map(str::to_owned)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|s| s.as_str().map(str::to_owned))
+                        .collect()
+                })
                 .unwrap_or_default()
         };
         cfg.policies = strings("policies");
         cfg.disable = strings("disable");
         cfg.stdlib = g.get("stdlib").and_then(|v| v.as_bool()).unwrap_or(true);
-        cfg.deny_warnings = g.get("deny_warnings").and_then(|v| v.as_bool()).unwrap_or(false);
+        cfg.deny_warnings = g
+            .get("deny_warnings")
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false);
         if let Some(data) = g.get("data") {
             cfg.data = serde_json::to_value(data).expect("TOML converts to JSON");
         }
@@ -149,9 +165,20 @@ fn render_one(out: &mut String, d: &Diagnostic, sources: &SourceMap) {
         f.text.lines().nth(l.saturating_sub(1)).unwrap_or("")
     });
     let _ = writeln!(out, "   | {line}");
-    let _ = writeln!(out, "   | {:?}: {}", sources.slice(d.primary.span), d.primary.message);
+    let _ = writeln!(
+        out,
+        "   | {:?}: {}",
+        sources.slice(d.primary.span),
+        d.primary.message
+    );
     for r in &d.related {
-        let _ = writeln!(out, "   + {} {:?}: {}", at(r.span), sources.slice(r.span), r.message);
+        let _ = writeln!(
+            out,
+            "   + {} {:?}: {}",
+            at(r.span),
+            sources.slice(r.span),
+            r.message
+        );
     }
     for n in &d.notes {
         let _ = writeln!(out, "   = note: {n}");

@@ -33,7 +33,11 @@ fn policy(entries: &[&str]) -> String {
 fn lines_of(entries: &[&str], toml: &str) -> Vec<(String, String, String, u32)> {
     let p = policy(entries);
     let f = fixture(
-        &[("pmth.toml", toml), ("main.pmth", MAIN), ("policies/place.rego", &p)],
+        &[
+            ("pmth.toml", toml),
+            ("main.pmth", MAIN),
+            ("policies/place.rego", &p),
+        ],
         json!({}),
     );
     let (_, diags) = run(&f);
@@ -52,7 +56,10 @@ fn ref_alone_goes_on_the_header() {
         line(&[r#"{"msg": "m", "ref": "agent.researcher@1.0.0"}"#]),
         ("main.pmth".into(), 1)
     );
-    assert_eq!(line(&[r#"{"msg": "m", "ref": "tool.b"}"#]), ("main.pmth".into(), 10));
+    assert_eq!(
+        line(&[r#"{"msg": "m", "ref": "tool.b"}"#]),
+        ("main.pmth".into(), 10)
+    );
     assert_eq!(
         line(&[r#"{"msg": "m", "ref": "capability.web.search"}"#]),
         ("main.pmth".into(), 13)
@@ -61,7 +68,11 @@ fn ref_alone_goes_on_the_header() {
 
 #[test]
 fn attr_goes_on_the_attribute_or_element() {
-    let at = |attr: &str| line(&[&format!(r#"{{"msg": "m", "ref": "agent.researcher@1.0.0", "attr": "{attr}"}}"#)]);
+    let at = |attr: &str| {
+        line(&[&format!(
+            r#"{{"msg": "m", "ref": "agent.researcher@1.0.0", "attr": "{attr}"}}"#
+        )])
+    };
     assert_eq!(at("model"), ("main.pmth".into(), 4));
     assert_eq!(at("tools[1]"), ("main.pmth".into(), 5));
     assert_eq!(at("governance.audit"), ("main.pmth".into(), 6));
@@ -74,17 +85,34 @@ fn attr_goes_on_the_attribute_or_element() {
 #[test]
 fn without_ref_the_governance_line_or_line_one() {
     assert_eq!(line(&[r#""plain""#]), ("pmth.toml".into(), 5));
-    assert_eq!(line(&[r#"{"msg": "m", "attr": "x"}"#]), ("pmth.toml".into(), 5));
-    assert_eq!(line(&[r#"{"msg": "m", "ref": "agent.nobody"}"#]), ("pmth.toml".into(), 5));
+    assert_eq!(
+        line(&[r#"{"msg": "m", "attr": "x"}"#]),
+        ("pmth.toml".into(), 5)
+    );
+    assert_eq!(
+        line(&[r#"{"msg": "m", "ref": "agent.nobody"}"#]),
+        ("pmth.toml".into(), 5)
+    );
     // `stdlib = false` needs [governance]; without one the stdlib's policies would
     // run too, so check the line-1 fallback with a manifest that only disables.
     let p = policy(&[r#""plain""#]);
     let toml = "[package]\nname = \"t\"\nversion = \"0.1.0\"\n";
-    let mut f = fixture(&[("pmth.toml", toml), ("main.pmth", MAIN), ("policies/place.rego", &p)], json!({}));
-    f.ws.policy_files.retain(|id| f.ws.sources.get(*id).is_some_and(|s| !s.stdlib));
+    let mut f = fixture(
+        &[
+            ("pmth.toml", toml),
+            ("main.pmth", MAIN),
+            ("policies/place.rego", &p),
+        ],
+        json!({}),
+    );
+    f.ws.policy_files
+        .retain(|id| f.ws.sources.get(*id).is_some_and(|s| !s.stdlib));
     let (_, diags) = run(&f);
     let got = keys(&diags, &f.ws.sources);
-    assert_eq!(got, vec![("error".into(), "PM0701".into(), "pmth.toml".into(), 1)]);
+    assert_eq!(
+        got,
+        vec![("error".into(), "PM0701".into(), "pmth.toml".into(), 1)]
+    );
 }
 
 #[test]
@@ -97,7 +125,14 @@ fn placement_snapshot() {
         r#"{"ref": "tool.a"}"#,
         "42",
     ]);
-    let f = fixture(&[("pmth.toml", TOML), ("main.pmth", MAIN), ("policies/place.rego", &p)], json!({}));
+    let f = fixture(
+        &[
+            ("pmth.toml", TOML),
+            ("main.pmth", MAIN),
+            ("policies/place.rego", &p),
+        ],
+        json!({}),
+    );
     let (_, diags) = run(&f);
     insta::assert_snapshot!(render(&diags, &f.ws.sources));
 }

@@ -7,9 +7,11 @@ use crate::govern::{data_document, policy_test, stdlib, TestOutcome};
 use serde_json::json;
 use std::time::{Duration, Instant};
 
-const NO_STDLIB: &str = "[package]\nname = \"t\"\nversion = \"0.1.0\"\n\n[governance]\nstdlib = false\n";
+const NO_STDLIB: &str =
+    "[package]\nname = \"t\"\nversion = \"0.1.0\"\n\n[governance]\nstdlib = false\n";
 
-const GOOD: &str = "package pmth.good\n\nimport rego.v1\n\nwarn contains \"still ran\" if { true }\n";
+const GOOD: &str =
+    "package pmth.good\n\nimport rego.v1\n\nwarn contains \"still ran\" if { true }\n";
 
 fn codes(f: &Fixture) -> Vec<(String, String, String, u32)> {
     let (_, diags) = run(f);
@@ -24,12 +26,19 @@ fn entry(sev: &str, code: &str, file: &str, line: u32) -> (String, String, Strin
 fn a_runtime_error_is_reported_on_the_package_line_and_others_still_run() {
     let bad = "# divides by zero\npackage pmth.bad\n\nimport rego.v1\n\ndeny contains x if {\n  x := 1 / 0\n}\n";
     let f = fixture(
-        &[("pmth.toml", NO_STDLIB), ("policies/bad.rego", bad), ("policies/good.rego", GOOD)],
+        &[
+            ("pmth.toml", NO_STDLIB),
+            ("policies/bad.rego", bad),
+            ("policies/good.rego", GOOD),
+        ],
         json!({}),
     );
     assert_eq!(
         codes(&f),
-        vec![entry("warning", "PM0702", "pmth.toml", 5), entry("error", "PM0703", "policies/bad.rego", 2)]
+        vec![
+            entry("warning", "PM0702", "pmth.toml", 5),
+            entry("error", "PM0703", "policies/bad.rego", 2)
+        ]
     );
     let (_, diags) = run(&f);
     let d = diags.iter().find(|d| d.code == "PM0703").expect("PM0703");
@@ -41,8 +50,10 @@ fn a_runtime_error_is_reported_on_the_package_line_and_others_still_run() {
 fn an_unsafe_variable_or_unknown_function_fails_only_its_own_policy() {
     // regorus finds these when it first evaluates the rule: reported on the
     // package line, with the spot regorus names as a related label.
-    let unsafe_var = "# unsafe\npackage pmth.bad\n\nimport rego.v1\n\ndeny contains x if {\n  y := 1\n}\n";
-    let unknown_fn = "package pmth.worse\n\nimport rego.v1\n\nwarn contains x if {\n  x := nope(1)\n}\n";
+    let unsafe_var =
+        "# unsafe\npackage pmth.bad\n\nimport rego.v1\n\ndeny contains x if {\n  y := 1\n}\n";
+    let unknown_fn =
+        "package pmth.worse\n\nimport rego.v1\n\nwarn contains x if {\n  x := nope(1)\n}\n";
     let f = fixture(
         &[
             ("pmth.toml", NO_STDLIB),
@@ -77,11 +88,19 @@ fn policies_that_cannot_be_prepared_together_are_isolated() {
     let a = "package pmth.clash\n\nimport rego.v1\n\nf(x) := x\n";
     let b = "package pmth.clash\n\nimport rego.v1\n\nf(x, y) := x\n\ndeny contains \"d\" if { f(1) == 1 }\n";
     let f = fixture(
-        &[("pmth.toml", NO_STDLIB), ("policies/a.rego", a), ("policies/b.rego", b), ("policies/good.rego", GOOD)],
+        &[
+            ("pmth.toml", NO_STDLIB),
+            ("policies/a.rego", a),
+            ("policies/b.rego", b),
+            ("policies/good.rego", GOOD),
+        ],
         json!({}),
     );
     let got = codes(&f);
-    assert!(got.contains(&entry("warning", "PM0702", "pmth.toml", 5)), "{got:?}");
+    assert!(
+        got.contains(&entry("warning", "PM0702", "pmth.toml", 5)),
+        "{got:?}"
+    );
     assert!(got.iter().any(|(_, c, _, _)| c == "PM0703"), "{got:?}");
 }
 
@@ -113,20 +132,38 @@ fn packages_must_sit_under_pmth_and_avoid_the_data_roots() {
 #[test]
 fn a_runaway_policy_is_stopped_by_the_time_limit() {
     let slow = "package pmth.slow\n\nimport rego.v1\n\ndeny contains n if {\n  some x in numbers.range(1, 100000)\n  some y in numbers.range(1, 100000)\n  n := x + y\n}\n";
-    let f = fixture(&[("pmth.toml", NO_STDLIB), ("policies/slow.rego", slow)], json!({}));
-    let texts: Vec<PolicyText<'_>> = f
-        .ws
-        .policy_files
-        .iter()
-        .filter_map(|id| f.ws.sources.get(*id))
-        .map(|s| PolicyText { file: Some(s.id), path: &s.path, text: &s.text, stdlib: false })
-        .collect();
+    let f = fixture(
+        &[("pmth.toml", NO_STDLIB), ("policies/slow.rego", slow)],
+        json!({}),
+    );
+    let texts: Vec<PolicyText<'_>> =
+        f.ws.policy_files
+            .iter()
+            .filter_map(|id| f.ws.sources.get(*id))
+            .map(|s| PolicyText {
+                file: Some(s.id),
+                path: &s.path,
+                text: &s.text,
+                stdlib: false,
+            })
+            .collect();
     let data = data_document(&json!({}), None);
     let mut problems = Vec::new();
     let t = Instant::now();
-    let mut loaded = load::load(texts, &data, None, Duration::from_millis(200), &f.ws.sources, &mut problems);
+    let mut loaded = load::load(
+        texts,
+        &data,
+        None,
+        Duration::from_millis(200),
+        &f.ws.sources,
+        &mut problems,
+    );
     let findings = crate::govern::eval::evaluate(&mut loaded, &f.ws.sources, &mut problems);
-    assert!(t.elapsed() < Duration::from_secs(10), "took {:?}", t.elapsed());
+    assert!(
+        t.elapsed() < Duration::from_secs(10),
+        "took {:?}",
+        t.elapsed()
+    );
     assert!(findings.is_empty());
     assert_eq!(problems.len(), 1, "{problems:?}");
 }
@@ -187,14 +224,26 @@ fn disable_switches_stdlib_packages_off_and_checks_names() {
     let toml = "[package]\nname = \"t\"\nversion = \"0.1.0\"\n\n[governance]\ndisable = [\"pmth.std.budget\", \"audit\", \"pmth.std.budgt\"]\n";
     let f = stdlib_fixture(toml);
     let (report, diags) = run(&f);
-    let packages: Vec<&str> = report.policies.iter().filter_map(|p| p["package"].as_str()).collect();
+    let packages: Vec<&str> = report
+        .policies
+        .iter()
+        .filter_map(|p| p["package"].as_str())
+        .collect();
     assert!(!packages.contains(&"pmth.std.budget") && !packages.contains(&"pmth.std.audit"));
     assert_eq!(packages.len(), stdlib::POLICIES.len() - 2);
     let unknown: Vec<_> = diags.iter().filter(|d| d.code == "PM0003").collect();
     assert_eq!(unknown.len(), 1);
-    assert_eq!(f.ws.sources.slice(unknown[0].primary.span), "\"pmth.std.budgt\"");
-    assert_eq!(unknown[0].help.as_deref(), Some("did you mean `pmth.std.budget`?"));
-    assert!(diags.iter().all(|d| !d.message.contains("pmth.std.budget`)")));
+    assert_eq!(
+        f.ws.sources.slice(unknown[0].primary.span),
+        "\"pmth.std.budgt\""
+    );
+    assert_eq!(
+        unknown[0].help.as_deref(),
+        Some("did you mean `pmth.std.budget`?")
+    );
+    assert!(diags
+        .iter()
+        .all(|d| !d.message.contains("pmth.std.budget`)")));
 }
 
 #[test]
@@ -213,11 +262,20 @@ fn output_does_not_depend_on_policy_order() {
 fn every_stdlib_test_passes() {
     let f = fixture(&[("pmth.toml", NO_STDLIB)], json!({}));
     let report = policy_test(&f.ws);
-    let failures: Vec<_> = report.results.iter().filter(|r| r.outcome != TestOutcome::Pass).collect();
+    let failures: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| r.outcome != TestOutcome::Pass)
+        .collect();
     assert!(failures.is_empty(), "{failures:#?}");
     assert!(report.diagnostics.is_empty());
-    let packages: std::collections::BTreeSet<&str> = report.results.iter().map(|r| r.package.as_str()).collect();
-    assert_eq!(packages.len(), stdlib::POLICIES.len(), "every stdlib policy has tests");
+    let packages: std::collections::BTreeSet<&str> =
+        report.results.iter().map(|r| r.package.as_str()).collect();
+    assert_eq!(
+        packages.len(),
+        stdlib::POLICIES.len(),
+        "every stdlib policy has tests"
+    );
 }
 
 #[test]
@@ -233,14 +291,28 @@ test_fails if { deny == {"x"} }
 test_errors if { 1 / 0 == 1 }
 helper(x) := x
 "#;
-    let f = fixture(&[("pmth.toml", NO_STDLIB), ("policies/mine.rego", mine), ("policies/broken.rego", "package pmth.b\nx := \n")], json!({}));
+    let f = fixture(
+        &[
+            ("pmth.toml", NO_STDLIB),
+            ("policies/mine.rego", mine),
+            ("policies/broken.rego", "package pmth.b\nx := \n"),
+        ],
+        json!({}),
+    );
     let report = policy_test(&f.ws);
-    let mine: Vec<_> = report.results.iter().filter(|r| r.package == "pmth.mine").collect();
+    let mine: Vec<_> = report
+        .results
+        .iter()
+        .filter(|r| r.package == "pmth.mine")
+        .collect();
     assert_eq!(mine.len(), 3);
     let outcome = |n: &str| mine.iter().find(|r| r.name == n).map(|r| r.outcome.clone());
     assert_eq!(outcome("test_denies_a"), Some(TestOutcome::Pass));
     assert_eq!(outcome("test_fails"), Some(TestOutcome::Fail));
-    assert!(matches!(outcome("test_errors"), Some(TestOutcome::Error(_))));
+    assert!(matches!(
+        outcome("test_errors"),
+        Some(TestOutcome::Error(_))
+    ));
     assert_eq!(report.failed(), 1);
     assert_eq!(report.errors(), 1);
     assert!(!report.ok());
