@@ -241,31 +241,34 @@ fn build_inner(comp: &mut Compilation, opts: &BuildOptions) -> Result<BuildRepor
     let diff = lock::compare(old_lock.as_deref(), &new_lock);
     report.lock_changed = diff.changed;
     report.notes = diff.notes.clone();
-    for (id, old, new) in &diff.changed_in_place {
-        if let Some(d) = changed_in_place(comp, id, old, new) {
-            diags.push(d);
+    // PM0801 goes on line 1 of pmth.lock (added to the sources to be shown).
+    let drift = opts.locked && diff.changed;
+    let line1 = (drift || !diff.changed_in_place.is_empty()).then(|| {
+        let text = old_lock.clone().unwrap_or_default();
+        let first = text.lines().next().map_or(0, str::len);
+        Span::new(lock_file(comp, &text), 0, first)
+    });
+    if let Some(at) = line1 {
+        for (id, old, new) in &diff.changed_in_place {
+            diags.push(changed_in_place(comp, at, id, old, new));
         }
-    }
-    if opts.locked && diff.changed {
-        let old_text = old_lock.clone().unwrap_or_default();
-        let file = lock_file(comp, &old_text);
-        let first = old_text.lines().next().map_or(0, str::len);
-        let (message, note) = match &old_lock {
-            Some(old) => (
-                "pmth.lock is out of date".to_owned(),
-                lock::unified_diff(old, &new_lock),
-            ),
-            None => (
-                "pmth.lock is missing".to_owned(),
-                lock::unified_diff("", &new_lock),
-            ),
-        };
-        diags.push(
-            Diagnostic::new("PM0801", Span::new(file, 0, first), message)
-                .label("this build would change it (`--locked`)")
-                .note(note)
-                .help("run `pmth build` without `--locked`, review the lock diff and commit it"),
-        );
+        if drift {
+            let (message, note) = match &old_lock {
+                Some(old) => (
+                    "pmth.lock is out of date",
+                    lock::unified_diff(old, &new_lock),
+                ),
+                None => ("pmth.lock is missing", lock::unified_diff("", &new_lock)),
+            };
+            diags.push(
+                Diagnostic::new("PM0801", at, message)
+                    .label("this build would change it (`--locked`)")
+                    .note(note)
+                    .help(
+                        "run `pmth build` without `--locked`, review the lock diff and commit it",
+                    ),
+            );
+        }
     }
 
     let deny = opts.deny_warnings;
@@ -328,27 +331,34 @@ fn policy_texts(
         .collect()
 }
 
-/// PM0801 (warning) on a versioned declaration whose digest changed in place.
-fn changed_in_place(comp: &Compilation, id: &str, old: &str, new: &str) -> Option<Diagnostic> {
+/// PM0801 (warning): a versioned declaration changed in place. On `pmth.lock`
+/// line 1 like every PM0801, with the declaration as a related label.
+fn changed_in_place(comp: &Compilation, at: Span, id: &str, old: &str, new: &str) -> Diagnostic {
+    let version = id.split_once('@').map_or("", |(_, v)| v);
+    let mut d = Diagnostic::new(
+        "PM0801",
+        at,
+        format!("`{id}` changed, but its version did not"),
+    )
+    .label(format!("records `{id}` as {old}"))
+    .note(format!("pmth.lock has {old}; this build has {new}"))
+    .help("a published version is immutable: bump the version, or revert the change");
+    if let Some(header) = decl_header(comp, id) {
+        d = d.related(header, format!("changed, still version {version}"));
+    }
+    d.severity = Severity::Warning;
+    d
+}
+
+/// The header of the declaration `KIND.ID`.
+fn decl_header(comp: &Compilation, id: &str) -> Option<Span> {
     let (kind, decl_id) = id.split_once('.')?;
     let kind = Kind::from_keyword(kind)?;
     let checked = comp.checked.as_ref()?;
     let unit = checked
         .units
         .get(*checked.index.get(&(kind, decl_id.to_owned()))?)?;
-    let version = decl_id.split_once('@').map_or("", |(_, v)| v);
-    let mut d = Diagnostic::new(
-        "PM0801",
-        unit.decl.header,
-        format!("`{id}` changed, but its version did not"),
-    )
-    .label(format!(
-        "changed since pmth.lock recorded version {version}"
-    ))
-    .note(format!("pmth.lock has {old}; this build has {new}"))
-    .help("a published version is immutable: bump the version, or revert the change");
-    d.severity = Severity::Warning;
-    Some(d)
+    Some(unit.decl.header)
 }
 
 /// The id of `pmth.lock` in the compilation's sources, added when missing.

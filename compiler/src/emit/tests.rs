@@ -401,7 +401,14 @@ fn a_versioned_declaration_changed_in_place_warns() {
         d.message,
         "`agent.scribe@1.0.0` changed, but its version did not"
     );
-    assert_eq!(comp.sources().path(d.primary.span.file), "main.pmth");
+    assert_eq!(comp.sources().path(d.primary.span.file), "pmth.lock");
+    assert_eq!(comp.sources().start(d.primary.span).line, 1);
+    let related: Vec<&str> = d
+        .related
+        .iter()
+        .map(|l| comp.sources().path(l.span.file))
+        .collect();
+    assert_eq!(related, vec!["main.pmth"]);
 
     // Under --deny-warnings the same change fails the build and writes nothing.
     fs::write(
