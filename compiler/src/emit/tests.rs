@@ -455,3 +455,32 @@ fn nothing_is_written_for_a_workspace_with_errors_or_a_foreign_output() {
     ));
     let _ = fs::remove_dir_all(&ws);
 }
+
+#[test]
+fn verify_never_panics_on_damaged_bundles() {
+    let ws = workspace("damage", &[0, 1, 2]);
+    let public = public_key_file(&ws);
+    run(&ws, &options(&ws, true, Some(key_file(&ws))));
+    let dist = ws.join("dist");
+    for f in [REGISTRY, SEAL, opa::BUNDLE] {
+        let p = dist.join(f);
+        let good = read(&p);
+        let step = (good.len() / 24).max(1);
+        for at in (0..good.len()).step_by(step) {
+            for damaged in [good.get(..at).unwrap_or_default().to_vec(), {
+                let mut b = good.clone();
+                if let Some(x) = b.get_mut(at) {
+                    *x = x.wrapping_add(0x41);
+                }
+                b
+            }] {
+                fs::write(&p, &damaged).expect("write");
+                let r = verify(&dist, Some(&public), false).expect("verify runs");
+                assert!(!r.ok(), "{f} damaged at {at} went unnoticed");
+            }
+        }
+        fs::write(&p, &good).expect("restore");
+    }
+    assert!(verify(&dist, Some(&public), false).is_ok_and(|r| r.ok()));
+    let _ = fs::remove_dir_all(&ws);
+}

@@ -123,6 +123,12 @@ pub fn verify_with(
             return Ok(r);
         }
     };
+    let canonical = serde_json::from_slice::<Json>(&seal_bytes)
+        .ok()
+        .is_some_and(|v| is_canonical(&seal_bytes, &v));
+    if !canonical {
+        r.fail(SEAL, format!("{SEAL} is not in canonical (RFC 8785) form"));
+    }
     if envelope.payload_type != seal::PAYLOAD_TYPE {
         r.fail(
             SEAL,
@@ -234,11 +240,20 @@ fn check_signature(
         return;
     }
     let message = pae(&envelope.payload_type, &envelope.payload);
-    if envelope
+    let verified = envelope
         .signatures
         .iter()
-        .any(|(_, sig)| key.verify_der(&message, sig))
-    {
+        .find(|(_, sig)| key.verify_der(&message, sig));
+    if let Some((keyid, _)) = verified {
+        if keyid != key.keyid() {
+            r.fail(
+                SEAL,
+                format!(
+                    "the signature's keyid {keyid} is not the key's ({})",
+                    key.keyid()
+                ),
+            );
+        }
         r.signed_by = Some(key.keyid().to_owned());
         r.checked.push(format!(
             "{SEAL}: signature verifies with key {}",
