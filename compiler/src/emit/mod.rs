@@ -158,8 +158,8 @@ fn build_inner(comp: &mut Compilation, opts: &BuildOptions) -> Result<BuildRepor
     if opts.opa {
         let config = ws.manifest.as_ref().map(|m| &m.governance.data);
         let data = registry::data_document(checked, config);
-        match jcs::to_vec(&data) {
-            Ok(data) => {
+        match jcs::check_numbers(&data, &mut String::new()) {
+            Ok(()) => {
                 let policies = policy_texts(comp, &governance);
                 let gz = opa::build(&report.registry_digest, &data, &policies, key.as_ref())
                     .map_err(EmitError::Internal)?;

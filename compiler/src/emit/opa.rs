@@ -51,24 +51,30 @@ pub fn manifest(revision: &str) -> Json {
     json!({"revision": revision, "roots": [ROOT], "rego_version": 1})
 }
 
-/// The gzipped tar of the bundle. `data` is the canonical `data.json`;
+/// The gzipped tar of the bundle. `data` is the `data.json` document;
 /// `policies` are `(display path, text)`.
 pub fn build(
     revision: &str,
-    data: &[u8],
+    data: &Json,
     policies: &[(String, String)],
     key: Option<&SignKey>,
 ) -> Result<Vec<u8>, String> {
+    let manifest = manifest(revision);
     let mut files: Vec<(String, Vec<u8>)> = vec![
-        (MANIFEST.into(), canonical(&manifest(revision))?),
-        (DATA.into(), data.to_vec()),
+        (MANIFEST.into(), canonical(&manifest)?),
+        (DATA.into(), canonical(data)?),
     ];
     for (path, text) in policies {
         files.push((policy_path(path), text.clone().into_bytes()));
     }
     if let Some(key) = key {
-        let mut hashed = Vec::with_capacity(files.len());
-        for (name, bytes) in &files {
+        // The JSON files are hashed from their documents (no need to parse
+        // back what was just written); the policies from their bytes.
+        let mut hashed = vec![
+            (MANIFEST.to_owned(), walk_hash(&manifest)),
+            (DATA.to_owned(), walk_hash(data)),
+        ];
+        for (name, bytes) in files.iter().skip(2) {
             hashed.push((name.clone(), opa_hash(name, bytes)?));
         }
         let token = jwt(&hashed, key)?;
@@ -113,9 +119,7 @@ pub fn opa_hash(name: &str, bytes: &[u8]) -> Result<String, String> {
     if base == DATA || base == MANIFEST {
         let v: Json =
             serde_json::from_slice(bytes).map_err(|e| format!("{name} is not JSON ({e})"))?;
-        let mut h = Sha256::new();
-        walk(&v, &mut h);
-        Ok(jcs::hex(&h.finalize()))
+        Ok(walk_hash(&v))
     } else {
         Ok(jcs::sha256_hex(bytes))
     }
@@ -195,6 +199,13 @@ pub fn check_signatures(entries: &[Entry], key: Option<&VerifyKey>) -> Vec<Strin
     failures
 }
 
+/// The hex SHA-256 of OPA's walk over a JSON document.
+fn walk_hash(v: &Json) -> String {
+    let mut h = Sha256::new();
+    walk(v, &mut h);
+    jcs::hex(&h.finalize())
+}
+
 fn canonical(v: &Json) -> Result<Vec<u8>, String> {
     jcs::to_vec(v).map_err(|e| e.to_string())
 }
@@ -203,7 +214,7 @@ fn gzip(bytes: &[u8]) -> Result<Vec<u8>, String> {
     let mut gz: GzEncoder<Vec<u8>> = GzBuilder::new()
         .mtime(0)
         .operating_system(255)
-        .write(Vec::new(), Compression::best());
+        .write(Vec::new(), Compression::default());
     gz.write_all(bytes).map_err(|e| e.to_string())?;
     gz.finish().map_err(|e| e.to_string())
 }
@@ -297,8 +308,7 @@ mod tests {
     use crate::emit::sign::TEST_KEY;
 
     fn bundle(key: Option<&SignKey>) -> Vec<u8> {
-        let data = jcs::to_vec(&json!({"pmth": {"registry": {"n": 1.5}, "config": {}}}))
-            .unwrap_or_default();
+        let data = json!({"pmth": {"registry": {"n": 1.5, "s": "\u{2028}<"}, "config": {}}});
         let policies = vec![
             (
                 "stdlib:policies/a.rego".to_owned(),
@@ -331,7 +341,7 @@ mod tests {
         // gzip header: magic, deflate, no flags, mtime 0, OS unknown.
         assert_eq!(
             a.get(..10),
-            Some(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 2, 255][..])
+            Some(&[0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 255][..])
         );
         let names: Vec<String> = read(&a)
             .unwrap_or_default()

@@ -9,6 +9,7 @@ use crate::govern::GovernanceReport;
 use crate::load::{stdlib, Workspace};
 use crate::source::FileKind;
 use serde_json::{json, Map, Value as Json};
+use std::collections::HashMap;
 
 use super::jcs;
 
@@ -45,6 +46,10 @@ pub fn data_document(checked: &Checked, config: Option<&Json>) -> Json {
 /// ([`authored`]), so that what other declarations resolve to does not make
 /// it look changed.
 pub fn versioned_decls(registry: &Json, references: &[LockRef]) -> Vec<(String, String)> {
+    let mut by_decl: HashMap<&str, Vec<&LockRef>> = HashMap::new();
+    for r in references {
+        by_decl.entry(r.decl.as_str()).or_default().push(r);
+    }
     let mut out = Vec::new();
     for kind in Kind::ALL {
         let Some(Json::Object(decls)) = registry.get(kind.plural()) else {
@@ -55,8 +60,8 @@ pub fn versioned_decls(registry: &Json, references: &[LockRef]) -> Vec<(String, 
                 continue;
             }
             let key = format!("{}.{id}", kind.keyword());
-            let refs: Vec<&LockRef> = references.iter().filter(|r| r.decl == key).collect();
-            out.push((key, canonical::digest(&authored(decl, &refs))));
+            let refs = by_decl.get(key.as_str()).map_or(&[][..], Vec::as_slice);
+            out.push((key, canonical::digest(&authored(decl, refs))));
         }
     }
     out.sort();
