@@ -2,7 +2,7 @@
 //! notes and the help are ours; the source excerpts with their labels are drawn
 //! by miette's graphical handler, one excerpt per file involved.
 
-use super::{display_path, region, summary, RenderOptions};
+use super::{display_path, summary, RenderOptions};
 use miette::{
     Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
     MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
@@ -19,6 +19,9 @@ pub fn render(sources: &SourceMap, diags: &Diagnostics, opts: &RenderOptions) ->
     for d in diags.iter() {
         out.push_str(&diagnostic(sources, d, opts));
         out.push('\n');
+    }
+    for n in &opts.notes {
+        out.push_str(&format!("note: {n}\n"));
     }
     let line = summary(diags, opts.checked_files);
     if opts.color {
@@ -61,37 +64,37 @@ fn diagnostic(sources: &SourceMap, d: &Diagnostic, opts: &RenderOptions) -> Stri
         out.push_str(&format!("{sev}[{}]: {}\n", d.code, d.message));
     }
 
-    // Group the labels by file, the primary's file first.
-    let mut groups: Vec<(FileId, Vec<LabeledSpan>)> = Vec::new();
-    let mut push = |span: Span, text: &str, primary: bool| {
-        let label = (!text.is_empty()).then(|| text.to_string());
-        let len = span.len();
-        let labeled = if primary {
-            LabeledSpan::new_primary_with_span(label, (span.start as usize, len))
-        } else {
-            LabeledSpan::new_with_span(label, (span.start as usize, len))
-        };
-        match groups.iter_mut().find(|(f, _)| *f == span.file) {
-            Some((_, labels)) => labels.push(labeled),
-            None => groups.push((span.file, vec![labeled])),
-        }
+    // The primary excerpt first (with the related labels near it), then one
+    // excerpt per other file or far-away place, in the order they were given.
+    let primary_line = sources.start(d.primary.span).line;
+    let near = |span: Span| {
+        span.file == d.primary.span.file && sources.start(span).line.abs_diff(primary_line) <= NEAR
     };
-    push(d.primary.span, &d.primary.message, true);
+    let mut groups: Vec<(FileId, bool, Vec<LabeledSpan>)> = vec![(
+        d.primary.span.file,
+        true,
+        vec![labeled(d.primary.span, &d.primary.message, true)],
+    )];
     for l in &d.related {
-        push(l.span, &l.message, false);
+        let is_near = near(l.span);
+        let label = labeled(l.span, &l.message, false);
+        match groups
+            .iter_mut()
+            .find(|(f, n, _)| *f == l.span.file && *n == is_near)
+        {
+            Some((_, _, labels)) => labels.push(label),
+            None => groups.push((l.span.file, is_near, vec![label])),
+        }
     }
 
-    for (file, labels) in groups {
+    for (file, _, labels) in groups {
         let Some(source) = sources.get(file) else {
             continue;
         };
         let name = display_path(sources, Span::new(file, 0, 0), &opts.base);
         if source.text.is_empty() {
-            let r = region(sources, d.primary.span);
-            out.push_str(&format!(
-                "   ╭─[{name}:{}:{}]\n   ╰────\n",
-                r.line, r.column
-            ));
+            // Nothing to show (an unreadable file): just the place.
+            out.push_str(&format!("   ╭─[{name}:1:1]\n   ╰────\n"));
             continue;
         }
         let excerpt = Excerpt {
@@ -119,6 +122,19 @@ fn diagnostic(sources: &SourceMap, d: &Diagnostic, opts: &RenderOptions) -> Stri
         ));
     }
     out
+}
+
+/// Related labels this close (in lines) to the primary share its excerpt.
+const NEAR: u32 = 3;
+
+fn labeled(span: Span, text: &str, primary: bool) -> LabeledSpan {
+    let label = (!text.is_empty()).then(|| text.to_string());
+    let at = (span.start as usize, span.len());
+    if primary {
+        LabeledSpan::new_primary_with_span(label, at)
+    } else {
+        LabeledSpan::new_with_span(label, at)
+    }
 }
 
 /// Ends the text with a newline and indents its continuation lines.
@@ -206,13 +222,19 @@ impl SourceCode for Src<'_> {
         after: usize,
     ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
         let inner = self.text.read_span(span, before, after)?;
+        // miette's `str` source reports the absolute line of the excerpt's end as
+        // its `line_count`, which makes distant excerpts merge into one long one;
+        // report the number of lines the excerpt holds.
+        let data = inner.data();
+        let newlines = data.iter().filter(|b| **b == b'\n').count();
+        let lines = newlines + usize::from(!data.ends_with(b"\n"));
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
-            inner.data(),
+            data,
             *inner.span(),
             inner.line(),
             inner.column(),
-            inner.line_count(),
+            lines,
         )))
     }
 }

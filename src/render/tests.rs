@@ -107,6 +107,7 @@ fn opts() -> RenderOptions {
         color: false,
         base: String::new(),
         checked_files: 3,
+        notes: Vec::new(),
     }
 }
 
@@ -189,4 +190,40 @@ fn summaries() {
     assert_eq!(summary(&d, 1), "ok: no errors, 1 warning (1 file checked)");
     d.push(Diagnostic::new("PM0101", Span::default(), "unknown"));
     assert_eq!(summary(&d, 1), "error: 1 error, 1 warning");
+}
+
+#[test]
+fn distant_labels_get_their_own_excerpt_primary_first() {
+    let mut sources = SourceMap::new();
+    let mut text = String::from("template desk for agent {\n  param topic: string\n}\n");
+    text.push_str(&"\n".repeat(20));
+    text.push_str("agent billing = template.desk() { }\n");
+    let f = sources.add("x.pmth".into(), FileKind::Pmth, text, false);
+    let mut diags = Diagnostics::new();
+    diags.push(
+        Diagnostic::new(
+            "PM0601",
+            span_of(&sources, f, "template.desk()"),
+            "missing argument `topic`",
+        )
+        .label("missing `topic`")
+        .related(
+            span_of(&sources, f, "topic: string"),
+            "param `topic` has no default",
+        ),
+    );
+    diags.finish(&sources);
+    insta::assert_snapshot!(render(Format::Human, &sources, &diags, &opts()));
+}
+
+#[test]
+fn paths_are_relative_to_where_pmth_ran() {
+    use std::path::Path;
+    let cwd = Some(Path::new("/w/repo"));
+    assert_eq!(relative_prefix(Path::new("/w/repo"), cwd), "");
+    assert_eq!(relative_prefix(Path::new("/w/repo/fleet"), cwd), "fleet/");
+    assert_eq!(relative_prefix(Path::new("/w"), cwd), "../");
+    assert_eq!(relative_prefix(Path::new("/other/ws"), cwd), "/other/ws/");
+    assert_eq!(relative_prefix(Path::new("./fleet/"), cwd), "fleet/");
+    assert_eq!(relative_prefix(Path::new("."), cwd), "");
 }

@@ -3,7 +3,9 @@
 
 mod conformance;
 mod rules;
+pub(crate) mod scale;
 mod snapshots;
+mod stdlib_doc;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::{GovernanceConfig, Manifest, Workspace};
@@ -81,6 +83,32 @@ pub fn run_files(stdlib: &[(&str, &str)], files: &[(&str, &str)]) -> Run {
         checked,
         diags: diags.into_vec(),
     }
+}
+
+/// The repository's `stdlib/*.pmth`, sorted by path.
+pub fn stdlib() -> Vec<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../stdlib");
+    let mut out: Vec<(String, String)> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|x| x == "pmth"))
+                .filter_map(|p| {
+                    let name = p.file_name()?.to_string_lossy().into_owned();
+                    Some((name, std::fs::read_to_string(&p).ok()?))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    out.sort();
+    out
+}
+
+/// Compiles files after the real stdlib.
+pub fn run_with_stdlib(files: &[(&str, &str)]) -> Run {
+    let std = stdlib();
+    let std: Vec<(&str, &str)> = std.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
+    run_files(&std, files)
 }
 
 /// Compiles one file, `main.pmth`, without the stdlib.

@@ -13,6 +13,7 @@
 //! into the source map), building the registry (`check`), promoting warnings under
 //! `deny_warnings` (the pipeline).
 
+mod convert;
 mod diagnose;
 mod eval;
 mod load;
@@ -44,8 +45,8 @@ use sha2::{Digest, Sha256};
 pub struct GovernanceReport {
     /// `{"package", "path", "digest"}` per policy that took part, sorted by path.
     pub policies: Vec<serde_json::Value>,
-    /// `{"code", "message", "ref", "policy"}` per warning (`ref` only when the
-    /// policy gave one), sorted by (ref, message).
+    /// `{"code", "message", "ref"}` per warning (`ref` only when the policy gave
+    /// one; the message names the policy), sorted by (ref, message).
     pub warnings: Vec<serde_json::Value>,
 }
 
@@ -91,19 +92,22 @@ pub fn govern(ws: &Workspace, checked: &Checked) -> (GovernanceReport, Diagnosti
     let mut warnings = Vec::new();
     for f in &findings {
         if f.rule == RuleKind::Warn {
-            let mut w =
-                json!({"code": "PM0702", "message": diagnose::message(f), "policy": f.package});
-            if let (Some(r), Some(obj)) = (&f.reference, w.as_object_mut()) {
-                obj.insert("ref".into(), json!(r));
-            }
-            warnings.push(w);
+            warnings.push((f.reference.as_deref(), diagnose::message(f)));
         }
         diags.push(ctx.finding(f));
     }
     for p in problems {
         diags.push(ctx.problem(p));
     }
-    warnings.sort_by_cached_key(|w| (w["ref"].as_str().map(str::to_owned), w.to_string()));
+    warnings.sort_unstable();
+    warnings.dedup();
+    let warnings = warnings
+        .into_iter()
+        .map(|(r, message)| match r {
+            Some(r) => json!({"code": "PM0702", "message": message, "ref": r}),
+            None => json!({"code": "PM0702", "message": message}),
+        })
+        .collect();
 
     let policies = loaded
         .policies
@@ -140,9 +144,7 @@ pub(crate) fn data_document(
     config: Option<&serde_json::Value>,
 ) -> Value {
     let convert = |v: Option<&serde_json::Value>| match v {
-        Some(v @ serde_json::Value::Object(_)) => {
-            serde::Deserialize::deserialize(v).unwrap_or_else(|_| Value::new_object())
-        }
+        Some(v @ serde_json::Value::Object(_)) => convert::to_value(v),
         _ => Value::new_object(),
     };
     let mut pmth = std::collections::BTreeMap::new();

@@ -10,14 +10,16 @@ use crate::diag::Diagnostic;
 use crate::source::{FileId, Span};
 use pest::error::{Error, ErrorVariant, InputLocation};
 
-/// The PM0001 for a pest error in the chunk `start..end` of `text`.
+/// The PM0001 for a pest error in `chunk` (the comment-blanked text of the file
+/// `text` from offset `start`).
 pub(super) fn syntax_error(
     file: FileId,
     text: &str,
+    chunk: &str,
     start: usize,
-    end: usize,
     err: &Error<Rule>,
 ) -> Diagnostic {
+    let end = start + chunk.len();
     let rel = match err.location {
         InputLocation::Pos(p) => p,
         InputLocation::Span((s, _)) => s,
@@ -53,7 +55,7 @@ pub(super) fn syntax_error(
         describe(text, pos).0
     };
     let expected = expected_list(positives);
-    let after = previous_word(text, pos);
+    let after = previous_word(chunk, pos - start).filter(|_| pos > start);
     let mut message = format!("expected {}", join(&expected));
     let entry_tail = !positives.is_empty()
         && positives
@@ -73,6 +75,9 @@ pub(super) fn syntax_error(
 }
 
 const ATTRIBUTE: &str = "an attribute";
+const VALUE: &str = "a value";
+const STRING: &str = "a string";
+const NAME: &str = "a name";
 
 /// Descriptions of the expected rules, deduplicated, in a fixed order.
 fn expected_list(positives: &[Rule]) -> Vec<&'static str> {
@@ -84,9 +89,21 @@ fn expected_list(positives: &[Rule]) -> Vec<&'static str> {
     if items.iter().any(|(rank, _)| *rank < 90) {
         items.retain(|(rank, _)| *rank < 90);
     }
-    // In a block, commas are optional separators: not worth suggesting.
+    // In a block, commas are optional separators: not worth suggesting. And a `{`
+    // or `(` that would make the previous word a tagged block or a call is rarely
+    // what was meant.
     if items.iter().any(|(_, d)| *d == ATTRIBUTE) {
         items.retain(|(_, d)| *d != "`,`");
+    }
+    if items
+        .iter()
+        .any(|(_, d)| [ATTRIBUTE, VALUE, "`,`", "`]`", "`)`"].contains(d))
+    {
+        items.retain(|(_, d)| *d != "`{`" && *d != "`(`");
+    }
+    // Strings, names, lists and blocks are all values.
+    if items.iter().any(|(_, d)| *d == VALUE) {
+        items.retain(|(_, d)| ![STRING, NAME, "`[`", "`{`"].contains(d));
     }
     if items.is_empty() {
         return vec!["something else"];
@@ -95,39 +112,53 @@ fn expected_list(positives: &[Rule]) -> Vec<&'static str> {
 }
 
 fn describe_rule(r: Rule) -> Option<(u8, &'static str)> {
-    use Rule::*;
+    // Spelled out (no `use Rule::*`): a misspelt variant would silently become a
+    // catch-all binding.
     Some(match r {
-        expr | value | not_op | paren | string | plain_string | triple_string | number
-        | boolean | env_call | secret_call | dotted | tagged | word | list => (10, "a value"),
-        type_expr | list_type | map_type | object_type | union_type | named_type | kw_list
-        | kw_map | kw_object => (11, "a type"),
-        eq | instance => (20, "`=`"),
-        lbrace | block => (21, "`{`"),
-        colon => (22, "`:`"),
-        lparen => (23, "`(`"),
-        comma => (30, "`,`"),
-        rparen => (31, "`)`"),
-        rbracket => (32, "`]`"),
-        rbrace => (33, "`}`"),
-        rangle => (34, "`>`"),
-        langle => (35, "`<`"),
-        pipe => (36, "`|`"),
-        lbracket => (37, "`[`"),
-        ident | decl_name | dotted_name | path_text => (40, "a name"),
-        attr | field | key | param_item | step_item | kw_param | kw_step => (15, ATTRIBUTE),
-        arg => (46, "an argument `name = value`"),
-        kind_word | for_kind => (50, "a declaration kind (`agent`, `tool`, …)"),
-        kw_template => (50, "`template`"),
-        template_ref | template_call => (51, "`template.NAME(…)`"),
-        kw_for => (52, "`for`"),
-        kw_extends => (53, "`extends`"),
-        version | version_text => (60, "a version"),
-        req | req_text => (61, "a version requirement"),
-        kw_env => (62, "`env`"),
-        kw_secret => (63, "`secret`"),
-        bin_op => (90, "an operator"),
-        question => (91, "`?`"),
-        EOI => (95, "the end of the declaration"),
+        Rule::expr | Rule::not_op | Rule::paren | Rule::number | Rule::named | Rule::list => {
+            (10, VALUE)
+        }
+        Rule::string => (12, STRING),
+        Rule::type_expr
+        | Rule::list_type
+        | Rule::map_type
+        | Rule::object_type
+        | Rule::union_type
+        | Rule::named_type
+        | Rule::kw_list
+        | Rule::kw_map
+        | Rule::kw_object => (11, "a type"),
+        Rule::eq | Rule::instance => (20, "`=`"),
+        Rule::lbrace | Rule::block => (21, "`{`"),
+        Rule::colon => (22, "`:`"),
+        Rule::lparen | Rule::call => (23, "`(`"),
+        Rule::comma => (30, "`,`"),
+        Rule::rparen => (31, "`)`"),
+        Rule::rbracket => (32, "`]`"),
+        Rule::rbrace => (33, "`}`"),
+        Rule::rangle => (34, "`>`"),
+        Rule::langle => (35, "`<`"),
+        Rule::pipe => (36, "`|`"),
+        Rule::lbracket => (37, "`[`"),
+        Rule::ident | Rule::decl_name | Rule::dotted_name | Rule::path_text => (40, NAME),
+        Rule::attr
+        | Rule::field
+        | Rule::key
+        | Rule::param_item
+        | Rule::step_item
+        | Rule::kw_param
+        | Rule::kw_step => (15, ATTRIBUTE),
+        Rule::arg => (46, "an argument `name = value`"),
+        Rule::kind_word | Rule::for_kind => (50, "a declaration kind (`agent`, `tool`, …)"),
+        Rule::kw_template => (50, "`template`"),
+        Rule::template_ref | Rule::template_call => (51, "`template.NAME(…)`"),
+        Rule::kw_for => (52, "`for`"),
+        Rule::kw_extends => (53, "`extends`"),
+        Rule::version | Rule::version_text => (92, "a version"),
+        Rule::req | Rule::req_text => (93, "a version requirement"),
+        Rule::bin_op => (90, "an operator"),
+        Rule::question => (91, "`?`"),
+        Rule::EOI => (95, "the end of the declaration"),
         _ => return None,
     })
 }

@@ -29,8 +29,9 @@ pub(super) enum Tok {
     Close { pos: usize, byte: u8 },
     /// A `///` line; `end` excludes the newline.
     Doc { start: usize, end: usize },
-    /// A plain comment (`//`, `////…` or a closed `/* */`).
-    Comment { start: usize },
+    /// A plain comment (`//`, `////…` or a closed `/* */`); `end` excludes a
+    /// line comment's newline.
+    Comment { start: usize, end: usize },
     /// A closed string literal (either form).
     Str { start: usize, end: usize },
     /// Any other character (one scalar value).
@@ -44,7 +45,7 @@ impl Tok {
         match *self {
             Tok::Word { start, .. }
             | Tok::Doc { start, .. }
-            | Tok::Comment { start }
+            | Tok::Comment { start, .. }
             | Tok::Str { start, .. }
             | Tok::Other { start, .. } => start,
             Tok::Open { pos, .. } | Tok::Close { pos, .. } => pos,
@@ -135,7 +136,7 @@ impl<'a> Lexer<'a> {
                     return Some(if doc {
                         Tok::Doc { start, end }
                     } else {
-                        Tok::Comment { start }
+                        Tok::Comment { start, end }
                     });
                 }
                 b'/' if self.at(start + 1) == b'*' => return Some(self.block_comment(start)),
@@ -212,7 +213,10 @@ impl<'a> Lexer<'a> {
                 .and_then(|rest| rest.windows(2).position(|w| w == b"*/"));
             if let Some(i) = found {
                 self.pos = start + 2 + i + 2;
-                return Tok::Comment { start };
+                return Tok::Comment {
+                    start,
+                    end: self.pos,
+                };
             }
             self.comment_dead_from = start;
         }
@@ -299,9 +303,9 @@ mod tests {
             vec![
                 Tok::Word { start: 0, end: 1 },
                 Tok::Str { start: 2, end: 6 },
-                Tok::Comment { start: 7 },
+                Tok::Comment { start: 7, end: 13 },
                 Tok::Doc { start: 14, end: 19 },
-                Tok::Comment { start: 20 },
+                Tok::Comment { start: 20, end: 27 },
                 Tok::Word { start: 28, end: 29 },
             ]
         );

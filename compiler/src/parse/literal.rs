@@ -143,7 +143,10 @@ fn unknown_suffix(text: &str, digits: &str, suffix: &str) -> Invalid {
         );
     }
     if suffix.starts_with('.') {
-        return invalid(format!("invalid number `{text}`"), None);
+        return invalid(
+            format!("invalid number `{text}`"),
+            Some("a number has at most one `.`; write text as a string (`\"1.2.3\"`)".into()),
+        );
     }
     let units = DURATIONS.iter().chain(SIZES.iter()).map(|(u, _)| *u);
     let help = match crate::diag::suggest(suffix, units) {

@@ -26,6 +26,15 @@ pub(super) struct Lower {
     pub diags: Vec<Diagnostic>,
 }
 
+/// Rules that hold a value where `any_value` stands: an expression or one of the
+/// value rules (`value` itself is silent).
+pub(super) fn is_value(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::expr | Rule::string | Rule::named | Rule::number | Rule::list | Rule::block
+    )
+}
+
 /// The parts of a header.
 pub(super) struct Header {
     pub kind: Kind,
@@ -37,6 +46,12 @@ pub(super) struct Header {
 }
 
 impl Lower {
+    /// The pair's span in the file.
+    ///
+    /// pest lets a rule that ends in an optional or repeated part (`a ~ b?`) swallow
+    /// the blanks after it, so the spans of such rules (declarations, instances,
+    /// attributes, fields, arguments, unions, expressions, named values) are built
+    /// from their children instead.
     pub fn span(&self, p: &P<'_>) -> Span {
         let s = p.as_span();
         Span::new(self.file, self.base + s.start(), self.base + s.end())
@@ -84,14 +99,17 @@ impl Lower {
             let mut extends = None;
             let mut body = None;
             for p in parts {
-                end = end.to(self.span(&p));
                 match p.as_rule() {
                     Rule::for_kind => {
                         for_span = self.span(&p);
                         for_kind = Kind::from_keyword(p.as_str()).unwrap_or(Kind::Agent);
                     }
                     Rule::template_ref => extends = Some(self.template_ref(p)),
-                    Rule::block => body = Some(self.block(p)?),
+                    Rule::block => {
+                        let b = self.block(p)?;
+                        end = b.span;
+                        body = Some(b);
+                    }
                     _ => {}
                 }
             }
@@ -108,12 +126,14 @@ impl Lower {
         } else {
             match parts.next() {
                 Some(p) if p.as_rule() == Rule::block => {
-                    end = end.to(self.span(&p));
-                    DeclBody::Attrs(self.block(p)?)
+                    let b = self.block(p)?;
+                    end = b.span;
+                    DeclBody::Attrs(b)
                 }
                 Some(p) => {
-                    end = end.to(self.span(&p));
-                    DeclBody::Instance(self.instance(p)?)
+                    let i = self.instance(p)?;
+                    end = i.overrides.as_ref().map_or(i.call_span, |o| o.span);
+                    DeclBody::Instance(i)
                 }
                 None => return Err(self.fatal(span, "expected a declaration body", "here")),
             }
@@ -232,12 +252,16 @@ impl Lower {
         for part in p.into_inner() {
             match part.as_rule() {
                 Rule::ident => name = Some(self.ident(&part)),
-                Rule::expr => value = Some(self.expr(part)?),
+                r if is_value(r) => value = Some(self.any_value(part)?),
                 _ => {}
             }
         }
         match (name, value) {
-            (Some(name), Some(value)) => Ok(Arg { name, value, span }),
+            (Some(name), Some(value)) => Ok(Arg {
+                span: name.span.to(value.span),
+                name,
+                value,
+            }),
             _ => Err(self.fatal(span, "expected `name = value`", "here")),
         }
     }
@@ -271,8 +295,10 @@ impl Lower {
     /// `{ items }`.
     pub fn block(&mut self, p: P<'_>) -> Result<Block, Fatal> {
         let span = self.span(&p);
-        let mut items = Vec::new();
-        for part in p.into_inner() {
+        let parts = p.into_inner();
+        // The pairs include the braces and commas: a small over-estimate.
+        let mut items = Vec::with_capacity(parts.len());
+        for part in parts {
             match part.as_rule() {
                 Rule::attr => items.push(Item::Attr(self.attr(part)?)),
                 Rule::field => items.push(Item::Field(self.field(part)?)),
@@ -291,19 +317,17 @@ impl Lower {
         for part in p.into_inner() {
             match part.as_rule() {
                 Rule::key => key = Some(self.ident(&part)),
-                Rule::expr => value = Some(self.expr(part)?),
-                Rule::block => {
-                    let vspan = self.span(&part);
-                    value = Some(Value {
-                        kind: ValueKind::Block(self.block(part)?),
-                        span: vspan,
-                    });
-                }
+                // `key = value`, `key = { … }` and `key { … }` alike.
+                r if is_value(r) => value = Some(self.any_value(part)?),
                 _ => {}
             }
         }
         match (key, value) {
-            (Some(key), Some(value)) => Ok(Attr { key, value, span }),
+            (Some(key), Some(value)) => Ok(Attr {
+                span: key.span.to(value.span),
+                key,
+                value,
+            }),
             _ => Err(self.fatal(span, "expected `key = value`", "here")),
         }
     }
@@ -316,25 +340,36 @@ impl Lower {
         let mut ty = None;
         let mut constraints = None;
         let mut default = None;
+        let mut after_eq = false;
         for part in p.into_inner() {
             match part.as_rule() {
                 Rule::key | Rule::ident => name = Some(self.ident(&part)),
                 Rule::question => optional = true,
                 Rule::type_expr => ty = Some(self.type_expr(part)?),
-                Rule::block => constraints = Some(self.block(part)?),
-                Rule::expr => default = Some(self.expr(part)?),
+                Rule::eq => after_eq = true,
+                Rule::block if !after_eq => constraints = Some(self.block(part)?),
+                r if is_value(r) => default = Some(self.any_value(part)?),
                 _ => {}
             }
         }
         match (name, ty) {
-            (Some(name), Some(ty)) => Ok(Field {
-                name,
-                optional,
-                ty,
-                constraints,
-                default,
-                span,
-            }),
+            (Some(name), Some(ty)) => {
+                let mut end = ty.span;
+                if let Some(c) = &constraints {
+                    end = c.span;
+                }
+                if let Some(d) = &default {
+                    end = d.span;
+                }
+                Ok(Field {
+                    name,
+                    optional,
+                    ty,
+                    constraints,
+                    default,
+                    span: Span::new(self.file, span.start as usize, end.end as usize),
+                })
+            }
             _ => Err(self.fatal(span, "expected `name: TYPE`", "here")),
         }
     }
@@ -369,7 +404,7 @@ impl Lower {
 
     /// A `type_expr` pair.
     pub fn type_expr(&mut self, p: P<'_>) -> Result<TypeExpr, Fatal> {
-        let span = self.span(&p);
+        let mut span = self.span(&p);
         let Some(inner) = p.into_inner().next() else {
             return Err(self.fatal(span, "expected a type", "here"));
         };
@@ -400,6 +435,9 @@ impl Lower {
                     let sspan = self.span(&s);
                     let value = self.string_text(s);
                     lits.push(StrLit { value, span: sspan });
+                }
+                if let Some(last) = lits.last() {
+                    span = Span::new(self.file, span.start as usize, last.span.end as usize);
                 }
                 TypeKind::Union(lits)
             }

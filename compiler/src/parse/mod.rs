@@ -14,11 +14,11 @@
 //! header parsed, so later stages still know its kind and name.
 
 mod errors;
-mod grammar;
+pub(crate) mod grammar;
 mod lexer;
 mod literal;
 mod lower;
-mod prescan;
+pub(crate) mod prescan;
 mod strings;
 mod value;
 
@@ -63,12 +63,14 @@ pub fn parse(ws: &Workspace) -> (Parsed, Diagnostics) {
 
 /// Parses one file.
 pub fn parse_source(file: &SourceFile) -> (Vec<Decl>, Vec<Diagnostic>) {
-    let (chunks, mut diags) = prescan::prescan(file.id, &file.text);
+    let (chunks, mut diags) = prescan::prescan(file);
     let mut decls = Vec::with_capacity(chunks.len());
     for chunk in chunks {
-        let Some(text) = file.text.get(chunk.start..chunk.end) else {
+        let Some(original) = file.text.get(chunk.start..chunk.end) else {
             continue;
         };
+        let blanked = blank_comments(original, chunk.start, &chunk.comments);
+        let text = blanked.as_deref().unwrap_or(original);
         let mut lower = Lower {
             file: file.id,
             base: chunk.start,
@@ -91,8 +93,8 @@ pub fn parse_source(file: &SourceFile) -> (Vec<Decl>, Vec<Diagnostic>) {
                     diags.push(errors::syntax_error(
                         file.id,
                         &file.text,
+                        text,
                         chunk.start,
-                        chunk.end,
                         &e,
                     ));
                     header_only(&mut lower, text)
@@ -106,6 +108,25 @@ pub fn parse_source(file: &SourceFile) -> (Vec<Decl>, Vec<Diagnostic>) {
         }
     }
     (decls, diags)
+}
+
+/// The chunk with its comments replaced by spaces (newlines kept), so the grammar
+/// never sees them; `None` when it has none. Byte offsets do not change.
+fn blank_comments(text: &str, base: usize, comments: &[(usize, usize)]) -> Option<String> {
+    if comments.is_empty() {
+        return None;
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for &(start, end) in comments {
+        let range = start.saturating_sub(base)..end.saturating_sub(base);
+        for b in bytes.get_mut(range).into_iter().flatten() {
+            if *b != b'\n' {
+                *b = b' ';
+            }
+        }
+    }
+    // Every byte of a comment became ASCII, so the text stays UTF-8.
+    String::from_utf8(bytes).ok()
 }
 
 /// The header of a broken declaration, as a [`DeclBody::Broken`] declaration.

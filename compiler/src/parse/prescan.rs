@@ -10,7 +10,7 @@
 
 use super::lexer::{at_line_start, starts_declaration_line, LexError, Lexer, Tok, DECL_WORDS};
 use crate::diag::Diagnostic;
-use crate::source::{FileId, Span};
+use crate::source::{FileId, LineIndex, SourceFile, Span};
 
 /// Brackets (and `list<`/`map<`) may nest this deep; one more is PM0001.
 pub(super) const MAX_DEPTH: usize = 64;
@@ -25,18 +25,23 @@ pub(super) struct Chunk {
     /// Set when the pre-scan already reported a syntax error inside it: only its
     /// header may be parsed.
     pub broken: bool,
+    /// The comments inside it (file offsets), blanked out before pest sees it.
+    pub comments: Vec<(usize, usize)>,
 }
 
 /// Splits `text` into declaration chunks; the diagnostics are PM0001.
-pub(super) fn prescan(file: FileId, text: &str) -> (Vec<Chunk>, Vec<Diagnostic>) {
+pub(super) fn prescan(file: &SourceFile) -> (Vec<Chunk>, Vec<Diagnostic>) {
+    let text = file.text.as_str();
     let brackets = Brackets::scan(text);
     let mut s = Splitter {
-        file,
+        file: file.id,
         text,
+        lines: &file.lines,
         lx: Lexer::new(text),
         brackets,
         chunks: Vec::new(),
         diags: Vec::new(),
+        comments: Vec::new(),
     };
     s.run();
     (s.chunks, s.diags)
@@ -88,16 +93,11 @@ impl Brackets {
         self.opens.get(i).and_then(|e| e.1)
     }
 
-    /// The last opener in `from..to` that never closes.
-    fn last_unclosed(&self, from: usize, to: usize) -> Option<usize> {
+    /// The openers in `from..to`, with their matching close.
+    fn within(&self, from: usize, to: usize) -> &[(usize, Option<usize>)] {
         let lo = self.opens.partition_point(|e| e.0 < from);
         let hi = self.opens.partition_point(|e| e.0 < to);
-        self.opens
-            .get(lo..hi)?
-            .iter()
-            .rev()
-            .find(|e| e.1.is_none())
-            .map(|e| e.0)
+        self.opens.get(lo..hi).unwrap_or(&[])
     }
 
     /// The first column-1 declaration line after `pos`.
@@ -119,10 +119,13 @@ fn closer(open: u8) -> u8 {
 struct Splitter<'a> {
     file: FileId,
     text: &'a str,
+    lines: &'a LineIndex,
     lx: Lexer<'a>,
     brackets: Brackets,
     chunks: Vec<Chunk>,
     diags: Vec<Diagnostic>,
+    /// Comments seen in the current declaration.
+    comments: Vec<(usize, usize)>,
 }
 
 /// How a bracket group ended.
@@ -217,6 +220,11 @@ impl<'a> Splitter<'a> {
             match self.lx.peek() {
                 None => return,
                 Some(t) if self.is_decl_word(&t) || matches!(t, Tok::Doc { .. }) => return,
+                // A new line starting with a word is its own piece of junk (perhaps a
+                // misspelled kind).
+                Some(Tok::Word { start, .. }) if at_line_start(self.text.as_bytes(), start) => {
+                    return
+                }
                 Some(t) => {
                     self.lx.next();
                     tok = t;
@@ -233,7 +241,7 @@ impl<'a> Splitter<'a> {
             | Tok::Other { start, end }
             | Tok::Doc { start, end } => (start, end),
             Tok::Open { pos, .. } | Tok::Close { pos, .. } => (pos, pos + 1),
-            Tok::Comment { start } => (start, start + 2),
+            Tok::Comment { start, end } => (start, end),
             Tok::Error(e) => (e.start(), e.start() + 1),
         }
     }
@@ -266,6 +274,7 @@ impl<'a> Splitter<'a> {
     fn declaration(&mut self, start: usize, keyword_end: usize, doc: Option<String>) {
         let mut end = keyword_end;
         let mut error: Option<Diagnostic> = None;
+        self.comments.clear();
         let bytes = self.text.as_bytes();
         while let Some(tok) = self.lx.peek() {
             let tok_start = tok.start();
@@ -302,17 +311,69 @@ impl<'a> Splitter<'a> {
                         error = Some(self.lex_error(e));
                     }
                 }
+                Tok::Comment { start, end } | Tok::Doc { start, end } => {
+                    self.comments.push((start, end))
+                }
                 other => end = self.token_extent(&other).1,
             }
         }
         let broken = error.is_some();
         self.diags.extend(error);
+        let mut comments = std::mem::take(&mut self.comments);
+        comments.retain(|c| c.1 <= end);
         self.chunks.push(Chunk {
             start,
             end,
             doc,
             broken,
+            comments,
         });
+    }
+
+    /// Which opener in `open..stop` (a range whose first opener never closes) to
+    /// blame: the first one closed by a bracket less indented than its own line
+    /// (the close was meant for an outer one), else the last one left open.
+    fn culprit(&self, open: usize, stop: usize) -> usize {
+        let entries = self.brackets.within(open, stop);
+        let misclosed = entries.iter().find(|(o, c)| {
+            c.is_some_and(|c| {
+                c < stop
+                    && self
+                        .leading_indent(c)
+                        .is_some_and(|ci| ci < self.line_indent(*o))
+            })
+        });
+        if let Some((o, _)) = misclosed {
+            return *o;
+        }
+        entries
+            .iter()
+            .rev()
+            .find(|e| e.1.is_none())
+            .map_or(open, |e| e.0)
+    }
+
+    /// The indentation of `pos`'s line.
+    fn line_indent(&self, pos: usize) -> usize {
+        let line = self.lines.line_of(u32::try_from(pos).unwrap_or(u32::MAX));
+        let start = self.lines.line_start(line).map_or(0, |s| s as usize);
+        self.text.as_bytes().get(start..).map_or(0, |r| {
+            r.iter().take_while(|b| **b == b' ' || **b == b'\t').count()
+        })
+    }
+
+    /// The indentation before `pos` when only blanks precede it on its line.
+    fn leading_indent(&self, pos: usize) -> Option<usize> {
+        let b = self.text.as_bytes();
+        let mut i = pos;
+        while i > 0 {
+            match b.get(i - 1) {
+                Some(b' ' | b'\t') => i -= 1,
+                Some(b'\n') => return Some(pos - i),
+                _ => return None,
+            }
+        }
+        Some(pos)
     }
 
     /// Consumes the bracket group opened at `open` (already consumed), checking
@@ -360,6 +421,9 @@ impl<'a> Splitter<'a> {
                     depth = depth.saturating_sub(1).max(1);
                 }
                 Tok::Error(e) if error.is_none() => error = Some(self.lex_error(e)),
+                Tok::Comment { start, end } | Tok::Doc { start, end } => {
+                    self.comments.push((start, end))
+                }
                 _ => {}
             }
             prev_word = match tok {
@@ -389,7 +453,7 @@ impl<'a> Splitter<'a> {
                 }
             }
         } else if error.is_none() {
-            let at = self.brackets.last_unclosed(open, stop).unwrap_or(open);
+            let at = self.culprit(open, stop);
             let b = self.slice(at, at + 1);
             error = Some(
                 Diagnostic::new("PM0001", self.span(at, at + 1), format!("unclosed `{b}`"))

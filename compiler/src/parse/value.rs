@@ -2,7 +2,7 @@
 //! expressions (§8).
 
 use super::grammar::Rule;
-use super::lower::{Fatal, Lower, P};
+use super::lower::{is_value, Fatal, Lower, P};
 use super::{literal, strings};
 use crate::ast::*;
 use crate::source::Span;
@@ -12,6 +12,15 @@ use crate::source::Span;
 const MAX_EXPR_DEPTH: usize = 64;
 
 impl Lower {
+    /// What `any_value` matched: an `expr` pair or a value rule's pair.
+    pub fn any_value(&mut self, p: P<'_>) -> Result<Value, Fatal> {
+        if p.as_rule() == Rule::expr {
+            self.expr(p)
+        } else {
+            self.value(p)
+        }
+    }
+
     /// An `expr` pair: a plain [`Value`] when it has no operator, else
     /// [`ValueKind::Expr`].
     pub fn expr(&mut self, p: P<'_>) -> Result<Value, Fatal> {
@@ -27,7 +36,7 @@ impl Lower {
             match c.as_rule() {
                 Rule::not_op => nots.push(self.span(&c)),
                 Rule::bin_op => ops.push((bin_op(c.as_str()), self.span(&c))),
-                Rule::paren | Rule::value => {
+                r if r == Rule::paren || is_value(r) => {
                     let (v, depth) = self.operand(c)?;
                     if nots.is_empty() && operands.is_empty() && children.peek().is_none() {
                         // No operator at all: a plain value.
@@ -149,12 +158,9 @@ impl Lower {
         Ok(())
     }
 
-    /// A `value` pair.
-    pub fn value(&mut self, p: P<'_>) -> Result<Value, Fatal> {
-        let span = self.span(&p);
-        let Some(inner) = p.into_inner().next() else {
-            return Err(self.fatal(span, "expected a value", "here"));
-        };
+    /// A value rule's pair (`string`, `named`, `number`, `list` or `block`).
+    pub fn value(&mut self, inner: P<'_>) -> Result<Value, Fatal> {
+        let mut span = self.span(&inner);
         let kind = match inner.as_rule() {
             Rule::string => self.string_value(inner),
             Rule::number => match literal::number(inner.as_str()) {
@@ -164,54 +170,17 @@ impl Lower {
                     ValueKind::Invalid
                 }
             },
-            Rule::boolean => ValueKind::Bool(inner.as_str() == "true"),
-            Rule::env_call | Rule::secret_call => {
-                let is_env = inner.as_rule() == Rule::env_call;
-                let text = inner
-                    .into_inner()
-                    .find(|c| c.as_rule() == Rule::string)
-                    .map(|s| self.string_value(s));
-                match text {
-                    Some(ValueKind::Str(s)) => match s.as_plain() {
-                        Some(t) if is_env => ValueKind::Env(t),
-                        Some(t) => ValueKind::Secret(t),
-                        None => {
-                            let what = if is_env { "env()" } else { "secret()" };
-                            self.invalid(
-                                span,
-                                literal::Invalid {
-                                    message: format!("{what} takes a plain string"),
-                                    help: Some("`${…}` is not allowed here".into()),
-                                },
-                            );
-                            ValueKind::Invalid
-                        }
-                    },
-                    _ => ValueKind::Invalid,
-                }
+            Rule::named => {
+                let (kind, named_span) = self.named(inner)?;
+                span = named_span;
+                kind
             }
-            Rule::dotted => self.dotted(inner)?,
-            Rule::tagged => {
-                let mut word = None;
-                let mut block = None;
-                for c in inner.into_inner() {
-                    match c.as_rule() {
-                        Rule::word => word = Some(self.ident(&c)),
-                        Rule::block => block = Some(self.block(c)?),
-                        _ => {}
-                    }
-                }
-                match (word, block) {
-                    (Some(w), Some(b)) => ValueKind::Tagged(w, b),
-                    _ => return Err(self.fatal(span, "expected `variant { … }`", "here")),
-                }
-            }
-            Rule::word => ValueKind::Word(inner.as_str().to_owned()),
             Rule::list => {
-                let mut items = Vec::new();
-                for c in inner.into_inner() {
-                    if c.as_rule() == Rule::expr {
-                        items.push(self.expr(c)?);
+                let parts = inner.into_inner();
+                let mut items = Vec::with_capacity(parts.len() / 2);
+                for c in parts {
+                    if is_value(c.as_rule()) {
+                        items.push(self.any_value(c)?);
                     }
                 }
                 ValueKind::List(items)
@@ -224,13 +193,10 @@ impl Lower {
 
     /// A `string` pair as a value: `Str`, or `Invalid` after PM0002.
     pub fn string_value(&mut self, p: P<'_>) -> ValueKind {
-        let Some(form) = p.into_inner().next() else {
+        let Some(body) = p.into_inner().next() else {
             return ValueKind::Invalid;
         };
-        let triple = form.as_rule() == Rule::triple_string;
-        let Some(body) = form.into_inner().next() else {
-            return ValueKind::Invalid;
-        };
+        let triple = body.as_rule() == Rule::triple_body;
         let offset = self.base + body.as_span().start();
         let lowered = strings::lower(self.file, body.as_str(), offset, triple);
         if lowered.problems.is_empty() {
@@ -256,27 +222,130 @@ impl Lower {
         }
     }
 
-    /// `a.b.c[@REQ]`: a reference, a `param.x` or a path.
-    fn dotted(&mut self, p: P<'_>) -> Result<ValueKind, Fatal> {
-        let span = self.span(&p);
-        let written = p.as_str().to_owned();
-        let mut segments: Vec<Ident> = Vec::new();
-        let mut req_pair = None;
-        for c in p.into_inner() {
-            match c.as_rule() {
-                Rule::path_text => {
-                    let mut at = self.span(&c).start as usize;
-                    for seg in c.as_str().split('.') {
-                        segments.push(Ident {
-                            name: seg.to_owned(),
-                            span: Span::new(self.file, at, at + seg.len()),
-                        });
-                        at += seg.len() + 1;
-                    }
-                }
-                Rule::req => req_pair = Some(c),
-                _ => {}
+    /// A `named` pair: a word or bool, a tagged block, `env("…")`/`secret("…")`, or
+    /// a dotted path.
+    /// Returns the value and its span (without the blanks pest lets `named` end with).
+    fn named(&mut self, p: P<'_>) -> Result<(ValueKind, Span), Fatal> {
+        let raw = self.span(&p);
+        let mut parts = p.into_inner();
+        let Some(path) = parts.next() else {
+            return Err(self.fatal(raw, "expected a value", "here"));
+        };
+        let mut req = None;
+        let mut tail = None;
+        for c in parts {
+            if c.as_rule() == Rule::req {
+                req = Some(c);
+            } else {
+                tail = Some(c);
             }
+        }
+        let path_span = self.span(&path);
+        let mut end = path_span;
+        if let Some(r) = &req {
+            let rs = self.span(r);
+            if rs.start != path_span.end {
+                return Err(self.fatal(
+                    rs,
+                    "no whitespace is allowed before the `@` of a reference",
+                    "write `KIND.NAME@REQ` without spaces",
+                ));
+            }
+            end = rs;
+        }
+        if let Some(t) = &tail {
+            end = self.span(t);
+        }
+        let span = Span::new(self.file, raw.start as usize, end.end as usize);
+        let kind = match tail {
+            Some(t) if req.is_some() => {
+                return Err(self.fatal(
+                    self.span(&t),
+                    format!(
+                        "unexpected `{}` after a reference",
+                        t.as_str().get(..1).unwrap_or("")
+                    ),
+                    "a reference ends here",
+                ))
+            }
+            Some(t) if t.as_rule() == Rule::call => {
+                let what = path.as_str();
+                if what != "env" && what != "secret" {
+                    return Err(self.fatal(
+                        path_span,
+                        format!("unknown function `{what}`"),
+                        "only `env(\"NAME\")` and `secret(\"…\")` take arguments",
+                    ));
+                }
+                self.secret(what == "env", t, span)
+            }
+            Some(b) if !path.as_str().contains('.') => {
+                ValueKind::Tagged(self.ident(&path), self.block(b)?)
+            }
+            Some(b) => {
+                return Err(self.fatal(
+                    self.span(&b),
+                    format!("expected a word before `{{`, found `{}`", path.as_str()),
+                    "a tagged block is `variant { … }`",
+                ))
+            }
+            None if req.is_none() && !path.as_str().contains('.') => match path.as_str() {
+                "true" => ValueKind::Bool(true),
+                "false" => ValueKind::Bool(false),
+                w => ValueKind::Word(w.to_owned()),
+            },
+            None => self.dotted(path, req, span)?,
+        };
+        Ok((kind, span))
+    }
+
+    /// `env("NAME")` / `secret("…")`: the `call` pair holds exactly one string.
+    fn secret(&mut self, is_env: bool, call: P<'_>, span: Span) -> ValueKind {
+        let text = call
+            .into_inner()
+            .find(|c| c.as_rule() == Rule::string)
+            .map(|s| self.string_value(s));
+        match text {
+            Some(ValueKind::Str(s)) => match s.as_plain() {
+                Some(t) if is_env => ValueKind::Env(t),
+                Some(t) => ValueKind::Secret(t),
+                None => {
+                    let what = if is_env { "env()" } else { "secret()" };
+                    self.invalid(
+                        span,
+                        literal::Invalid {
+                            message: format!("{what} takes a plain string"),
+                            help: Some("`${…}` is not allowed here".into()),
+                        },
+                    );
+                    ValueKind::Invalid
+                }
+            },
+            _ => ValueKind::Invalid,
+        }
+    }
+
+    /// A `path_text` (with a `.` or a requirement) and its `req`: a reference, a
+    /// `param.x` or a path. `span` covers both.
+    fn dotted(
+        &mut self,
+        path: P<'_>,
+        req_pair: Option<P<'_>>,
+        span: Span,
+    ) -> Result<ValueKind, Fatal> {
+        // The `@` is glued to the name (checked by the caller).
+        let mut written = path.as_str().to_owned();
+        if let Some(r) = &req_pair {
+            written.push_str(r.as_str());
+        }
+        let mut segments: Vec<Ident> = Vec::new();
+        let mut at = self.span(&path).start as usize;
+        for seg in path.as_str().split('.') {
+            segments.push(Ident {
+                name: seg.to_owned(),
+                span: Span::new(self.file, at, at + seg.len()),
+            });
+            at += seg.len() + 1;
         }
         let Some(first) = segments.first() else {
             return Err(self.fatal(span, "expected a reference", "here"));
@@ -303,7 +372,7 @@ impl Lower {
             return Ok(ValueKind::Path(segments));
         };
         let rest = segments.get(1..).unwrap_or(&[]);
-        if kind != Kind::Capability && rest.len() != 1 {
+        if rest.is_empty() || (kind != Kind::Capability && rest.len() != 1) {
             return Err(Box::new(
                 crate::diag::Diagnostic::new(
                     "PM0001",

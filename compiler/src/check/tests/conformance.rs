@@ -1,7 +1,7 @@
 //! Runs the shared conformance cases of this stage's codes through parse →
 //! expand → resolve → check and compares with their `// expect:` markers.
 
-use super::run_files;
+use super::run_with_stdlib;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -22,6 +22,7 @@ const CASES: &[&str] = &[
     "ok_all_kinds",
     "workflow_graph",
     "workflow_expr",
+    "templates",
 ];
 
 /// Cases that need a later stage or another issue (workflow graph semantics,
@@ -99,7 +100,7 @@ fn actual(files: &[(String, String)], anyline: &BTreeMap<Key, usize>) -> BTreeMa
         .iter()
         .map(|(p, t)| (p.as_str(), t.as_str()))
         .collect();
-    let run = run_files(&[], &refs);
+    let run = run_with_stdlib(&refs);
     let mut got = BTreeMap::new();
     for d in &run.diags {
         let file = run.ws.sources.path(d.primary.span.file).to_owned();
@@ -153,7 +154,7 @@ fn print_case_diagnostics() {
     let case = std::env::var("CASE").unwrap_or_else(|_| "attributes".into());
     let fs = files(&dir.join(&case));
     let refs: Vec<(&str, &str)> = fs.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect();
-    let run = run_files(&[], &refs);
+    let run = run_with_stdlib(&refs);
     for d in &run.diags {
         let lc = run.ws.sources.start(d.primary.span);
         eprintln!(

@@ -168,7 +168,7 @@ fn governance_case_records_policies_and_warnings() {
         report.warnings,
         vec![
             json!({"code": "PM0702", "message": "tool lookup is medium risk (policy `pmth.acme`)",
-                    "policy": "pmth.acme", "ref": "tool.lookup"})
+                    "ref": "tool.lookup"})
         ]
     );
 }

@@ -1,0 +1,204 @@
+//! `pmth-bench`: generate benchmark workspaces, measure commands, time regorus
+//! alone, and run the whole suite (see `bench/README.md`).
+
+use pmth_bench::{gen, measure, rego, report, suite};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  pmth-bench gen N DIR
+      write a deterministic workspace of N declarations into DIR
+  pmth-bench measure -- PROGRAM [ARGS...]
+      run PROGRAM once; print its wall time and peak RSS on stderr
+  pmth-bench rego DIR [--runs N] [--policies PATH]
+      regorus alone on DIR's registry and governance policies
+  pmth-bench suite --pmth PATH [--sizes 1000,10000,100000] [--runs 5]
+                   [--large-runs 3] [--work DIR] [--out FILE] [--policies PATH]
+      the whole benchmark; writes FILE (default bench/RESULTS.md)";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("pmth-bench: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: &[String]) -> Result<ExitCode, String> {
+    let rest = args.get(1..).unwrap_or_default();
+    match args.first().map(String::as_str) {
+        Some("gen") => gen(rest),
+        Some("measure") => measure(rest),
+        Some("rego") => rego(rest),
+        Some("suite") => suite(rest),
+        Some("-h" | "--help" | "help") => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        _ => Err(USAGE.to_string()),
+    }
+}
+
+fn gen(args: &[String]) -> Result<ExitCode, String> {
+    let [n, dir] = args else {
+        return Err(USAGE.to_string());
+    };
+    let n: usize = n.parse().map_err(|_| format!("not a count: {n}"))?;
+    let ws = gen::generate(n);
+    gen::write(&ws, &PathBuf::from(dir)).map_err(|e| e.to_string())?;
+    println!(
+        "wrote {} declarations ({} bytes of source, {} files) to {dir}",
+        ws.decls(),
+        ws.source_bytes(),
+        ws.files.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn measure(args: &[String]) -> Result<ExitCode, String> {
+    let args = match args.first().map(String::as_str) {
+        Some("--") => args.get(1..).unwrap_or_default(),
+        _ => args,
+    };
+    let Some((prog, rest)) = args.split_first() else {
+        return Err(USAGE.to_string());
+    };
+    let r = measure::run(prog, rest).map_err(|e| format!("cannot run {prog}: {e}"))?;
+    print!("{}", r.stdout);
+    eprint!("{}", r.stderr);
+    eprintln!(
+        "pmth-bench measure: wall_s={:.6} max_rss_kib={} status={}",
+        r.wall.as_secs_f64(),
+        r.max_rss_kib,
+        r.status
+    );
+    Ok(ExitCode::from(u8::try_from(r.status).unwrap_or(1)))
+}
+
+/// `--key value` options after positional arguments.
+struct Opts<'a> {
+    positional: Vec<&'a str>,
+    pairs: Vec<(&'a str, &'a str)>,
+}
+
+fn opts<'a>(args: &'a [String], known: &[&str]) -> Result<Opts<'a>, String> {
+    let mut o = Opts {
+        positional: Vec::new(),
+        pairs: Vec::new(),
+    };
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if let Some(key) = a.strip_prefix("--") {
+            if !known.contains(&key) {
+                return Err(format!("unknown option --{key}\n{USAGE}"));
+            }
+            let v = it.next().ok_or(format!("--{key} needs a value"))?;
+            o.pairs.push((key, v));
+        } else {
+            o.positional.push(a);
+        }
+    }
+    Ok(o)
+}
+
+impl Opts<'_> {
+    fn get(&self, key: &str) -> Option<&str> {
+        self.pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| *k == key)
+            .map(|(_, v)| *v)
+    }
+
+    fn count(&self, key: &str, default: usize) -> Result<usize, String> {
+        self.get(key).map_or(Ok(default), |v| {
+            v.parse().map_err(|_| format!("--{key}: not a count: {v}"))
+        })
+    }
+}
+
+fn rego(args: &[String]) -> Result<ExitCode, String> {
+    let o = opts(args, &["runs", "policies"])?;
+    let [dir] = o.positional[..] else {
+        return Err(USAGE.to_string());
+    };
+    let runs = o.count("runs", 5)?.max(1);
+    let policies = o
+        .get("policies")
+        .map_or_else(rego::repo_policies, PathBuf::from);
+    let inputs = rego::inputs_from_workspace(&PathBuf::from(dir), &policies)?;
+    if inputs.policies.is_empty() {
+        return Err(format!(
+            "no policies (looked in the workspace and {})",
+            policies.display()
+        ));
+    }
+    let mut totals = Vec::new();
+    let mut last = rego::Timing::default();
+    for _ in 0..runs {
+        last = rego::run_once(&inputs);
+        totals.push(last.total().as_secs_f64());
+    }
+    for e in &last.errors {
+        eprintln!("regorus: {e}");
+    }
+    println!(
+        "regorus alone: {} policies, {} registry declarations, {} registry bytes: median {:.3} ms over {runs} runs (last: load {:.3} ms, eval {:.3} ms); {} deny, {} warn",
+        inputs.policies.len(),
+        inputs.decls,
+        inputs.registry_json.len(),
+        measure::median(&totals) * 1e3,
+        last.load.as_secs_f64() * 1e3,
+        last.eval.as_secs_f64() * 1e3,
+        last.denies,
+        last.warns
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn suite(args: &[String]) -> Result<ExitCode, String> {
+    let known = [
+        "pmth",
+        "sizes",
+        "runs",
+        "large-runs",
+        "work",
+        "out",
+        "policies",
+    ];
+    let o = opts(args, &known)?;
+    if !o.positional.is_empty() {
+        return Err(USAGE.to_string());
+    }
+    let pmth = o.get("pmth").ok_or("--pmth PATH is required")?;
+    let sizes = o
+        .get("sizes")
+        .unwrap_or("1000,10000,100000")
+        .split(',')
+        .map(|s| {
+            s.trim()
+                .parse::<usize>()
+                .map_err(|_| format!("--sizes: not a count: {s}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let cfg = suite::Config {
+        pmth: PathBuf::from(pmth),
+        sizes,
+        runs: o.count("runs", 5)?.max(1),
+        large_runs: o.count("large-runs", 3)?.max(1),
+        work: PathBuf::from(o.get("work").unwrap_or("target/bench")),
+        policies: o
+            .get("policies")
+            .map_or_else(rego::repo_policies, PathBuf::from),
+    };
+    let out = PathBuf::from(o.get("out").unwrap_or("bench/RESULTS.md"));
+    let (results, abilities) = suite::run(&cfg)?;
+    let md = report::render(&report::Machine::detect(), &abilities, &results);
+    std::fs::write(&out, &md).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    print!("{md}");
+    eprintln!("[bench] wrote {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}

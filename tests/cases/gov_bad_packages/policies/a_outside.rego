@@ -1,0 +1,5 @@
+package acme.rules   # expect: error PM0703
+
+import rego.v1
+
+deny contains "x" if { false }
