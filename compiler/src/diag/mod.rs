@@ -6,6 +6,7 @@
 pub mod codes;
 
 use crate::source::{SourceMap, Span};
+use std::collections::HashMap;
 
 /// How bad a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -41,6 +42,11 @@ pub struct Diagnostic {
     pub related: Vec<Label>,
     pub help: Option<String>,
     pub notes: Vec<String>,
+    /// Set by [`Diagnostic::in_instance`]: the related label naming the template
+    /// instance this diagnostic was found in, its primary span being in the
+    /// template's text. [`Diagnostics::finish`] merges such diagnostics on (code,
+    /// primary span) alone (LANGUAGE.md §9).
+    pub instance: Option<Label>,
 }
 
 impl Diagnostic {
@@ -57,6 +63,7 @@ impl Diagnostic {
             related: Vec::new(),
             help: None,
             notes: Vec::new(),
+            instance: None,
         }
     }
 
@@ -71,6 +78,20 @@ impl Diagnostic {
             span,
             message: message.into(),
         });
+        self
+    }
+
+    /// Names the template instance the diagnostic was found in (a related label),
+    /// for a diagnostic whose primary span is in the template's text: the same
+    /// (code, primary span) from several instances becomes one diagnostic listing
+    /// every instance.
+    pub fn in_instance(mut self, instance: Span, name: &str) -> Diagnostic {
+        let label = Label {
+            span: instance,
+            message: format!("in instance `{name}`"),
+        };
+        self.related.push(label.clone());
+        self.instance = Some(label);
         self
     }
 
@@ -154,8 +175,12 @@ impl Diagnostics {
     }
 
     /// Sorts by (file path, line, column, code), drops exact duplicates and merges
-    /// diagnostics with the same (code, primary span, message) by joining their
-    /// related labels.
+    /// diagnostics with the same (code, primary span): those with the same message
+    /// by joining their related labels, and, whatever their messages, those found
+    /// in template instances ([`Diagnostic::in_instance`]) with each other and
+    /// with the template's own diagnostic there (LANGUAGE.md §9: "identical (code,
+    /// location) pairs are merged with every instance listed"). An instance whose
+    /// message differs from the kept one says so in its label.
     pub fn finish(&mut self, sources: &SourceMap) {
         let key = |d: &Diagnostic| {
             let lc = sources.start(d.primary.span);
@@ -165,6 +190,9 @@ impl Diagnostics {
                 lc.column,
                 d.code,
                 d.primary.span.start,
+                d.instance
+                    .as_ref()
+                    .map(|l| (sources.path(l.span.file).to_owned(), l.span.start)),
                 d.message.clone(),
             )
         };
@@ -172,25 +200,43 @@ impl Diagnostics {
             .into_iter()
             .map(|d| (key(&d), d))
             .collect();
+        // At one place, the template's own diagnostic (no instance) sorts first,
+        // then the instances' in source order: the message kept is the template's
+        // (instance-independent) or the first instance's, and the instances are
+        // listed in source order.
         keyed.sort_by(|a, b| a.0.cmp(&b.0));
         let mut out: Vec<Diagnostic> = Vec::with_capacity(keyed.len());
+        let mut at: HashMap<(&'static str, Span), Vec<usize>> = HashMap::new();
         for (_, d) in keyed {
-            if let Some(last) = out.last_mut() {
-                if last.code == d.code
-                    && last.primary.span == d.primary.span
-                    && last.message == d.message
-                {
-                    for r in d.related {
-                        if !last.related.contains(&r) {
-                            last.related.push(r);
-                        }
-                    }
-                    continue;
+            let here = at.entry((d.code, d.primary.span)).or_default();
+            let same = here.iter().copied().find(|&i| {
+                out.get(i).is_some_and(|o| {
+                    o.message == d.message || o.instance.is_some() || d.instance.is_some()
+                })
+            });
+            match same.and_then(|i| out.get_mut(i)) {
+                Some(kept) => absorb(kept, d),
+                None => {
+                    here.push(out.len());
+                    out.push(d);
                 }
             }
-            out.push(d);
         }
         self.items = out;
+    }
+}
+
+/// Merges `d` into `kept` (same code and primary span): its related labels join
+/// `kept`'s, its instance label carrying its message when that differs.
+fn absorb(kept: &mut Diagnostic, d: Diagnostic) {
+    let differs = kept.message != d.message;
+    for mut r in d.related {
+        if differs && d.instance.as_ref() == Some(&r) {
+            r.message = format!("{}: {}", r.message, d.message);
+        }
+        if !kept.related.contains(&r) {
+            kept.related.push(r);
+        }
     }
 }
 
@@ -257,6 +303,94 @@ mod tests {
         assert_eq!(edit_distance("web_search", "web_serch"), 1);
         assert_eq!(edit_distance("frist", "first"), 1);
         assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    /// A file `t` then `a` `b` `c` on lines 2–4; `(template use, instance a, b, c)`.
+    fn spans() -> (SourceMap, Span, [Span; 3]) {
+        let mut map = SourceMap::new();
+        let f = map.add(
+            "main.pmth".into(),
+            crate::source::FileKind::Pmth,
+            "t\na\nb\nc\n".into(),
+            false,
+        );
+        let at = |n: usize| Span::new(f, n, n + 1);
+        (map, at(0), [at(2), at(4), at(6)])
+    }
+
+    #[test]
+    fn finish_merges_instances_on_code_and_place_whatever_their_messages() {
+        let (map, t, [a, b, c]) = spans();
+        let mut ds = Diagnostics::from(vec![
+            Diagnostic::new("PM0204", t, "out of range: -1").in_instance(c, "c"),
+            Diagnostic::new("PM0204", t, "out of range: 0").in_instance(b, "b"),
+            Diagnostic::new("PM0204", t, "out of range: 0").in_instance(a, "a"),
+            // Another code at the same place stays apart.
+            Diagnostic::new("PM0203", t, "wrong type").in_instance(a, "a"),
+        ]);
+        ds.finish(&map);
+        let got: Vec<(&str, &str, Vec<&str>)> = ds
+            .iter()
+            .map(|d| {
+                let related = d.related.iter().map(|r| r.message.as_str()).collect();
+                (d.code, d.message.as_str(), related)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("PM0203", "wrong type", vec!["in instance `a`"]),
+                (
+                    "PM0204",
+                    "out of range: 0",
+                    vec![
+                        "in instance `a`",
+                        "in instance `b`",
+                        "in instance `c`: out of range: -1"
+                    ]
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn finish_keeps_the_templates_own_message_over_the_instances() {
+        let (map, t, [a, _, _]) = spans();
+        let mut ds = Diagnostics::from(vec![
+            Diagnostic::new("PM0206", t, "`x` is not valid").in_instance(a, "a"),
+            Diagnostic::new("PM0206", t, "param `k` can be `x`"),
+        ]);
+        ds.finish(&map);
+        let got: Vec<(&str, Vec<&str>)> = ds
+            .iter()
+            .map(|d| {
+                let related = d.related.iter().map(|r| r.message.as_str()).collect();
+                (d.message.as_str(), related)
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![(
+                "param `k` can be `x`",
+                vec!["in instance `a`: `x` is not valid"]
+            )]
+        );
+    }
+
+    #[test]
+    fn finish_keeps_different_messages_apart_outside_instances() {
+        let (map, t, [a, _, _]) = spans();
+        let mut ds = Diagnostics::from(vec![
+            Diagnostic::new("PM0201", t, "two").related(a, "x"),
+            Diagnostic::new("PM0201", t, "one").related(a, "x"),
+            Diagnostic::new("PM0201", t, "one").related(a, "y"),
+        ]);
+        ds.finish(&map);
+        let got: Vec<(&str, usize)> = ds
+            .iter()
+            .map(|d| (d.message.as_str(), d.related.len()))
+            .collect();
+        assert_eq!(got, vec![("one", 2), ("two", 1)]);
     }
 
     #[test]

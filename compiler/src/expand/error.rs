@@ -91,6 +91,16 @@ pub enum Problem {
     ParamInParam { span: Span, name: String },
     /// PM0602: `param.x` / `${x}` outside any template.
     OutsideTemplate { span: Span, name: String },
+    /// PM0206: a union param in an enum slot (`kind = param.k`) with members that
+    /// are not words of the enum; `param_span` is the param's type.
+    UnionOutsideEnum {
+        span: Span,
+        attr: String,
+        param: String,
+        outside: Vec<String>,
+        words: Vec<&'static str>,
+        param_span: Span,
+    },
 }
 
 impl Problem {
@@ -244,6 +254,14 @@ impl Problem {
             )
             .label("not inside a template")
             .help("`param.NAME` and `${NAME}` only work in a template body; write `\\${` for a literal `${`"),
+            Problem::UnionOutsideEnum {
+                span,
+                attr,
+                param,
+                outside,
+                words,
+                param_span,
+            } => union_outside_enum(span, &attr, &param, &outside, &words, param_span),
         }
     }
 }
@@ -319,4 +337,39 @@ fn missing_args(call: Span, template: &str, missing: &[(String, Span)]) -> Diagn
         d = d.related(*span, format!("param `{name}` has no default"));
     }
     d
+}
+
+fn union_outside_enum(
+    span: Span,
+    attr: &str,
+    param: &str,
+    outside: &[String],
+    words: &[&str],
+    param_span: Span,
+) -> Diagnostic {
+    let quoted: Vec<String> = outside.iter().map(|w| format!("`{w}`")).collect();
+    let (them, verb) = match outside {
+        [_] => ("it is not a valid value", "is"),
+        _ => ("they are not valid values", "are"),
+    };
+    Diagnostic::new(
+        "PM0206",
+        span,
+        format!(
+            "param `{param}` can be {}, but {them} for `{attr}`",
+            quoted.join(", ")
+        ),
+    )
+    .label(format!("expected one of {}", words.join(", ")))
+    .related(
+        param_span,
+        format!(
+            "{} {verb} allowed by the type of `{param}`",
+            quoted.join(", ")
+        ),
+    )
+    .help(format!(
+        "limit the param's type to values of `{attr}`: {}",
+        words.join(", ")
+    ))
 }

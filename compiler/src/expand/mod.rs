@@ -5,8 +5,11 @@
 //!
 //! What lives here: `template.T[@REQ]` resolution among templates (for instances
 //! and `extends`), `extends` chains and their cycles (PM0108), argument checking
-//! (PM0601), `param.p` / `${p}` substitution and their unknown names (PM0602), and
-//! the merging rule of §6 ([`merge`], also used by persona `extends`).
+//! (PM0601), `param.p` / `${p}` substitution and their unknown names (PM0602),
+//! union params in enum slots (`slots`: converted to words, members outside the
+//! enum PM0206 once per template), and the merging rule of §6 ([`merge`], also
+//! used by persona `extends`). Substituted values other than references take the
+//! `param.p` use's span, so that an error they cause is on the template's line.
 //! What does not: checking the expanded declarations against their kind's schema
 //! (the checker, which puts an error found in a template's text on the template's
 //! line with [`Origin::instance`] as a related label), resolving the references an
@@ -18,6 +21,7 @@ mod args;
 mod argtype;
 mod error;
 pub mod merge;
+mod slots;
 mod subst;
 mod templates;
 #[cfg(test)]
@@ -32,7 +36,7 @@ use crate::source::{SourceMap, Span};
 use error::Problem;
 use serde_json::{json, Map, Value as Json};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use subst::Place;
+use subst::{Place, Slots};
 use templates::{Chain, Table};
 
 // Public Interface
@@ -129,13 +133,17 @@ pub fn expand(sources: &SourceMap, parsed: Parsed) -> (Expanded, Diagnostics) {
     let table = Table::new(&decls);
     let chains = table.chains(sources, &mut problems);
     check_uses(&decls, &chains, &mut problems);
+    let slots = enum_slots(&table, &chains, &mut problems);
     let mut bodies: HashMap<usize, Unit> = HashMap::new();
+    let cx = Cx {
+        sources,
+        table: &table,
+        chains: &chains,
+        slots: &slots,
+    };
     for (i, decl) in decls.iter().enumerate() {
         if let DeclBody::Instance(inst) = &decl.body {
-            bodies.insert(
-                i,
-                instantiate(sources, &table, &chains, decl, inst, &mut problems),
-            );
+            bodies.insert(i, instantiate(&cx, decl, inst, &mut problems));
         }
     }
     let templates = registry(&table, &chains);
@@ -153,16 +161,44 @@ pub fn expand(sources: &SourceMap, parsed: Parsed) -> (Expanded, Diagnostics) {
 
 // Internals
 
-/// One instance: its template resolved, its arguments bound, the chain's body
-/// substituted and the overrides merged in.
-fn instantiate(
-    sources: &SourceMap,
+/// What instantiating needs, by template index.
+struct Cx<'a> {
+    sources: &'a SourceMap,
+    table: &'a Table<'a>,
+    chains: &'a HashMap<usize, Chain>,
+    slots: &'a HashMap<usize, Slots>,
+}
+
+/// The enum slots of union params in every template with a sound chain, by
+/// template index; their members outside the enum are reported here, once per
+/// template, whatever the instances pass.
+fn enum_slots(
     table: &Table<'_>,
     chains: &HashMap<usize, Chain>,
-    decl: &Decl,
-    inst: &Instance,
     problems: &mut Vec<Problem>,
-) -> Unit {
+) -> HashMap<usize, Slots> {
+    let mut out = HashMap::new();
+    for i in table.indices() {
+        let (Some((_, tmpl)), Some(chain)) = (table.template(i), chains.get(&i)) else {
+            continue;
+        };
+        let params: Vec<&Field> = params_of(&chain.block).collect();
+        let (slots, found) = slots::analyze(tmpl.for_kind, &chain.block, &params);
+        problems.extend(found);
+        out.insert(i, slots);
+    }
+    out
+}
+
+/// One instance: its template resolved, its arguments bound, the chain's body
+/// substituted and the overrides merged in.
+fn instantiate(cx: &Cx<'_>, decl: &Decl, inst: &Instance, problems: &mut Vec<Problem>) -> Unit {
+    let Cx {
+        sources,
+        table,
+        chains,
+        ..
+    } = *cx;
     let broken = || Unit {
         decl: Decl {
             body: DeclBody::Broken,
@@ -208,7 +244,9 @@ fn instantiate(
             .collect(),
         span: chain.block.span,
     };
-    subst::substitute(&mut body, &env, sources);
+    let none = Slots::new();
+    let slots = cx.slots.get(&pick.index).unwrap_or(&none);
+    subst::substitute(&mut body, &env, slots, sources);
     let overrides = inst.overrides.clone().unwrap_or(Block {
         items: Vec::new(),
         span: inst.call_span,

@@ -1,9 +1,15 @@
 //! Template params in values: finding every `param.p` and `${p}` (for PM0602) and
 //! substituting them in an instance's block.
 //!
-//! `param.p` takes the argument's value with the argument's span (or the default's,
-//! on the param line). `${p}` writes a string as it is and anything else as its
-//! literal text. An optional param with no argument and no default is *absent*: an
+//! `param.p` takes the argument's value (or the default's). Where the value points
+//! decides where an error about it is reported: a reference keeps the argument's
+//! span (PM0101 & co. go on the reference itself); anything else takes the span
+//! of the `param.p` use, in the template, so that an error the value causes there
+//! (out of range, not in the enum, wrong type for the attribute) is reported on the
+//! template's line with the instance as a related label (LANGUAGE.md §9). A
+//! union param's string standing in an enum slot becomes that enum word
+//! ([`Slot`]). `${p}` writes a string as it is and anything else as its literal
+//! text. An optional param with no argument and no default is *absent*: an
 //! attribute or list element that is only `param.p` disappears and `${p}` writes
 //! nothing. A param whose argument is wrong or missing (PM0601 already reported)
 //! makes the values that use it invalid, so later checks skip them.
@@ -11,7 +17,7 @@
 use crate::ast::{
     Block, Expr, ExprKind, Ident, Item, Str, StrPart, TypeExpr, TypeKind, Value, ValueKind,
 };
-use crate::source::SourceMap;
+use crate::source::{SourceMap, Span};
 use std::collections::HashMap;
 
 /// What a param stands for in one instance.
@@ -26,6 +32,19 @@ pub(crate) enum Binding {
 
 /// Param name → binding.
 pub(crate) type Env = HashMap<String, Binding>;
+
+/// What a `param.p` use (by its span) stands for, besides a value: the enum slots
+/// of union params, found by [`super::slots`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Slot {
+    /// An enum word: a string becomes the word it spells.
+    Word,
+    /// A list of enum words: each string element becomes a word.
+    Words,
+}
+
+/// `param.p` use span → its slot.
+pub(crate) type Slots = HashMap<Span, Slot>;
 
 /// Where a param use stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -42,10 +61,14 @@ pub(crate) fn uses(block: &Block, f: &mut dyn FnMut(&Ident, Place)) {
 }
 
 /// Substitutes every `param.p` and `${p}` of `block` (which holds no `param`
-/// lines any more) from `env`. Names not in `env` (PM0602 already reported) make
-/// their value invalid.
-pub(crate) fn substitute(block: &mut Block, env: &Env, sources: &SourceMap) {
-    let s = Substituter { env, sources };
+/// lines any more) from `env`, adapting the values at `slots`. Names not in `env`
+/// (PM0602 already reported) make their value invalid.
+pub(crate) fn substitute(block: &mut Block, env: &Env, slots: &Slots, sources: &SourceMap) {
+    let s = Substituter {
+        env,
+        slots,
+        sources,
+    };
     s.block(block);
 }
 
@@ -114,6 +137,7 @@ fn uses_in_value(v: &Value, place: Place, f: &mut dyn FnMut(&Ident, Place)) {
 
 struct Substituter<'a> {
     env: &'a Env,
+    slots: &'a Slots,
     sources: &'a SourceMap,
 }
 
@@ -157,7 +181,15 @@ impl Substituter<'_> {
     fn value(&self, v: &mut Value) -> bool {
         match &mut v.kind {
             ValueKind::Param(id) => match self.env.get(&id.name) {
-                Some(Binding::Value(arg)) => *v = arg.clone(),
+                Some(Binding::Value(arg)) => {
+                    let site = v.span;
+                    let mut new = arg.clone();
+                    relocate(&mut new, site);
+                    if let Some(slot) = self.slots.get(&site) {
+                        to_words(&mut new, *slot);
+                    }
+                    *v = new;
+                }
                 Some(Binding::Absent) => return false,
                 Some(Binding::Invalid) | None => v.kind = ValueKind::Invalid,
             },
@@ -238,6 +270,65 @@ impl Substituter<'_> {
     }
 }
 
+/// Gives a substituted value, and everything in it but references, the span of
+/// the `param.p` use it replaces.
+fn relocate(v: &mut Value, site: Span) {
+    match &mut v.kind {
+        ValueKind::Ref(_) => return,
+        ValueKind::List(items) => items.iter_mut().for_each(|i| relocate(i, site)),
+        ValueKind::Block(b) => relocate_block(b, site),
+        ValueKind::Tagged(id, b) => {
+            id.span = site;
+            relocate_block(b, site);
+        }
+        ValueKind::Path(ids) => ids.iter_mut().for_each(|id| id.span = site),
+        ValueKind::Param(id) => id.span = site,
+        ValueKind::Expr(e) => {
+            let mut stack: Vec<&mut Expr> = vec![e];
+            while let Some(e) = stack.pop() {
+                e.span = site;
+                match &mut e.kind {
+                    ExprKind::Atom(a) => relocate(a, site),
+                    ExprKind::Not(x) => stack.push(x),
+                    ExprKind::Binary(_, l, r) => {
+                        stack.push(l);
+                        stack.push(r);
+                    }
+                }
+            }
+        }
+        _ => {}
+    }
+    v.span = site;
+}
+
+fn relocate_block(b: &mut Block, site: Span) {
+    b.span = site;
+    for item in &mut b.items {
+        if let Item::Attr(a) = item {
+            a.span = site;
+            a.key.span = site;
+            relocate(&mut a.value, site);
+        }
+    }
+}
+
+/// A union param's strings in an enum slot become the words they spell.
+fn to_words(v: &mut Value, slot: Slot) {
+    let word = |v: &mut Value| {
+        if let ValueKind::Str(s) = &v.kind {
+            if let Some(text) = s.as_plain() {
+                v.kind = ValueKind::Word(text);
+            }
+        }
+    };
+    match (slot, &mut v.kind) {
+        (Slot::Word, _) => word(v),
+        (Slot::Words, ValueKind::List(items)) => items.iter_mut().for_each(word),
+        (Slot::Words, _) => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -260,7 +351,7 @@ mod tests {
             ("topic", Binding::Value(strv("billing"))),
             ("n", Binding::Value(int(7))),
         ]);
-        substitute(&mut b, &e, &SourceMap::new());
+        substitute(&mut b, &e, &Slots::new(), &SourceMap::new());
         assert_eq!(
             render(&b),
             "{d=\"Answers billing (7)\" m=7 l=[7 2] g={x=\"billing\"}}"
@@ -281,7 +372,7 @@ mod tests {
             ("opt", Binding::Absent),
             ("missing", Binding::Invalid),
         ]);
-        substitute(&mut b, &e, &SourceMap::new());
+        substitute(&mut b, &e, &Slots::new(), &SourceMap::new());
         assert_eq!(
             render(&b),
             "{l=[1] s=\"xy\" bad=<invalid> bs=<invalid> unknown=<invalid>}"

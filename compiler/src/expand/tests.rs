@@ -3,7 +3,8 @@
 
 use super::testutil::render;
 use super::*;
-use crate::diag::Diagnostic;
+use crate::ast::ValueKind;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::parse::parse_source;
 use crate::source::FileKind;
 
@@ -40,6 +41,47 @@ fn codes(src: &str) -> Vec<(&'static str, u32)> {
 /// The source, then each diagnostic with its labels, for snapshots.
 fn show(src: &str) -> String {
     let (_, diags, map) = run(src);
+    render_diags(src, &diags, &map)
+}
+
+/// Like [`show`], for the whole front end: parse, expand, resolve and check.
+fn show_checked(src: &str) -> String {
+    let (diags, map) = checked(src);
+    render_diags(src, &diags, &map)
+}
+
+/// Compiles `src` up to `check` (no stdlib); diagnostics finished.
+fn checked(src: &str) -> (Vec<Diagnostic>, SourceMap) {
+    use crate::load::{GovernanceConfig, Manifest, Workspace};
+    let mut sources = SourceMap::new();
+    let manifest_file = sources.add("pmth.toml".into(), FileKind::Manifest, String::new(), false);
+    let main = sources.add("main.pmth".into(), FileKind::Pmth, src.into(), false);
+    let ws = Workspace {
+        root: std::path::PathBuf::from("."),
+        sources,
+        manifest: Some(Manifest {
+            name: "case".into(),
+            version: semver::Version::new(0, 1, 0),
+            governance: GovernanceConfig::default(),
+        }),
+        manifest_file,
+        pmth_files: vec![main],
+        policy_files: Vec::new(),
+    };
+    let mut diags = Diagnostics::new();
+    let (parsed, d) = crate::parse::parse(&ws);
+    diags.extend(d);
+    let (expanded, d) = expand(&ws.sources, parsed);
+    diags.extend(d);
+    let (resolved, d) = crate::resolve::resolve(&ws.sources, expanded);
+    diags.extend(d);
+    let (_, d) = crate::check::check(&ws, resolved);
+    diags.extend(d);
+    diags.finish(&ws.sources);
+    (diags.into_vec(), ws.sources)
+}
+
+fn render_diags(src: &str, diags: &[Diagnostic], map: &SourceMap) -> String {
     let mut out = String::new();
     for (n, line) in src.lines().enumerate() {
         out.push_str(&format!("{:>3} | {line}\n", n + 1));
@@ -49,7 +91,7 @@ fn show(src: &str) -> String {
         let lc = map.start(s);
         format!("{}:{} `{}`", lc.line, lc.column, map.slice(s))
     };
-    for d in &diags {
+    for d in diags {
         out.push_str(&format!(
             "{} {}: {}\n",
             d.severity.as_str(),
@@ -72,6 +114,21 @@ fn show(src: &str) -> String {
         }
     }
     out
+}
+
+/// `(code, line, related lines)` of every diagnostic, up to `check`.
+fn checked_lines(src: &str) -> Vec<(&'static str, u32, Vec<u32>)> {
+    let (diags, map) = checked(src);
+    diags
+        .iter()
+        .map(|d| {
+            (
+                d.code,
+                map.start(d.primary.span).line,
+                d.related.iter().map(|r| map.start(r.span).line).collect(),
+            )
+        })
+        .collect()
 }
 
 /// The expanded block of the declaration named `name`.
@@ -136,17 +193,56 @@ agent billing = template.desk(topic = \"billing\", n = 5) {{
 }
 
 #[test]
-fn substituted_values_carry_the_arguments_span() {
-    let src = "template t for agent {\n  param n: int\n  x = param.n\n  y = 1\n}\nagent a = template.t(n = 7)\n";
-    let (e, _, map) = run(src);
+fn substituted_values_take_the_use_site_span_and_references_the_arguments() {
+    let src = "template t for agent {
+  param n: int
+  param o: object { a: int }
+  param m: model
+  param ms: list<model>
+  x = param.n
+  g = param.o
+  model = param.m
+  fallback_models = param.ms
+  y = 1
+}
+agent a = template.t(n = 7, o = { a = 1 },
+  m = model.x, ms = [model.y])
+";
+    let (e, diags, map) = run(src);
+    assert!(diags.is_empty(), "{diags:?}");
     let Some(DeclBody::Attrs(b)) = e.units.get(1).map(|u| &u.decl.body) else {
         panic!("not expanded");
     };
+    let line = |s: Span| map.start(s).line;
     let lines: Vec<(String, u32)> = b
         .attrs()
-        .map(|a| (a.key.name.clone(), map.start(a.value.span).line))
+        .map(|a| (a.key.name.clone(), line(a.value.span)))
         .collect();
-    assert_eq!(lines, vec![("x".to_owned(), 6), ("y".to_owned(), 4)]);
+    assert_eq!(
+        lines,
+        vec![
+            ("x".to_owned(), 6),
+            ("g".to_owned(), 7),
+            ("model".to_owned(), 13),
+            ("fallback_models".to_owned(), 9),
+            ("y".to_owned(), 10),
+        ]
+    );
+    // Inside a block, keys and values move to the use too; a list's elements
+    // that are references stay on the argument.
+    let inner = match b.attr("g").map(|a| &a.value.kind) {
+        Some(ValueKind::Block(g)) => g
+            .attrs()
+            .map(|a| (line(a.key.span), line(a.value.span)))
+            .collect(),
+        _ => Vec::new(),
+    };
+    assert_eq!(inner, vec![(7, 7)]);
+    let elems: Vec<u32> = match b.attr("fallback_models").map(|a| &a.value.kind) {
+        Some(ValueKind::List(items)) => items.iter().map(|i| line(i.span)).collect(),
+        _ => Vec::new(),
+    };
+    assert_eq!(elems, vec![13]);
 }
 
 #[test]
@@ -531,4 +627,198 @@ agent k = template.base() { description = \"${a}\" }
         let decls = map.get(id).map(|f| parse_source(f).0).unwrap_or_default();
         let _ = expand(&map, Parsed { decls });
     }
+}
+
+// Argument-dependent errors (LANGUAGE.md §9): on the template line, one per
+// (code, location), every instance as a related label.
+
+const SIZED: &str = "model swift { description = \"m\" provider = \"openai\" }
+template sized for model {
+  param window: int
+  description = \"d\"
+  provider = \"openai\"
+  context_window = param.window
+}
+";
+
+#[test]
+fn an_argument_invalid_for_the_attribute_is_one_error_on_the_template_line() {
+    let src = format!(
+        "{SIZED}model small = template.sized(window = 0)
+model tiny = template.sized(window = 0)
+model fine = template.sized(window = 1000)
+"
+    );
+    assert_eq!(checked_lines(&src), vec![("PM0204", 6, vec![8, 9])]);
+}
+
+#[test]
+fn instances_with_different_values_still_merge_and_say_theirs() {
+    let src = format!(
+        "{SIZED}model small = template.sized(window = 0)
+model tiny = template.sized(window = -5)
+"
+    );
+    let (diags, _) = checked(&src);
+    assert_eq!(diags.len(), 1, "{diags:?}");
+    let labels: Vec<&str> = diags
+        .iter()
+        .flat_map(|d| d.related.iter().map(|r| r.message.as_str()))
+        .collect();
+    assert_eq!(
+        labels,
+        vec![
+            "in instance `small`",
+            "in instance `tiny`: `context_window` is out of range: -5"
+        ]
+    );
+}
+
+#[test]
+fn an_argument_that_breaks_its_param_stays_on_the_argument() {
+    let src = "model swift { description = \"m\" provider = \"openai\" }
+template sized for model {
+  param window: int { min = 1 }
+  param brain: model = model.swift
+  description = \"d\"
+  provider = \"openai\"
+  context_window = param.window
+  service = param.brain
+}
+model small = template.sized(window = 0)
+model tiny = template.sized(window = 10, brain = model.nope)
+";
+    // PM0601 on the argument (the param's own constraint); PM0101 on the
+    // reference passed as an argument; the substituted `model.swift` default is
+    // a model where a service is expected: PM0102 on the reference, the param
+    // line, for the instance not passing `brain`.
+    assert_eq!(
+        checked_lines(src),
+        vec![
+            ("PM0102", 4, vec![10]),
+            ("PM0601", 10, vec![3]),
+            ("PM0101", 11, vec![])
+        ]
+    );
+}
+
+#[test]
+fn snapshot_argument_dependent_diagnostics() {
+    insta::assert_snapshot!(show_checked(&format!(
+        "{SIZED}model small = template.sized(window = 0)
+model tiny = template.sized(window = 0)
+model wee = template.sized(window = -1)
+model fine = template.sized(window = 1000)
+"
+    )));
+}
+
+// Union params in enum slots.
+
+const ENUMS: &str = "model m { description = \"d\" provider = \"x\" }
+template t for agent {
+  param k: \"analytical\" | \"creative\" = \"creative\"
+  param level: \"low\" | \"high\" = \"low\"
+  param mods: list<\"text\" | \"image\"> = [\"text\"]
+  description = \"d\"
+  kind = param.k
+  model = model.m
+  governance { safety_level = param.level }
+}
+";
+
+#[test]
+fn a_union_param_in_an_enum_slot_becomes_the_word() {
+    let src = format!(
+        "{ENUMS}agent a = template.t(k = \"analytical\", level = \"high\")
+agent b = template.t()
+"
+    );
+    let (e, diags, _) = run(&src);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(
+        body(&e, "a"),
+        "{description=\"d\" kind=analytical model=model.m governance={safety_level=high}}"
+    );
+    assert_eq!(checked_lines(&src), vec![]);
+}
+
+#[test]
+fn a_list_of_union_param_in_a_list_of_enum_slot_becomes_words() {
+    let src = "template t for model {
+  param mods: list<\"text\" | \"image\"> = [\"text\"]
+  description = \"d\"
+  provider = \"x\"
+  modalities = param.mods
+}
+model a = template.t(mods = [\"text\", \"image\"])
+";
+    let (e, diags, _) = run(src);
+    assert!(diags.is_empty(), "{diags:?}");
+    assert_eq!(
+        body(&e, "a"),
+        "{description=\"d\" provider=\"x\" modalities=[text image]}"
+    );
+    assert_eq!(checked_lines(src), vec![]);
+}
+
+#[test]
+fn union_members_outside_the_enum_are_one_error_at_the_use() {
+    let src = "model m { description = \"d\" provider = \"x\" }
+template t for agent {
+  param k: \"analytical\" | \"chatty\" = \"analytical\"
+  description = \"d\"
+  kind = param.k
+  model = model.m
+}
+template unused for agent {
+  param k: \"chatty\" | \"analytical\"
+  description = \"d\"
+  kind = param.k
+  model = model.m
+}
+agent fine = template.t()
+agent bad = template.t(k = \"chatty\")
+agent worse = template.t(k = \"chatty\")
+";
+    // Reported for each template on its own (even never instantiated); the
+    // instances passing a member outside the enum are listed on it.
+    assert_eq!(
+        checked_lines(src),
+        vec![("PM0206", 5, vec![3, 15, 16]), ("PM0206", 11, vec![9])]
+    );
+}
+
+#[test]
+fn a_plain_string_param_in_an_enum_slot_is_a_type_error_on_the_template_line() {
+    let src = "model m { description = \"d\" provider = \"x\" }
+template t for agent {
+  param k: string
+  description = \"d\"
+  kind = param.k
+  model = model.m
+}
+agent a = template.t(k = \"analytical\")
+agent b = template.t(k = \"creative\")
+";
+    assert_eq!(checked_lines(src), vec![("PM0203", 5, vec![8, 9])]);
+}
+
+#[test]
+fn snapshot_enum_param_diagnostics() {
+    insta::assert_snapshot!(show_checked(
+        "model m { description = \"d\" provider = \"x\" }
+template t for agent {
+  param k: \"analytical\" | \"chatty\" | \"loud\" = \"analytical\"
+  param level: \"low\" | \"high\" = \"low\"
+  description = \"d\"
+  kind = param.k
+  model = model.m
+  governance { safety_level = param.level }
+}
+agent fine = template.t(level = \"high\")
+agent bad = template.t(k = \"chatty\")
+agent worse = template.t(k = \"loud\")
+"
+    ));
 }

@@ -115,7 +115,8 @@ pub fn refs_in<'a>(unit: &'a Unit) -> Vec<&'a Reference> {
 
 /// For a unit expanded from a template: when the diagnostic points outside the
 /// instance's own text (into the template), names the instance in a related
-/// label, so identical diagnostics from several instances merge into one.
+/// label, so the same (code, location) from several instances merges into one
+/// ([`Diagnostic::in_instance`]).
 pub fn in_instance(unit: &Unit, d: Diagnostic) -> Diagnostic {
     let Some(origin) = &unit.origin else { return d };
     let own = unit.decl.span;
@@ -123,8 +124,7 @@ pub fn in_instance(unit: &Unit, d: Diagnostic) -> Diagnostic {
     if p.file == own.file && p.start >= own.start && p.end <= own.end {
         return d;
     }
-    let name = unit.decl.name.name.clone();
-    d.related(origin.instance, format!("in instance `{name}`"))
+    d.in_instance(origin.instance, &unit.decl.name.name)
 }
 
 struct Cx<'a> {
