@@ -62,6 +62,8 @@ pub enum FileKind {
     Policy,
     /// `pmth.lock`.
     Lock,
+    /// A file of a built bundle (`pmth verify` reports on them).
+    Bundle,
 }
 
 /// One file: its display path (relative to the workspace root with `/`, or

@@ -1,0 +1,453 @@
+//! `pmth verify DIST --key PUB`: recomputes every digest of a bundle and checks
+//! its signatures. Each problem is a [`Failure`] naming the file and what failed
+//! (PM0901); the command exits 1 when there is any.
+//!
+//! Checked, in order: the seal is a DSSE envelope of an in-toto SLSA statement;
+//! a signature verifies with the key (or `--allow-unsigned` says integrity
+//! only); the folder holds exactly the seal and its subjects; each subject's
+//! SHA-256; `registry.json` is canonical and each declaration's `digest` is its
+//! own; the OPA bundle holds this registry, exactly the sealed policies, and a
+//! `.signatures.json` that matches.
+
+use super::opa;
+use super::seal::{self, Subject};
+use super::sign::{pae, VerifyKey};
+use super::tar::Entry;
+use super::write::BUNDLE_FILES;
+use super::{jcs, EmitError, REGISTRY, SEAL};
+use crate::ast::Kind;
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::source::{FileKind, SourceMap, Span};
+use serde_json::{Map, Value as Json};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+// Public Interface
+
+/// What `verify` found.
+#[derive(Clone, Debug, Default)]
+pub struct VerifyReport {
+    pub dist: PathBuf,
+    /// Empty when the bundle verified.
+    pub failures: Vec<Failure>,
+    /// What was verified, one line each, for a human summary.
+    pub checked: Vec<String>,
+    /// The keyid whose signature verified.
+    pub signed_by: Option<String>,
+    /// No key was given and `--allow-unsigned` was: signatures were not checked.
+    pub integrity_only: bool,
+}
+
+/// One failed check.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// The file it is about, relative to the bundle folder (`registry.json`).
+    pub file: String,
+    pub message: String,
+}
+
+impl VerifyReport {
+    pub fn ok(&self) -> bool {
+        self.failures.is_empty()
+    }
+
+    /// The failures as PM0901 diagnostics, each on its file (named `DIST/FILE`)
+    /// in a source map of its own, for the usual renderers.
+    pub fn diagnostics(&self) -> (SourceMap, Diagnostics) {
+        let mut sources = SourceMap::new();
+        let mut diags = Diagnostics::new();
+        for f in &self.failures {
+            let path = self.dist.join(&f.file).to_string_lossy().replace('\\', "/");
+            let id = match sources.by_path(&path) {
+                Some(file) => file.id,
+                None => sources.add(path, FileKind::Bundle, String::new(), false),
+            };
+            diags.push(
+                Diagnostic::new("PM0901", Span::new(id, 0, 0), f.message.clone())
+                    .help("rebuild and republish the bundle; never edit files in it by hand"),
+            );
+        }
+        diags.finish(&sources);
+        (sources, diags)
+    }
+
+    fn fail(&mut self, file: &str, message: impl Into<String>) {
+        self.failures.push(Failure {
+            file: file.to_owned(),
+            message: message.into(),
+        });
+    }
+}
+
+/// Verifies the bundle in `dist` with the public key at `key` (SPKI PEM).
+/// `Err` (exit 2) when there is no bundle there or the key cannot be read.
+pub fn verify(
+    dist: &Path,
+    key: Option<&Path>,
+    allow_unsigned: bool,
+) -> Result<VerifyReport, EmitError> {
+    let key = match key {
+        Some(p) => {
+            let pem = fs::read_to_string(p).map_err(|error| EmitError::Io {
+                path: p.to_path_buf(),
+                error,
+            })?;
+            Some(VerifyKey::from_pem(&pem).map_err(|e| EmitError::Key {
+                path: p.to_path_buf(),
+                message: e.0,
+            })?)
+        }
+        None => None,
+    };
+    verify_with(dist, key.as_ref(), allow_unsigned)
+}
+
+/// [`verify`] with a key already read.
+pub fn verify_with(
+    dist: &Path,
+    key: Option<&VerifyKey>,
+    allow_unsigned: bool,
+) -> Result<VerifyReport, EmitError> {
+    let names = list(dist)?;
+    let mut r = VerifyReport {
+        dist: dist.to_path_buf(),
+        ..VerifyReport::default()
+    };
+    let Some(seal_bytes) = read(dist, SEAL, &mut r) else {
+        return Ok(r);
+    };
+    let envelope = match seal::parse_envelope(&seal_bytes) {
+        Ok(e) => e,
+        Err(e) => {
+            r.fail(SEAL, format!("{SEAL} is not a DSSE envelope: {e}"));
+            return Ok(r);
+        }
+    };
+    let canonical = serde_json::from_slice::<Json>(&seal_bytes)
+        .ok()
+        .is_some_and(|v| is_canonical(&seal_bytes, &v));
+    if !canonical {
+        r.fail(SEAL, format!("{SEAL} is not in canonical (RFC 8785) form"));
+    }
+    if envelope.payload_type != seal::PAYLOAD_TYPE {
+        r.fail(
+            SEAL,
+            format!("the seal's payloadType is not {}", seal::PAYLOAD_TYPE),
+        );
+    }
+    let subjects = match seal::parse_subjects(&envelope.payload) {
+        Ok(s) => s,
+        Err(e) => {
+            r.fail(SEAL, format!("the seal's payload is {e}"));
+            return Ok(r);
+        }
+    };
+
+    check_signature(&mut r, &envelope, key, allow_unsigned);
+    check_listing(&mut r, &names, &subjects);
+
+    let mut registry = None;
+    let mut bundle = None;
+    for s in &subjects {
+        let Some(bytes) = read(dist, &s.name, &mut r) else {
+            continue;
+        };
+        let found = jcs::sha256_hex(&bytes);
+        if found == s.sha256 {
+            r.checked
+                .push(format!("{}: sha256:{found} matches the seal", s.name));
+        } else {
+            r.fail(
+                &s.name,
+                format!(
+                    "digest of {} does not match the seal (sealed sha256:{}, found sha256:{found})",
+                    s.name, s.sha256
+                ),
+            );
+        }
+        match s.name.as_str() {
+            REGISTRY => registry = Some(bytes),
+            opa::BUNDLE => bundle = Some(bytes),
+            _ => {}
+        }
+    }
+    let registry = registry.and_then(|b| check_registry(&mut r, &b).map(|v| (b, v)));
+    if let (Some((reg_bytes, reg)), Some(gz)) = (&registry, &bundle) {
+        let key = key.filter(|_| !r.integrity_only);
+        check_bundle(&mut r, reg_bytes, reg, gz, key);
+    }
+    Ok(r)
+}
+
+/// The names in the bundle folder; `Err` when it is not a bundle at all.
+fn list(dist: &Path) -> Result<Vec<String>, EmitError> {
+    let not_a_bundle = |message: &str| EmitError::Output {
+        path: dist.to_path_buf(),
+        message: message.into(),
+    };
+    let entries = fs::read_dir(dist).map_err(|_| not_a_bundle("is not a bundle folder"))?;
+    let mut names = Vec::new();
+    for e in entries {
+        let e = e.map_err(|error| EmitError::Io {
+            path: dist.to_path_buf(),
+            error,
+        })?;
+        names.push(e.file_name().to_string_lossy().into_owned());
+    }
+    names.sort();
+    if !names.iter().any(|n| n == SEAL || n == REGISTRY) {
+        return Err(not_a_bundle(
+            "is not a bundle: it holds neither registry.json nor registry.seal.json",
+        ));
+    }
+    Ok(names)
+}
+
+fn read(dist: &Path, name: &str, r: &mut VerifyReport) -> Option<Vec<u8>> {
+    match fs::read(dist.join(name)) {
+        Ok(b) => Some(b),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            r.fail(name, format!("{name} is missing"));
+            None
+        }
+        Err(e) => {
+            r.fail(name, format!("{name} cannot be read ({e})"));
+            None
+        }
+    }
+}
+
+fn check_signature(
+    r: &mut VerifyReport,
+    envelope: &seal::Envelope,
+    key: Option<&VerifyKey>,
+    allow_unsigned: bool,
+) {
+    let Some(key) = key else {
+        if allow_unsigned {
+            r.integrity_only = true;
+        } else {
+            r.fail(
+                SEAL,
+                "no key given: refusing to trust the bundle (pass `--key PUB`, or \
+                 `--allow-unsigned` to check its integrity only)",
+            );
+        }
+        return;
+    };
+    if envelope.signatures.is_empty() {
+        r.fail(SEAL, "the bundle is not signed");
+        return;
+    }
+    let message = pae(&envelope.payload_type, &envelope.payload);
+    let verified = envelope
+        .signatures
+        .iter()
+        .find(|(_, sig)| key.verify_der(&message, sig));
+    if let Some((keyid, _)) = verified {
+        if keyid != key.keyid() {
+            r.fail(
+                SEAL,
+                format!(
+                    "the signature's keyid {keyid} is not the key's ({})",
+                    key.keyid()
+                ),
+            );
+        }
+        r.signed_by = Some(key.keyid().to_owned());
+        r.checked.push(format!(
+            "{SEAL}: signature verifies with key {}",
+            key.keyid()
+        ));
+    } else {
+        let ids: Vec<&str> = envelope
+            .signatures
+            .iter()
+            .map(|(k, _)| k.as_str())
+            .collect();
+        r.fail(
+            SEAL,
+            format!(
+                "no signature verifies with key {} (signed by {})",
+                key.keyid(),
+                ids.join(", ")
+            ),
+        );
+    }
+}
+
+/// The folder holds exactly the seal and its subjects.
+fn check_listing(r: &mut VerifyReport, names: &[String], subjects: &[Subject]) {
+    if !subjects.iter().any(|s| s.name == REGISTRY) {
+        r.fail(SEAL, format!("the seal does not vouch for {REGISTRY}"));
+    }
+    for (i, s) in subjects.iter().enumerate() {
+        if !BUNDLE_FILES.contains(&s.name.as_str()) || s.name == SEAL {
+            r.fail(
+                SEAL,
+                format!("the seal names an unexpected subject `{}`", s.name),
+            );
+        } else if subjects.iter().take(i).any(|t| t.name == s.name) {
+            r.fail(SEAL, format!("the seal names `{}` twice", s.name));
+        }
+    }
+    for n in names {
+        if n != SEAL && !subjects.iter().any(|s| s.name == *n) {
+            r.fail(n, format!("extra file {n} is not part of the seal"));
+        }
+    }
+}
+
+/// `registry.json` is canonical and every declaration's digest is its own.
+fn check_registry(r: &mut VerifyReport, bytes: &[u8]) -> Option<Json> {
+    let v: Json = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => {
+            r.fail(REGISTRY, format!("{REGISTRY} is not JSON ({e})"));
+            return None;
+        }
+    };
+    if jcs::to_vec(&v).ok().as_deref() != Some(bytes) {
+        r.fail(
+            REGISTRY,
+            format!("{REGISTRY} is not in canonical (RFC 8785) form"),
+        );
+    }
+    let mut bad = 0usize;
+    for kind in Kind::ALL {
+        let Some(Json::Object(decls)) = v.get(kind.plural()) else {
+            r.fail(
+                REGISTRY,
+                format!("{REGISTRY} has no `{}` map", kind.plural()),
+            );
+            continue;
+        };
+        for (id, decl) in decls {
+            let Json::Object(m) = decl else {
+                continue;
+            };
+            let mut own: Map<String, Json> = m.clone();
+            own.remove("source");
+            let sealed = own.remove("digest");
+            let found = crate::check::canonical::digest(&Json::Object(own));
+            if sealed.as_ref().and_then(Json::as_str) != Some(found.as_str()) {
+                bad += 1;
+                r.fail(
+                    REGISTRY,
+                    format!(
+                        "declaration `{}.{id}` does not match its digest",
+                        kind.keyword()
+                    ),
+                );
+            }
+        }
+    }
+    if bad == 0 {
+        r.checked
+            .push(format!("{REGISTRY}: every declaration matches its digest"));
+    }
+    Some(v)
+}
+
+/// The OPA bundle holds this registry, exactly the sealed policies, and
+/// matching `.signatures.json`.
+fn check_bundle(
+    r: &mut VerifyReport,
+    reg_bytes: &[u8],
+    registry: &Json,
+    gz: &[u8],
+    key: Option<&VerifyKey>,
+) {
+    let b = opa::BUNDLE;
+    let entries = match opa::read(gz) {
+        Ok(e) => e,
+        Err(e) => {
+            r.fail(b, format!("{b} cannot be read: {e}"));
+            return;
+        }
+    };
+    let before = r.failures.len();
+    let find = |name: &str| entries.iter().find(|e| e.name == name);
+
+    let revision = jcs::sha256_prefixed(reg_bytes);
+    match json_of(find(opa::MANIFEST)) {
+        Some((e, v)) if v == opa::manifest(&revision) && is_canonical(&e.data, &v) => {}
+        _ => r.fail(
+            b,
+            format!("{b}: .manifest does not name this registry ({revision})"),
+        ),
+    }
+    let mut expected_registry = registry.clone();
+    if let Json::Object(m) = &mut expected_registry {
+        m.remove("governance");
+    }
+    match json_of(find(opa::DATA)) {
+        Some((e, v))
+            if v.pointer("/pmth/registry") == Some(&expected_registry)
+                && is_canonical(&e.data, &v) => {}
+        _ => r.fail(b, format!("{b}: data.json does not hold this registry")),
+    }
+
+    let mut allowed: Vec<String> = vec![
+        opa::MANIFEST.into(),
+        opa::DATA.into(),
+        opa::SIGNATURES.into(),
+    ];
+    let policies = registry
+        .pointer("/governance/policies")
+        .and_then(Json::as_array)
+        .cloned()
+        .unwrap_or_default();
+    for p in &policies {
+        let (Some(path), Some(digest)) = (
+            p.get("path").and_then(Json::as_str),
+            p.get("digest").and_then(Json::as_str),
+        ) else {
+            continue;
+        };
+        let name = opa::policy_path(path);
+        match find(&name) {
+            None => r.fail(b, format!("{b}: policy {name} is missing")),
+            Some(e) if jcs::sha256_prefixed(&e.data) != digest => r.fail(
+                b,
+                format!("{b}: policy {name} does not match its digest in {REGISTRY}"),
+            ),
+            Some(_) => {}
+        }
+        allowed.push(name);
+    }
+    for e in &entries {
+        if !allowed.contains(&e.name) {
+            r.fail(
+                b,
+                format!("{b}: extra file {} is not part of the bundle", e.name),
+            );
+        }
+    }
+    let has_signatures = find(opa::SIGNATURES).is_some();
+    for f in opa::check_signatures(&entries, key) {
+        r.fail(b, format!("{b}: {f}"));
+    }
+    if r.failures.len() == before {
+        r.checked.push(format!(
+            "{b}: holds this registry and {} policies{}",
+            policies.len(),
+            if has_signatures && key.is_some() {
+                "; .signatures.json verifies"
+            } else if has_signatures {
+                "; .signatures.json hashes match"
+            } else {
+                ""
+            }
+        ));
+    }
+}
+
+fn json_of(e: Option<&Entry>) -> Option<(&Entry, Json)> {
+    let e = e?;
+    serde_json::from_slice::<Json>(&e.data).ok().map(|v| (e, v))
+}
+
+fn is_canonical(bytes: &[u8], v: &Json) -> bool {
+    jcs::to_vec(v).ok().as_deref() == Some(bytes)
+}
