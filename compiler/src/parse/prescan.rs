@@ -160,8 +160,18 @@ impl<'a> Splitter<'a> {
         let mut doc: Vec<(usize, usize)> = Vec::new();
         while let Some(tok) = self.lx.next() {
             match tok {
-                Tok::Doc { start, end } => doc.push((start, end)),
+                Tok::Doc { start, end } => {
+                    // Doc lines are consecutive: a gap starts a new doc comment.
+                    if doc.last().is_some_and(|l| !self.next_line(l.1, start)) {
+                        doc.clear();
+                    }
+                    doc.push((start, end));
+                }
                 Tok::Word { start, end } if self.is_decl_word(&tok) => {
+                    // ... and right before the declaration.
+                    if doc.last().is_some_and(|l| !self.next_line(l.1, start)) {
+                        doc.clear();
+                    }
                     let doc_text = self.doc_text(&doc);
                     doc.clear();
                     self.declaration(start, end, doc_text);
@@ -178,6 +188,12 @@ impl<'a> Splitter<'a> {
                 }
             }
         }
+    }
+
+    /// True when `next` is on the line right after the one ending at `end` (only
+    /// blanks between).
+    fn next_line(&self, end: usize, next: usize) -> bool {
+        self.slice(end, next).bytes().filter(|b| *b == b'\n').count() == 1
     }
 
     fn doc_text(&self, lines: &[(usize, usize)]) -> Option<String> {
