@@ -110,11 +110,7 @@ impl<'a> Lexer<'a> {
     /// exactly as [`Lexer::next`] skips them.
     pub(super) fn next_structural(&mut self) -> Option<Tok> {
         loop {
-            while self
-                .text
-                .get(self.pos)
-                .is_some_and(|b| !STRUCTURAL[usize::from(*b)])
-            {
+            while self.text.get(self.pos).is_some_and(|b| !structural(*b)) {
                 self.pos += 1;
             }
             let b = *self.text.get(self.pos)?;
@@ -307,17 +303,13 @@ impl Iterator for Lexer<'_> {
     }
 }
 
-/// Bytes [`Lexer::next_structural`] stops at.
-static STRUCTURAL: [bool; 256] = {
-    let mut t = [false; 256];
-    let mut i = 0;
-    let bytes = b"{}[]()\"/\n";
-    while i < bytes.len() {
-        t[bytes[i] as usize] = true;
-        i += 1;
-    }
-    t
-};
+/// The bytes [`Lexer::next_structural`] stops at.
+fn structural(b: u8) -> bool {
+    matches!(
+        b,
+        b'{' | b'}' | b'[' | b']' | b'(' | b')' | b'"' | b'/' | b'\n'
+    )
+}
 
 pub(super) fn is_word_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'

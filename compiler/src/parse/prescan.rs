@@ -193,7 +193,11 @@ impl<'a> Splitter<'a> {
     /// True when `next` is on the line right after the one ending at `end` (only
     /// blanks between).
     fn next_line(&self, end: usize, next: usize) -> bool {
-        self.slice(end, next).bytes().filter(|b| *b == b'\n').count() == 1
+        self.slice(end, next)
+            .bytes()
+            .filter(|b| *b == b'\n')
+            .count()
+            == 1
     }
 
     fn doc_text(&self, lines: &[(usize, usize)]) -> Option<String> {

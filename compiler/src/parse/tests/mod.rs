@@ -161,7 +161,11 @@ fn repository_sources_parse_cleanly() {
     for dir in ["stdlib", "examples", "src/commands/init_template"] {
         pmth_files(&root.join(dir), &mut files);
     }
-    assert!(!files.is_empty(), "no sources found under {}", root.display());
+    assert!(
+        !files.is_empty(),
+        "no sources found under {}",
+        root.display()
+    );
     let mut failures = String::new();
     for path in files {
         let src = std::fs::read_to_string(&path).unwrap_or_default();
