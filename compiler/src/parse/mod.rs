@@ -5,20 +5,26 @@
 //! 1. `prescan` — a linear, non-recursive scan that splits the file into one chunk
 //!    per declaration and reports nesting deeper than 64, unclosed delimiters and
 //!    junk between declarations (PM0001);
-//! 2. pest (`grammar/pmth.pest`) parses each chunk (or only its header, when the
-//!    pre-scan found it broken), errors become PM0001 in `errors`;
+//! 2. pest (`grammar/pmth.pest`) parses each chunk, its comments blanked out (or
+//!    only its header, when the pre-scan found it broken); errors become PM0001
+//!    in `errors`;
 //! 3. `lower` / `value` turn pest pairs into the AST of [`crate::ast`], checking
 //!    literals (`literal`, `strings`) on the way (PM0002).
 //!
 //! A declaration with a syntax error is kept as [`DeclBody::Broken`] when its
-//! header parsed, so later stages still know its kind and name.
+//! header parsed, so later stages still know its kind and name. Files, and the
+//! declarations of a file, are parsed in parallel; the output keeps source order.
+//!
+//! Architecture invariant: nothing recursive (pest, lowering, `Drop` of the tree)
+//! ever sees nesting deeper than 64 brackets (checked by the pre-scan) or an
+//! expression deeper than 64 operators (checked while lowering).
 
 mod errors;
-pub(crate) mod grammar;
+mod grammar;
 mod lexer;
 mod literal;
 mod lower;
-pub(crate) mod prescan;
+mod prescan;
 mod strings;
 mod value;
 
