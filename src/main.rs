@@ -4,6 +4,11 @@
 //! This is the only place that prints: the compiler's stages return values and
 //! diagnostics, and [`render`] turns diagnostics into text.
 
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 mod cli;
 mod commands;
 mod render;

@@ -176,8 +176,11 @@ fn formats() {
     let mut lines = gh.lines();
     assert_eq!(
         lines.next(),
-        Some("::error file=pmth.toml,line=4,col=1,endLine=4,endColumn=7,title=PM0003::unknown key `colour` in [package] (unknown key)%0Ahelp: the keys of [package] are: name, version")
+        Some("::error file=pmth.toml,line=4,col=1,endLine=4,endColumn=7,title=PM0003::unknown key `colour` in [package]%0Ahelp: the keys of [package] are: name, version")
     );
+    assert!(lines
+        .next()
+        .is_some_and(|l| l.starts_with("::notice title=pmth::governance skipped")));
     assert_eq!(lines.next(), Some("error: 1 error, 0 warnings"));
 }
 
@@ -310,4 +313,68 @@ fn a_missing_policy_path_is_reported_on_its_entry() {
     let (c, doc) = check_json(&dir);
     assert_eq!(c, 1);
     assert_eq!(triples(&doc), [t("PM0003", "pmth.toml", 8)]);
+}
+
+#[test]
+fn the_example_fleet_checks_clean() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = pmth(
+        &["check", "--format", "json", "examples/support-fleet"],
+        root,
+    );
+    assert_eq!(
+        stdout(&o).trim(),
+        "{\n  \"diagnostics\": [],\n  \"errors\": 0,\n  \"warnings\": 0\n}"
+    );
+    assert_eq!(code(&o), 0);
+}
+
+/// The README's 30-second example shows real output.
+#[test]
+fn the_readme_example_is_true() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("README");
+    let fence = |lang: &str| -> String {
+        let start = readme.find(&format!("```{lang}\n")).expect("fence") + lang.len() + 4;
+        let len = readme
+            .get(start..)
+            .and_then(|r| r.find("```"))
+            .expect("closing fence");
+        readme.get(start..start + len).unwrap_or("").to_string()
+    };
+    let source = fence("pmth");
+    let console = fence("console");
+    let (command, output) = console.split_once('\n').expect("a command line");
+    assert_eq!(command, "$ pmth check");
+    let dir = workspace(
+        "readme",
+        &[
+            (
+                "pmth.toml",
+                b"[package]\nname = \"demo\"\nversion = \"0.1.0\"\n",
+            ),
+            ("fleet.pmth", source.as_bytes()),
+        ],
+    );
+    let o = pmth(&["check"], &dir);
+    assert_eq!(stdout(&o), output);
+    assert_eq!(code(&o), 1);
+}
+
+#[test]
+fn governance_is_skipped_with_a_note_when_there_are_errors() {
+    let dir = workspace(
+        "skipped",
+        &[
+            ("pmth.toml", MANIFEST),
+            ("main.pmth", b"tool t {\n  description = \"no risk\"\n}\n"),
+        ],
+    );
+    let o = pmth(&["check", "."], &dir);
+    assert_eq!(code(&o), 1, "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("note: governance skipped"),
+        "{}",
+        stdout(&o)
+    );
 }

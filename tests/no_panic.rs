@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 /// Random mutations per run; with the fixed inputs this keeps the test to a few
 /// seconds in a debug build.
-const MUTATIONS: usize = 160;
+const MUTATIONS: usize = 300;
 const LIMIT: Duration = Duration::from_secs(30);
 
 #[test]

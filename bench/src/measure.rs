@@ -9,6 +9,8 @@ use std::time::{Duration, Instant};
 #[derive(Clone, Debug, Default)]
 pub struct Run {
     pub wall: Duration,
+    /// User plus system CPU time of the child.
+    pub cpu: Duration,
     /// Peak resident set size of the child, in KiB.
     pub max_rss_kib: u64,
     /// Exit code, or `-signal` when a signal ended it.
@@ -37,11 +39,28 @@ pub fn run(program: &str, args: &[String]) -> std::io::Result<Run> {
     };
     Ok(Run {
         wall,
+        cpu: timeval(rusage.ru_utime) + timeval(rusage.ru_stime),
         max_rss_kib: u64::try_from(rusage.ru_maxrss).unwrap_or(0),
         status,
         stdout: join(out),
         stderr: join(err),
     })
+}
+
+fn timeval(t: libc::timeval) -> Duration {
+    let secs = u64::try_from(t.tv_sec).unwrap_or(0);
+    let micros = u32::try_from(t.tv_usec).unwrap_or(0).min(999_999);
+    Duration::new(secs, micros * 1000)
+}
+
+/// The 1-minute load average (`/proc/loadavg`), when readable.
+pub fn load_average() -> Option<f64> {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// Reads a pipe to its end on a thread, so a chatty child never blocks.
@@ -111,6 +130,7 @@ mod tests {
         assert_eq!(r.stdout.trim(), "out");
         assert_eq!(r.stderr.trim(), "err");
         assert!(r.max_rss_kib > 0);
+        assert!(r.cpu <= r.wall + Duration::from_millis(50));
     }
 
     #[test]

@@ -33,6 +33,8 @@ pub struct CmdStats {
     pub args: Vec<String>,
     /// Wall times in seconds.
     pub wall: Vec<f64>,
+    /// User+system CPU seconds per run.
+    pub cpu: Vec<f64>,
     /// Peak RSS per run, in KiB.
     pub rss_kib: Vec<u64>,
     pub statuses: Vec<i32>,
@@ -45,6 +47,10 @@ pub struct CmdStats {
 impl CmdStats {
     pub fn median_wall(&self) -> f64 {
         median(&self.wall)
+    }
+
+    pub fn median_cpu(&self) -> f64 {
+        median(&self.cpu)
     }
 
     pub fn max_rss_kib(&self) -> u64 {
@@ -85,6 +91,8 @@ pub struct SizeResult {
     /// Errors and warnings reported by `pmth check --format json`, when available.
     pub diagnostics: Option<(u64, u64)>,
     pub notes: Vec<String>,
+    /// The 1-minute load average before and after this size's runs.
+    pub load: (Option<f64>, Option<f64>),
 }
 
 /// What the `pmth` binary can do, found from its `--help`.
@@ -141,6 +149,7 @@ fn run_size(cfg: &Config, ab: &Abilities, n: usize) -> Result<SizeResult, String
         ..SizeResult::default()
     };
     drop(ws);
+    res.load.0 = measure::load_average();
     let runs = if n >= 100_000 {
         cfg.large_runs
     } else {
@@ -178,6 +187,7 @@ fn run_size(cfg: &Config, ab: &Abilities, n: usize) -> Result<SizeResult, String
             .push("`pmth build` is not available yet (`pmth build --help` failed): skipped".into());
     }
 
+    res.load.1 = measure::load_average();
     eprintln!("[bench] regorus alone on {n}");
     match rego::inputs_from_workspace(&dir, &cfg.policies) {
         Ok(inputs) if inputs.policies.is_empty() => {
@@ -214,6 +224,7 @@ fn repeat(cfg: &Config, args: &[String], runs: usize, timings: bool) -> Result<C
             continue;
         }
         st.wall.push(r.wall.as_secs_f64());
+        st.cpu.push(r.cpu.as_secs_f64());
         st.rss_kib.push(r.max_rss_kib);
         st.statuses.push(r.status);
         if timings {

@@ -32,6 +32,8 @@ pub struct Compilation {
     pub checked: Option<check::Checked>,
     pub governance: Option<govern::GovernanceReport>,
     pub timings: Vec<StageTiming>,
+    /// Notes about the run itself, such as a skipped stage.
+    pub notes: Vec<String>,
 }
 
 impl Compilation {
@@ -78,7 +80,12 @@ pub fn compile(root: &Path, opts: &CompileOptions) -> Result<Compilation, LoadEr
     timed("check", t);
 
     let t = Instant::now();
+    let mut notes = Vec::new();
     let governance = if diags.has_errors() {
+        notes.push(
+            "governance skipped: policies run only on a registry without errors; fix the errors above first"
+                .to_owned(),
+        );
         None
     } else {
         let (report, d) = govern::govern(&workspace, &checked);
@@ -104,5 +111,6 @@ pub fn compile(root: &Path, opts: &CompileOptions) -> Result<Compilation, LoadEr
         checked: Some(checked),
         governance,
         timings,
+        notes,
     })
 }

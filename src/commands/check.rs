@@ -34,6 +34,7 @@ pub fn run(args: &CheckArgs) -> Exit {
         color: render::stdout_wants_color(),
         base: render::base_prefix(&root),
         checked_files,
+        notes: compilation.notes.clone(),
     };
     print(&render::render(
         args.format,

@@ -11,6 +11,9 @@ pub fn render(sources: &SourceMap, diags: &Diagnostics, opts: &RenderOptions) ->
         out.push_str(&command(sources, d, &opts.base));
         out.push('\n');
     }
+    for n in &opts.notes {
+        out.push_str(&format!("::notice title=pmth::{n}\n"));
+    }
     out.push_str(&summary(diags, opts.checked_files));
     out.push('\n');
     out
@@ -20,7 +23,8 @@ fn command(sources: &SourceMap, d: &Diagnostic, base: &str) -> String {
     let r = region(sources, d.primary.span);
     let file = display_path(sources, d.primary.span, base);
     let mut message = d.message.clone();
-    if !d.primary.message.is_empty() {
+    let label = d.primary.message.to_lowercase();
+    if !label.is_empty() && !d.message.to_lowercase().contains(&label) {
         message.push_str(&format!(" ({})", d.primary.message));
     }
     for note in &d.notes {

@@ -2,7 +2,7 @@
 //! notes and the help are ours; the source excerpts with their labels are drawn
 //! by miette's graphical handler, one excerpt per file involved.
 
-use super::{display_path, region, summary, RenderOptions};
+use super::{display_path, summary, RenderOptions};
 use miette::{
     Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
     MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
@@ -19,6 +19,9 @@ pub fn render(sources: &SourceMap, diags: &Diagnostics, opts: &RenderOptions) ->
     for d in diags.iter() {
         out.push_str(&diagnostic(sources, d, opts));
         out.push('\n');
+    }
+    for n in &opts.notes {
+        out.push_str(&format!("note: {n}\n"));
     }
     let line = summary(diags, opts.checked_files);
     if opts.color {
@@ -90,11 +93,8 @@ fn diagnostic(sources: &SourceMap, d: &Diagnostic, opts: &RenderOptions) -> Stri
         };
         let name = display_path(sources, Span::new(file, 0, 0), &opts.base);
         if source.text.is_empty() {
-            let r = region(sources, d.primary.span);
-            out.push_str(&format!(
-                "   ╭─[{name}:{}:{}]\n   ╰────\n",
-                r.line, r.column
-            ));
+            // Nothing to show (an unreadable file): just the place.
+            out.push_str(&format!("   ╭─[{name}:1:1]\n   ╰────\n"));
             continue;
         }
         let excerpt = Excerpt {

@@ -27,6 +27,9 @@ pub struct RenderOptions {
     pub base: String,
     /// How many of the workspace's own files were checked (for the success line).
     pub checked_files: usize,
+    /// Notes about the run itself (e.g. governance skipped), printed before the
+    /// summary line in the human and GitHub formats.
+    pub notes: Vec<String>,
 }
 
 /// The whole output of a command for `diags` (already sorted by `finish`).
@@ -50,11 +53,21 @@ pub fn stdout_wants_color() -> bool {
 }
 
 /// The workspace root as seen from the current folder, with a trailing `/`
-/// (empty when the root is the current folder).
+/// (empty when the root is the current folder; `../` steps when `pmth` ran in a
+/// subfolder of the workspace).
 pub fn base_prefix(root: &Path) -> String {
     let cwd = std::env::current_dir().ok();
-    let rel = match (&cwd, root.is_absolute()) {
-        (Some(cwd), true) => root.strip_prefix(cwd).unwrap_or(root),
+    relative_prefix(root, cwd.as_deref())
+}
+
+fn relative_prefix(root: &Path, cwd: Option<&Path>) -> String {
+    if let Some(cwd) = cwd.filter(|_| root.is_absolute()) {
+        if let Ok(below) = cwd.strip_prefix(root) {
+            return "../".repeat(below.components().count());
+        }
+    }
+    let rel = match cwd {
+        Some(cwd) if root.is_absolute() => root.strip_prefix(cwd).unwrap_or(root),
         _ => root,
     };
     let parts: Vec<String> = rel

@@ -107,6 +107,7 @@ fn opts() -> RenderOptions {
         color: false,
         base: String::new(),
         checked_files: 3,
+        notes: Vec::new(),
     }
 }
 
@@ -213,4 +214,16 @@ fn distant_labels_get_their_own_excerpt_primary_first() {
     );
     diags.finish(&sources);
     insta::assert_snapshot!(render(Format::Human, &sources, &diags, &opts()));
+}
+
+#[test]
+fn paths_are_relative_to_where_pmth_ran() {
+    use std::path::Path;
+    let cwd = Some(Path::new("/w/repo"));
+    assert_eq!(relative_prefix(Path::new("/w/repo"), cwd), "");
+    assert_eq!(relative_prefix(Path::new("/w/repo/fleet"), cwd), "fleet/");
+    assert_eq!(relative_prefix(Path::new("/w"), cwd), "../");
+    assert_eq!(relative_prefix(Path::new("/other/ws"), cwd), "/other/ws/");
+    assert_eq!(relative_prefix(Path::new("./fleet/"), cwd), "fleet/");
+    assert_eq!(relative_prefix(Path::new("."), cwd), "");
 }

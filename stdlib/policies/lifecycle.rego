@@ -15,12 +15,14 @@ warn contains finding if {
 	some step_name, step in object.get(wf, "steps", {})
 	old := sort([a | some a in object.get(step, "candidates", []); deprecated("agents", a)])
 	count(old) > 0
+	name := object.get(step, "name", step_name)
 	finding := {
 		"msg": sprintf(
 			"step %v of workflow %s may select deprecated agent %s",
-			[object.get(step, "name", step_name), wf_id, concat(", ", old)],
+			[name, wf_id, concat(", ", old)],
 		),
 		"ref": sprintf("workflow.%s", [wf_id]),
+		"attr": sprintf("steps.%v.select", [name]),
 	}
 }
 
@@ -29,7 +31,11 @@ test_deprecated_select_candidate_warns if {
 		"agents": {"old": {"status": "deprecated"}, "new": {}},
 		"workflows": {"w": {"steps": {"s": {"select": "x", "candidates": ["new", "old"]}}}},
 	}
-	warn == {{"msg": "step s of workflow w may select deprecated agent old", "ref": "workflow.w"}} with data.pmth.registry as r
+	warn == {{
+		"msg": "step s of workflow w may select deprecated agent old",
+		"ref": "workflow.w",
+		"attr": "steps.s.select",
+	}} with data.pmth.registry as r
 }
 
 test_active_candidates_pass if {

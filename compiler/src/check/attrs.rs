@@ -6,8 +6,8 @@
 use super::expr::render_value;
 use crate::ast::{Block, Field, Item, Step, Value, ValueKind};
 use crate::diag::{suggest, Diagnostic};
-use crate::resolve::Target;
-use crate::schema::{self, AttrSpec, DefaultValue, Ty};
+use crate::resolve::{Symbols, Target};
+use crate::schema::{self, AttrSpec, Ty};
 use crate::source::Span;
 use crate::types::{self, TypeCx};
 use serde_json::{json, Map, Value as Json};
@@ -27,27 +27,41 @@ pub struct RefUse {
 /// Walks one declaration's blocks.
 pub struct Walker<'a> {
     refs: &'a HashMap<Span, Target>,
+    symbols: &'a Symbols,
     /// Template bodies: params are unknown and required attributes may come later.
     in_template: bool,
     /// The declaration's header, where PM0202 goes.
     owner: Span,
+    /// The declaration's name (for suggested environment variable names).
+    decl_name: String,
     pub diags: Vec<Diagnostic>,
     /// Paths (`limits.timeout`, `steps.a.after`) whose value errored or was skipped.
     pub bad: BTreeSet<String>,
     pub uses: Vec<RefUse>,
     failures: usize,
+    /// The attribute whose value is being checked: a value outside it was
+    /// substituted from a template argument.
+    attr_span: Option<Span>,
 }
 
 impl<'a> Walker<'a> {
-    pub fn new(refs: &'a HashMap<Span, Target>, owner: Span, in_template: bool) -> Walker<'a> {
+    pub fn new(
+        refs: &'a HashMap<Span, Target>,
+        symbols: &'a Symbols,
+        decl: &crate::ast::Decl,
+        in_template: bool,
+    ) -> Walker<'a> {
         Walker {
             refs,
+            symbols,
             in_template,
-            owner,
+            owner: decl.header,
+            decl_name: decl.name.name.clone(),
             diags: Vec::new(),
             bad: BTreeSet::new(),
             uses: Vec::new(),
             failures: 0,
+            attr_span: None,
         }
     }
 
@@ -115,7 +129,12 @@ impl<'a> Walker<'a> {
                             self.error(p, d);
                             None
                         }
-                        ty => self.value(&ty, &a.value, &p, key),
+                        ty => {
+                            let outer = self.attr_span.replace(a.span);
+                            let v = self.value(&ty, &a.value, &p, key);
+                            self.attr_span = outer;
+                            v
+                        }
                     };
                     if let Some(v) = v {
                         out.insert(spec.key.into(), v);
@@ -154,7 +173,7 @@ impl<'a> Walker<'a> {
                 self.error(join(path, spec.name), d);
                 continue;
             }
-            if let Some(v) = absent_value(spec) {
+            if let Some(v) = schema::absent_value(spec) {
                 out.insert(spec.key.into(), v);
             }
         }
@@ -289,6 +308,13 @@ impl<'a> Walker<'a> {
             (Ty::Rate, ValueKind::Rate { count, window_ms }) => {
                 Some(json!({"count": count, "window_ms": window_ms}))
             }
+            // A union-typed template param (`"a" | "b"`) substituted into an enum.
+            (Ty::Enum(words), ValueKind::Str(t))
+                if self.substituted(v)
+                    && t.as_plain().is_some_and(|t| words.contains(&t.as_str())) =>
+            {
+                t.as_plain().map(Json::String)
+            }
             (Ty::Enum(words), ValueKind::Word(w)) => {
                 if words.contains(&w.as_str()) {
                     Some(Json::String(w.clone()))
@@ -319,7 +345,11 @@ impl<'a> Walker<'a> {
                         format!("`{name}` expects a {kind}, found `{}`", r.written),
                     )
                     .label(format!("this is a {}, not a {kind}", r.kind))
-                    .help(format!("refer to a {kind} here: `{kind}.NAME`"));
+                    .help(if self.symbols.has_name(*kind, &r.name) {
+                        format!("did you mean `{kind}.{}`?", r.name)
+                    } else {
+                        format!("refer to a {kind} here: `{kind}.NAME`")
+                    });
                     return self.error_none(path, d);
                 }
                 match target {
@@ -369,7 +399,8 @@ impl<'a> Walker<'a> {
                 let d = Diagnostic::new("PM0302", v.span, format!("`{name}` must be a secret reference, not a literal"))
                     .label("a secret written into the source")
                     .help(format!(
-                        "read it at run time: `{name} = env(\"NAME\")` or `{name} = secret(\"vault://path\")`, and rotate the exposed value"
+                        "read it at run time: `{name} = env(\"{}\")` or `{name} = secret(\"vault://…\")`, and rotate the exposed value",
+                        env_name(&self.decl_name, name)
                     ));
                 return self.error_none(path, d);
             }
@@ -518,36 +549,26 @@ impl<'a> Walker<'a> {
         self.fail(path);
     }
 
-    fn error_none(&mut self, path: &str, d: Diagnostic) -> Option<Json> {
+    /// A value's error. When the value was substituted from a template argument,
+    /// the diagnostic goes on the template's attribute (so the instances' identical
+    /// diagnostics merge there), naming the argument.
+    fn error_none(&mut self, path: &str, mut d: Diagnostic) -> Option<Json> {
+        if let Some(attr) = self.attr_span.filter(|a| !self.is_own(d.primary.span, *a)) {
+            let arg = std::mem::replace(&mut d.primary.span, attr);
+            d = d.related(arg, "the argument substituted here");
+        }
         self.error(path.to_owned(), d);
         None
     }
-}
 
-/// The registry value of an absent attribute: its default, a block of its rows'
-/// defaults, or the empty object schema of a field block.
-pub fn absent_value(spec: &AttrSpec) -> Option<Json> {
-    if let Some(d) = spec.default {
-        return Some(match d {
-            DefaultValue::Word(w) => json!(w),
-            DefaultValue::Bool(b) => json!(b),
-            DefaultValue::Int(n) => json!(n),
-            DefaultValue::Words(ws) => json!(ws),
-            DefaultValue::Variant(v) => json!({"type": v}),
-        });
+    /// Whether `span` lies inside the attribute `attr`.
+    fn is_own(&self, span: Span, attr: Span) -> bool {
+        span.file == attr.file && span.start >= attr.start && span.end <= attr.end
     }
-    match spec.ty {
-        Ty::Block(rows) => {
-            let m: Map<String, Json> = rows
-                .iter()
-                .filter_map(|r| absent_value(r).map(|v| (r.key.to_owned(), v)))
-                .collect();
-            (!m.is_empty()).then_some(Json::Object(m))
-        }
-        Ty::Fields => {
-            Some(json!({"type": "object", "properties": {}, "additionalProperties": false}))
-        }
-        _ => None,
+
+    /// A value that came from a template argument rather than the attribute's text.
+    fn substituted(&self, v: &Value) -> bool {
+        self.attr_span.is_some_and(|a| !self.is_own(v.span, a))
     }
 }
 
@@ -577,8 +598,8 @@ fn is_step_ref(segs: &[crate::ast::Ident]) -> bool {
 }
 
 fn out_of_range(name: &str, span: Span, text: &str, ty: &Ty) -> Diagnostic {
-    Diagnostic::new("PM0204", span, format!("`{name}` is out of range: {text}"))
-        .label(format!("must be {}", ty.describe()))
+    Diagnostic::new("PM0204", span, format!("`{name}` is out of range"))
+        .label(format!("{text} is not {}", ty.describe()))
         .help(format!("use a value that is {}", ty.describe()))
 }
 
@@ -587,6 +608,20 @@ fn twice(key: &str, span: Span, first: Span) -> Diagnostic {
         .label("assigned again here")
         .related(first, "first assigned here")
         .help(format!("remove one of the two `{key}`"))
+}
+
+/// `LEAKY_CLIENT_SECRET` for service `leaky`'s `client_secret`.
+fn env_name(decl: &str, attr: &str) -> String {
+    format!("{decl}_{attr}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect()
 }
 
 /// `a.b` path join.

@@ -29,6 +29,13 @@ pub fn digest(v: &Json) -> String {
     sha256(canonical(v).as_bytes())
 }
 
+/// The digest of an object's canonical form (without wrapping it in a value).
+pub fn digest_object(m: &serde_json::Map<String, Json>) -> String {
+    let mut out = String::new();
+    write_object(&mut out, m);
+    sha256(out.as_bytes())
+}
+
 /// Reorders every object's keys into canonical order, so that plain
 /// serialization (with `preserve_order`) lists them as JCS does.
 pub fn sort_keys(v: &mut Json) {
@@ -74,23 +81,25 @@ fn write_value(out: &mut String, v: &Json) {
             }
             out.push(']');
         }
-        Json::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort_by(|a, b| key_cmp(a, b));
-            out.push('{');
-            for (i, k) in keys.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                write_string(out, k);
-                out.push(':');
-                if let Some(child) = m.get(k) {
-                    write_value(out, child);
-                }
-            }
-            out.push('}');
+        Json::Object(m) => write_object(out, m),
+    }
+}
+
+fn write_object(out: &mut String, m: &serde_json::Map<String, Json>) {
+    let mut keys: Vec<&String> = m.keys().collect();
+    keys.sort_by(|a, b| key_cmp(a, b));
+    out.push('{');
+    for (i, k) in keys.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(out, k);
+        out.push(':');
+        if let Some(child) = m.get(k) {
+            write_value(out, child);
         }
     }
+    out.push('}');
 }
 
 fn write_string(out: &mut String, s: &str) {

@@ -11,14 +11,50 @@
 //! ([`UnitFacts::bad`]); rules that need it skip silently, and so do rules whose
 //! input is a declaration with a syntax error.
 
+#[cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 mod attrs;
+#[cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 pub mod canonical;
+#[cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 mod capability;
+#[cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 mod cycles;
+#[cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 mod expr;
+#[cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 mod flows;
+#[cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 mod persona;
+#[cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 mod registry;
+#[cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
 mod service;
 pub mod workflow;
 
@@ -78,7 +114,7 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
     let mut diags: Vec<Diagnostic> = Vec::new();
     let mut facts: Vec<UnitFacts> = Vec::with_capacity(units.len());
     for unit in &units {
-        let f = check_unit(&refs, unit);
+        let f = check_unit(&refs, &symbols, unit);
         diags.extend(f.diags.iter().cloned().map(|d| in_instance(unit, d)));
         facts.push(f);
     }
@@ -261,11 +297,11 @@ impl Cx<'_> {
 }
 
 /// Checks one unit's attributes (and a template's params).
-fn check_unit(refs: &HashMap<Span, Target>, unit: &Unit) -> UnitFacts {
+fn check_unit(refs: &HashMap<Span, Target>, symbols: &Symbols, unit: &Unit) -> UnitFacts {
     let decl = &unit.decl;
     match &decl.body {
         DeclBody::Attrs(b) => {
-            let mut w = attrs::Walker::new(refs, decl.header, false);
+            let mut w = attrs::Walker::new(refs, symbols, decl, false);
             let json = w.block(schema::attrs(decl.kind), b, "");
             UnitFacts {
                 checked: true,
@@ -277,7 +313,7 @@ fn check_unit(refs: &HashMap<Span, Target>, unit: &Unit) -> UnitFacts {
             }
         }
         DeclBody::Template(t) => {
-            let mut w = attrs::Walker::new(refs, decl.header, true);
+            let mut w = attrs::Walker::new(refs, symbols, decl, true);
             let _ = w.block(schema::attrs(t.for_kind), &t.body, "");
             let mut diags = w.diags;
             let params =

@@ -3,7 +3,7 @@
 //! and merging, `doc`, `source {file, line}` and a `digest` of its own canonical
 //! JSON (without `source` and `digest`).
 
-use super::canonical::{digest, sort_keys};
+use super::canonical::{digest_object, sort_keys};
 use super::Cx;
 use crate::ast::{DeclBody, Kind, Value, ValueKind};
 use crate::load::Workspace;
@@ -23,7 +23,7 @@ pub fn build(ws: &Workspace, cx: &Cx) -> Json {
         let Some(mut entry) = entry(cx, i) else {
             continue;
         };
-        let d = digest(&Json::Object(entry.clone()));
+        let d = digest_object(&entry);
         let (file, line) = cx.place(i);
         entry.insert("source".into(), json!({"file": file, "line": line}));
         entry.insert("digest".into(), Json::String(d));

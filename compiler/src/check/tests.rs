@@ -3,7 +3,9 @@
 
 mod conformance;
 mod rules;
+pub(crate) mod scale;
 mod snapshots;
+mod stdlib_doc;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::{GovernanceConfig, Manifest, Workspace};

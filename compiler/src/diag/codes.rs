@@ -1,6 +1,11 @@
 //! The one table of diagnostic codes: severity, title and the long explanation
 //! that `pmth explain`, the generated docs and the uniqueness test all read.
 
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 use super::Severity;
 
 /// One diagnostic code and everything said about it.

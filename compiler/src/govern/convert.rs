@@ -6,15 +6,23 @@
 use regorus::{Rc, Value};
 use std::collections::{BTreeMap, HashMap};
 
+/// How deep a document may nest; anything deeper becomes `null` (the registry
+/// nests a few levels; only a pathological `[governance.data]` could go deeper, and
+/// this keeps the conversion, and regorus after it, off the end of the stack).
+pub(crate) const MAX_DEPTH: usize = 128;
+
 /// Converts a JSON value. Non-finite floats cannot occur in `serde_json` values;
 /// numbers are kept as integers when they are integers.
 pub(crate) fn to_value(json: &serde_json::Value) -> Value {
     let mut keys = HashMap::new();
-    convert(json, &mut keys)
+    convert(json, &mut keys, 0)
 }
 
-fn convert(json: &serde_json::Value, keys: &mut HashMap<String, Rc<str>>) -> Value {
+fn convert(json: &serde_json::Value, keys: &mut HashMap<String, Rc<str>>, depth: usize) -> Value {
     use serde_json::Value as J;
+    if depth > MAX_DEPTH {
+        return Value::Null;
+    }
     match json {
         J::Null => Value::Null,
         J::Bool(b) => Value::from(*b),
@@ -28,7 +36,12 @@ fn convert(json: &serde_json::Value, keys: &mut HashMap<String, Rc<str>>) -> Val
             }
         }
         J::String(s) => Value::from(s.as_str()),
-        J::Array(items) => Value::from(items.iter().map(|v| convert(v, keys)).collect::<Vec<_>>()),
+        J::Array(items) => Value::from(
+            items
+                .iter()
+                .map(|v| convert(v, keys, depth + 1))
+                .collect::<Vec<_>>(),
+        ),
         J::Object(map) => {
             let mut out = BTreeMap::new();
             for (k, v) in map {
@@ -40,7 +53,7 @@ fn convert(json: &serde_json::Value, keys: &mut HashMap<String, Rc<str>>) -> Val
                         rc
                     }
                 };
-                out.insert(Value::String(key), convert(v, keys));
+                out.insert(Value::String(key), convert(v, keys, depth + 1));
             }
             Value::from(out)
         }
@@ -59,5 +72,21 @@ mod tests {
         });
         let via_text = Value::from_json_str(&json.to_string()).expect("json");
         assert_eq!(to_value(&json), via_text);
+    }
+
+    #[test]
+    fn deep_documents_are_cut() {
+        let mut deep = serde_json::json!(1);
+        for _ in 0..(MAX_DEPTH + 10) {
+            deep = serde_json::json!([deep]);
+        }
+        let mut v = &to_value(&deep);
+        let mut depth = 0;
+        while let Value::Array(a) = v {
+            v = a.first().unwrap_or(&Value::Null);
+            depth += 1;
+        }
+        assert_eq!(depth, MAX_DEPTH + 1);
+        assert_eq!(*v, Value::Null);
     }
 }

@@ -155,7 +155,8 @@ impl Ctx<'_> {
                 )
                 .label("no stdlib policy package has this name")
                 .note(format!("stdlib policies: {}", known.join(", ")));
-                match suggest(&name, known.iter().copied()) {
+                let short = known.iter().filter_map(|p| p.strip_prefix("pmth.std."));
+                match suggest(&name, known.iter().copied().chain(short)) {
                     Some(s) => d.help(format!("did you mean `{s}`?")),
                     None => d,
                 }

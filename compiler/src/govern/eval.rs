@@ -3,7 +3,7 @@
 //! [`Finding`]s. A rule that fails is reported and the others still run.
 
 use super::diagnose::Problem;
-use super::load::{error_text, reported_span, Loaded, PolicyText};
+use super::load::{error_text, guarded, reported_span, Loaded, PolicyText};
 use crate::source::SourceMap;
 use regorus::Value;
 use std::collections::BTreeMap;
@@ -70,10 +70,9 @@ pub(crate) fn evaluate(
             let Some(first) = members.iter().find(|p| p.defines(rule.name())) else {
                 continue;
             };
-            match engine.eval_rule(format!("data.{package}.{}", rule.name())) {
+            match guarded(|| engine.eval_rule(format!("data.{package}.{}", rule.name()))) {
                 Ok(value) => read(&value, rule, package, stdlib, &mut findings),
-                Err(e) => {
-                    let text = e.to_string();
+                Err(text) => {
                     problems.push(Problem::Eval {
                         path: first.src.path.to_owned(),
                         package: (*package).to_owned(),

@@ -67,12 +67,12 @@ pub(crate) fn load<'a>(
     let mut engine = new_engine(limit);
     let mut parsed = Vec::with_capacity(texts.len());
     for src in texts {
-        match engine.add_policy(src.path.to_owned(), src.text.to_owned()) {
+        match guarded(|| engine.add_policy(src.path.to_owned(), src.text.to_owned())) {
             Ok(_) => parsed.push(src),
             Err(e) => problems.push(Problem::Syntax {
                 path: src.path.to_owned(),
-                at: reported_span(&e.to_string(), &[src], sources),
-                message: error_text(&e.to_string()),
+                at: reported_span(&e, &[src], sources),
+                message: error_text(&e),
             }),
         }
     }
@@ -224,10 +224,9 @@ fn isolate_compile_errors(
 ) -> Engine {
     // Each round removes at least one policy, so this ends.
     for _ in 0..=policies.len() {
-        let Err(err) = engine.eval_bool_query("true".to_owned(), false) else {
+        let Err(text) = guarded(|| engine.eval_bool_query("true".to_owned(), false)) else {
             return engine;
         };
-        let text = err.to_string();
         let culprits = match reported_path(&text)
             .and_then(|path| policies.iter().position(|p| p.src.path == path))
         {
@@ -237,8 +236,8 @@ fn isolate_compile_errors(
                 .enumerate()
                 .filter_map(|(i, p)| {
                     let mut alone = inputs.engine(std::slice::from_ref(p));
-                    let r = alone.eval_bool_query("true".to_owned(), false);
-                    r.err().map(|e| (i, e.to_string()))
+                    let r = guarded(|| alone.eval_bool_query("true".to_owned(), false));
+                    r.err().map(|e| (i, e))
                 })
                 .collect(),
         };
@@ -263,6 +262,26 @@ fn isolate_compile_errors(
         engine = inputs.engine(policies);
     }
     engine
+}
+
+/// Runs a regorus call; its error, or a panic inside regorus, becomes the error's
+/// text, so one bad policy cannot take the compiler down.
+pub(crate) fn guarded<T, E: std::fmt::Display>(
+    f: impl FnOnce() -> Result<T, E>,
+) -> Result<T, String> {
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(r) => r.map_err(|e| e.to_string()),
+        Err(panic) => {
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            Err(format!(
+                "error: the policy engine failed unexpectedly {why}"
+            ))
+        }
+    }
 }
 
 /// The `path` of regorus' `--> path:line:col` error header.

@@ -151,7 +151,10 @@ fn step<'a>(node: Node<'a>, seg: &Segment) -> Option<(Option<Span>, Node<'a>)> {
     match (node, seg) {
         (Node::Block(b), Segment::Key(k)) => {
             if let Some(a) = b.attr(k) {
-                return Some((Some(a.span), Node::Value(&a.value)));
+                // `key = value` exactly (an attribute's own span may run on over
+                // trailing blanks and comments).
+                let span = a.key.span.to(a.value.span);
+                return Some((Some(span), Node::Value(&a.value)));
             }
             if k == "steps" && b.steps().next().is_some() {
                 return Some((None, Node::Steps(b)));

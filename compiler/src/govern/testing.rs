@@ -5,7 +5,7 @@
 //! they start from is an empty registry and the workspace's `[governance.data]`.
 
 use super::diagnose::{anchor, Ctx};
-use super::load::{self, error_text, PolicyText};
+use super::load::{self, error_text, guarded, PolicyText};
 use super::{data_document, stdlib};
 use crate::check::Checked;
 use crate::diag::Diagnostics;
@@ -107,10 +107,11 @@ pub fn policy_test(ws: &Workspace) -> PolicyTestReport {
     }
     let mut results = Vec::with_capacity(tests.len());
     for ((package, name), path) in tests {
-        let outcome = match loaded.engine.eval_rule(format!("data.{package}.{name}")) {
+        let rule = format!("data.{package}.{name}");
+        let outcome = match guarded(|| loaded.engine.eval_rule(rule)) {
             Ok(Value::Bool(true)) => TestOutcome::Pass,
             Ok(_) => TestOutcome::Fail,
-            Err(e) => TestOutcome::Error(error_text(&e.to_string())),
+            Err(e) => TestOutcome::Error(error_text(&e)),
         };
         results.push(TestResult {
             package: package.to_owned(),

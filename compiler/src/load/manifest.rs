@@ -36,12 +36,20 @@ pub(crate) fn read_manifest(file: &SourceFile) -> ManifestOutcome {
     };
     let (doc, errors) = DeTable::parse_recoverable(&file.text);
     if !errors.is_empty() {
+        // The parser recovers and may report follow-on errors on the same line;
+        // keep the first of each line (one error, once).
+        let mut lines = std::collections::BTreeSet::new();
         for e in errors {
             let span = e.span().unwrap_or(0..0);
-            r.error(
-                span,
-                format!("`pmth.toml` is not valid TOML: {}", e.message()),
-            );
+            let line = file
+                .lines
+                .line_of(u32::try_from(span.start).unwrap_or(u32::MAX));
+            if lines.insert(line) {
+                r.error(
+                    span,
+                    format!("`pmth.toml` is not valid TOML: {}", e.message()),
+                );
+            }
         }
         return r.out;
     }
@@ -423,6 +431,9 @@ mod tests {
     fn syntax_errors_are_pm0003() {
         let (out, diags) = read("[package]\nname = \n");
         assert_eq!(diags.len(), 1);
+        assert!(out.manifest.is_none());
+        let (out, diags) = read("[package]\noops = = 1\n");
+        assert_eq!(diags.len(), 1, "one error per line: {diags:?}");
         assert!(out.manifest.is_none());
         let (_, diags) = read("");
         assert_eq!(diags.len(), 1, "no [package] is reported");

@@ -2,6 +2,11 @@
 //! [`Manifest`], and reads every `.pmth` source and policy into the [`SourceMap`]
 //! (stdlib first).
 
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 mod manifest;
 pub mod stdlib;
 mod walk;
@@ -241,5 +246,126 @@ impl Loader<'_> {
             .help("policy paths are relative to the folder holding `pmth.toml`"),
         );
         Vec::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fs;
+
+    fn workspace(name: &str, files: &[(&str, &str)]) -> PathBuf {
+        let root = std::env::temp_dir().join(format!("pmth-load-{name}-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        for (path, text) in files {
+            let p = root.join(path);
+            if let Some(parent) = p.parent() {
+                fs::create_dir_all(parent).expect("mkdir");
+            }
+            fs::write(p, text).expect("write");
+        }
+        root
+    }
+
+    fn paths(ws: &Workspace, ids: &[FileId]) -> Vec<String> {
+        ids.iter()
+            .map(|id| ws.sources.path(*id).to_string())
+            .collect()
+    }
+
+    const PACKAGE: &str = "[package]\nname = \"x\"\nversion = \"1.0.0\"\n";
+
+    #[test]
+    fn no_manifest_is_an_error() {
+        let root = workspace("none", &[("a.pmth", "")]);
+        assert!(matches!(load(&root, &[]), Err(LoadError::NoWorkspace(_))));
+        let _ = fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn stdlib_first_then_sorted_sources_and_policies() {
+        let toml = format!(
+            "{PACKAGE}[governance]\npolicies = [\"rules\", \"extra.rego\", \"rules/b.rego\"]\n"
+        );
+        let root = workspace(
+            "order",
+            &[
+                ("pmth.toml", &toml),
+                ("z.pmth", ""),
+                ("a/b.pmth", ""),
+                ("rules/b.rego", "package pmth.b"),
+                ("rules/a.rego", "package pmth.a"),
+                ("extra.rego", "package pmth.extra"),
+            ],
+        );
+        let (ws, diags) = load(&root, &[]).expect("workspace");
+        assert!(diags.is_empty(), "{diags:?}");
+        let stdlib_pmth = stdlib::pmth_files().count();
+        let stdlib_rego = stdlib::policy_files().count();
+        let pmth = paths(&ws, &ws.pmth_files);
+        assert!(pmth
+            .iter()
+            .take(stdlib_pmth)
+            .all(|p| p.starts_with("stdlib:")));
+        assert_eq!(
+            pmth.get(stdlib_pmth..),
+            Some(&["a/b.pmth".to_string(), "z.pmth".into()][..])
+        );
+        let rego = paths(&ws, &ws.policy_files);
+        assert!(rego
+            .iter()
+            .take(stdlib_rego)
+            .all(|p| p.starts_with("stdlib:policies/")));
+        assert_eq!(
+            rego.get(stdlib_rego..),
+            Some(
+                &[
+                    "rules/a.rego".to_string(),
+                    "rules/b.rego".into(),
+                    "extra.rego".into()
+                ][..]
+            )
+        );
+        let m = ws.manifest.as_ref().expect("manifest");
+        assert_eq!(m.name, "x");
+        assert_eq!(ws.sources.path(ws.manifest_file), "pmth.toml");
+        let _ = fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn stdlib_policies_only_when_enabled() {
+        let toml = format!("{PACKAGE}[governance]\nstdlib = false\n");
+        let root = workspace("nostd", &[("pmth.toml", &toml)]);
+        let (ws, _) = load(&root, &[]).expect("workspace");
+        assert!(ws.policy_files.is_empty());
+        assert_eq!(
+            ws.pmth_files.len(),
+            stdlib::pmth_files().count(),
+            "stdlib .pmth is always loaded"
+        );
+        let _ = fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn unreadable_files_keep_a_path() {
+        let root = workspace("bad", &[("pmth.toml", PACKAGE)]);
+        fs::write(root.join("bad.pmth"), b"ok\n\xff").expect("write");
+        let (ws, diags) = load(&root, &[]).expect("workspace");
+        let d = diags.iter().next().expect("one diagnostic");
+        assert_eq!(d.code, "PM0003");
+        assert_eq!(ws.sources.path(d.primary.span.file), "bad.pmth");
+        assert!(d.message.contains("line 2"), "{}", d.message);
+        assert!(!paths(&ws, &ws.pmth_files).contains(&"bad.pmth".to_string()));
+        let _ = fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn a_broken_manifest_still_loads_the_sources() {
+        let root = workspace("broken", &[("pmth.toml", "[package\n"), ("a.pmth", "")]);
+        let (ws, diags) = load(&root, &[]).expect("workspace");
+        assert!(ws.manifest.is_none());
+        assert_eq!(diags.len(), 1);
+        assert!(paths(&ws, &ws.pmth_files).contains(&"a.pmth".to_string()));
+        let _ = fs::remove_dir_all(&root);
     }
 }

@@ -7,6 +7,11 @@
 //! stage, from the schema tables), and `template.T` in instances and `extends`
 //! (the expand stage).
 
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 mod lookup;
 mod symbols;
 

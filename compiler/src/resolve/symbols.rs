@@ -92,6 +92,20 @@ impl Symbols {
                 .is_some_and(|f| f.stdlib)
         };
         let this_stdlib = stdlib(i);
+        if versioned && decl.version.as_ref().is_some_and(|v| v.value.is_none()) {
+            // The version literal errored (PM0002): known by name, never a duplicate.
+            self.names
+                .entry((decl.kind, name.clone()))
+                .or_default()
+                .push(Entry {
+                    unit: i,
+                    version: None,
+                    invalid_version: true,
+                    status: status_of(unit),
+                });
+            self.kinds.entry(name).or_default().push(decl.kind);
+            return None;
+        }
         if let Some(&first) = self.ids.get(&(decl.kind, id.clone())) {
             let d = if stdlib(first) && !this_stdlib {
                 Diagnostic::new(
@@ -127,7 +141,7 @@ impl Symbols {
         let entries = self.names.entry((decl.kind, name.clone())).or_default();
         if let Some(other) = entries
             .iter()
-            .find(|e| (e.version.is_some() || e.invalid_version) != versioned)
+            .find(|e| !e.invalid_version && e.version.is_some() != versioned)
         {
             return Some(
                 Diagnostic::new(

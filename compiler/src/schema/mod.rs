@@ -5,12 +5,20 @@
 //! Adding an attribute is adding a row in [`tables`]; nothing else in the compiler
 //! spells attribute names except through the constants in [`names`].
 
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
+mod json_schema;
 pub mod names;
 mod reference;
 mod tables;
 
 use crate::ast::Kind;
+use serde_json::{json, Map, Value as Json};
 
+pub use json_schema::registry_schema;
 pub use reference::reference_markdown;
 pub use tables::{COST, GOVERNANCE, RETRY, STEP_ATTRS};
 
@@ -228,6 +236,33 @@ fn with_bounds(base: &str, min: Option<String>, max: Option<String>) -> String {
         (Some(lo), None) => format!("{base} ≥ {lo}"),
         (None, Some(hi)) => format!("{base} ≤ {hi}"),
         (None, None) => base.into(),
+    }
+}
+
+/// The registry value of an absent attribute: its default, a block of its rows'
+/// defaults, or the empty object schema of a field block.
+pub fn absent_value(spec: &AttrSpec) -> Option<Json> {
+    if let Some(d) = spec.default {
+        return Some(match d {
+            DefaultValue::Word(w) => json!(w),
+            DefaultValue::Bool(b) => json!(b),
+            DefaultValue::Int(n) => json!(n),
+            DefaultValue::Words(ws) => json!(ws),
+            DefaultValue::Variant(v) => json!({"type": v}),
+        });
+    }
+    match spec.ty {
+        Ty::Block(rows) => {
+            let m: Map<String, Json> = rows
+                .iter()
+                .filter_map(|r| absent_value(r).map(|v| (r.key.to_owned(), v)))
+                .collect();
+            (!m.is_empty()).then_some(Json::Object(m))
+        }
+        Ty::Fields => {
+            Some(json!({"type": "object", "properties": {}, "additionalProperties": false}))
+        }
+        _ => None,
     }
 }
 

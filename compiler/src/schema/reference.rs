@@ -30,7 +30,51 @@ pub fn reference_markdown() -> String {
             table(&mut out, &title, rows, &mut nested);
         }
     }
+    types_section(&mut out);
     out
+}
+
+/// §7: the field types, their JSON Schema and their constraints.
+fn types_section(out: &mut String) {
+    out.push_str(
+        "## Field types\n\n\
+         Field blocks (`params`, `input`, `object { … }`, template `param`s) hold\n\
+         `NAME[?]: TYPE [{ CONSTRAINTS }] [= DEFAULT]`; `returns` and `output` take a TYPE.\n\
+         Each compiles to JSON Schema 2020-12 (objects with `additionalProperties: false`,\n\
+         `requires { a = [b] }` → `dependentRequired`), and every default is validated\n\
+         against its own schema (PM0501).\n\n\
+         | type | JSON Schema |\n|---|---|\n\
+         | `string` | `{\"type\": \"string\"}` |\n\
+         | `int` | `{\"type\": \"integer\"}` |\n\
+         | `float` | `{\"type\": \"number\"}` |\n\
+         | `bool` | `{\"type\": \"boolean\"}` |\n\
+         | `duration` | integer milliseconds, `minimum: 0` |\n\
+         | `size` | integer bytes, `minimum: 0` |\n\
+         | `list<T>` | `{\"type\": \"array\", \"items\": T}` |\n\
+         | `map<T>` | `{\"type\": \"object\", \"additionalProperties\": T}` |\n\
+         | `object { FIELDS }` | an object schema of the fields |\n\
+         | `\"a\" \\| \"b\"` | `{\"type\": \"string\", \"enum\": [\"a\", \"b\"]}` |\n\
+         | `agent`, `tool`, `model`, `persona`, `service`, `capability` (template params only) | a reference of that kind |\n\n\
+         | constraint | meaning |\n|---|---|\n",
+    );
+    for (name, doc) in crate::types::constraint_docs() {
+        let _ = writeln!(out, "| `{name}` | {doc} |");
+    }
+    out.push_str("\n| type | takes |\n|---|---|\n");
+    for (ty, names) in crate::types::constraints_by_type() {
+        let list: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+        let _ = writeln!(out, "| `{ty}` | {} |", list.join(", "));
+    }
+    let formats: Vec<String> = crate::types::FORMATS
+        .iter()
+        .map(|f| format!("`{f}`"))
+        .collect();
+    let _ = writeln!(
+        out,
+        "\n`format` is one of {} and is asserted; `pattern` must compile with the regex engine the\n\
+         `jsonschema` crate validates with (PM0002 otherwise); `min > max` or `min_len > max_len` is PM0204.",
+        formats.join(", ")
+    );
 }
 
 fn kind_intro(kind: Kind) -> &'static str {

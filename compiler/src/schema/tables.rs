@@ -60,9 +60,9 @@ pub const GOVERNANCE: &[AttrSpec] = &[
     AttrSpec::new(
         "content_filter",
         Ty::Enum(&["off", "standard", "strict"]),
-        "Filtering applied to inputs and outputs.",
-    )
-    .default(DefaultValue::Word("standard")),
+        "Filtering applied to inputs and outputs; no default, so that a conversational \
+         agent without one is flagged by the stdlib policy.",
+    ),
     AttrSpec::new(
         "human_approval",
         Ty::Bool,

@@ -44,6 +44,24 @@ const CONSTRAINTS: &[Constraint] = &[
     },
 ];
 
+/// `(constraint, what it means)` for every constraint, in order (for docs).
+pub fn constraint_docs() -> impl Iterator<Item = (&'static str, &'static str)> {
+    CONSTRAINTS.iter().map(|c| (c.name, c.doc))
+}
+
+/// `(type, constraints it takes)` for the types that take any (for docs).
+pub fn constraints_by_type() -> [(&'static str, &'static [&'static str]); 7] {
+    [
+        ("string", allowed(&Base::String)),
+        ("int", allowed(&Base::Int)),
+        ("float", allowed(&Base::Float)),
+        ("duration", allowed(&Base::Duration)),
+        ("size", allowed(&Base::Size)),
+        ("list<T>", allowed(&Base::List(Json::Null))),
+        ("map<T>", allowed(&Base::Map(Json::Null))),
+    ]
+}
+
 /// The formats `format = "…"` accepts.
 pub const FORMATS: &[&str] = &["uri", "email", "hostname", "date-time", "uuid"];
 

@@ -6,9 +6,15 @@
 //! Used for tool `params`/`returns`, workflow `input`/`output` and template
 //! `param`s (which may also be references: `param brain: model`).
 
+#![cfg_attr(
+    not(test),
+    deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
+)]
+
 mod constraints;
 mod literal;
 
+pub use constraints::{constraint_docs, constraints_by_type, FORMATS};
 pub use literal::{check_pattern, literal_json, validate, LiteralError};
 
 use crate::ast::{Attr, Block, Field, Item, TypeExpr, TypeKind, ValueKind};

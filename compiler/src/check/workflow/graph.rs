@@ -41,22 +41,8 @@ impl<'a> Graph<'a> {
         let n = steps.len();
         let mut index = HashMap::with_capacity(n);
         for (i, s) in steps.iter().enumerate() {
-            if let Some(&first) = index.get(s.name.name.as_str()) {
-                let first: usize = first;
-                let first_span = steps.get(first).map_or(s.header, |f| f.header);
-                diags.push(
-                    Diagnostic::new(
-                        "PM0205",
-                        s.header,
-                        format!("step `{}` is declared twice", s.name.name),
-                    )
-                    .label("second declaration")
-                    .related(first_span, "first declared here")
-                    .help("rename one of the steps"),
-                );
-            } else {
-                index.insert(s.name.name.as_str(), i);
-            }
+            // A second step of the same name is PM0205 from the attribute checker.
+            index.entry(s.name.name.as_str()).or_insert(i);
         }
         let compensation: Vec<bool> = steps
             .iter()
@@ -316,39 +302,32 @@ impl<'a> Graph<'a> {
         let Some(a) = step.body.attr(attr::ON_ERROR) else {
             return;
         };
-        match &a.value.kind {
-            ValueKind::Word(w) if w == "fail" || w == "continue" => {}
-            ValueKind::Word(w) => diags.push(
-                Diagnostic::new("PM0206", a.value.span, format!("`{w}` is not a valid `on_error`"))
-                    .label("expected `fail`, `continue` or `step.NAME`")
-                    .help("use `on_error = fail`, `on_error = continue` or `on_error = step.NAME` naming a compensation step"),
-            ),
-            _ => {
-                let Some(name) = step_name(&a.value) else {
-                    diags.push(
-                        Diagnostic::new("PM0203", a.value.span, "`on_error` takes `fail`, `continue` or `step.NAME`")
-                            .label(format!("found {}", a.value.kind.describe())),
-                    );
-                    return;
-                };
-                match self.lookup(&name.name) {
-                    None => diags.push(unknown_step(name, a.value.span, self.names())),
-                    Some(j) if !self.compensation.get(j).copied().unwrap_or(false) => {
-                        let mut d = Diagnostic::new(
-                            "PM0405",
-                            a.span,
-                            format!("`on_error` target `{}` is not a compensation step", name.name),
-                        )
-                        .label("must name a step with `compensation = true`")
-                        .help(format!("add `compensation = true` to step `{}`, or use `on_error = fail`", name.name));
-                        if let Some(t) = self.steps.get(j) {
-                            d = d.related(t.header, "declared here");
-                        }
-                        diags.push(d);
-                    }
-                    Some(_) => {}
+        // Its shape (`fail | continue | step.N`) is checked by the attribute checker.
+        let Some(name) = step_name(&a.value) else {
+            return;
+        };
+        match self.lookup(&name.name) {
+            None => diags.push(unknown_step(name, a.value.span, self.names())),
+            Some(j) if !self.compensation.get(j).copied().unwrap_or(false) => {
+                let mut d = Diagnostic::new(
+                    "PM0405",
+                    a.span,
+                    format!(
+                        "`on_error` target `{}` is not a compensation step",
+                        name.name
+                    ),
+                )
+                .label("must name a step with `compensation = true`")
+                .help(format!(
+                    "add `compensation = true` to step `{}`, or use `on_error = fail`",
+                    name.name
+                ));
+                if let Some(t) = self.steps.get(j) {
+                    d = d.related(t.header, "declared here");
                 }
+                diags.push(d);
             }
+            Some(_) => {}
         }
     }
 

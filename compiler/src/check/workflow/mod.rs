@@ -36,6 +36,37 @@ pub struct World {
     pub agents: BTreeMap<String, AgentFacts>,
     /// Persona id → the ids it is `incompatible_with` (after `extends` merging).
     pub incompatible: HashMap<String, Vec<String>>,
+    /// Capability → non-retired agents claiming it or a capability below it,
+    /// sorted; built on first use from `agents`.
+    providers: std::sync::OnceLock<HashMap<String, Vec<String>>>,
+}
+
+impl World {
+    /// The candidates for `select = capability.CAP`: one hash lookup, so a
+    /// workflow costs the same however many agents there are.
+    fn providers_of(&self, cap: &str) -> &[String] {
+        let index = self.providers.get_or_init(|| {
+            let mut index: HashMap<String, Vec<String>> = HashMap::new();
+            // `agents` is a BTreeMap, so each list is filled in sorted order.
+            for (id, agent) in self.agents.iter().filter(|(_, a)| !a.retired) {
+                for claim in &agent.claims {
+                    let mut cap = claim.as_str();
+                    loop {
+                        let list = index.entry(cap.to_owned()).or_default();
+                        if list.last() != Some(id) {
+                            list.push(id.clone());
+                        }
+                        match cap.rsplit_once('.') {
+                            Some((parent, _)) => cap = parent,
+                            None => break,
+                        }
+                    }
+                }
+            }
+            index
+        });
+        index.get(cap).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// An agent as a workflow sees it.
@@ -145,14 +176,7 @@ pub fn check_workflow(
 
 /// Non-retired agents whose claims cover `cap` or a capability below it, sorted.
 fn candidates(world: &World, cap: &str) -> Vec<String> {
-    let prefix = format!("{cap}.");
-    world
-        .agents
-        .iter()
-        .filter(|(_, a)| !a.retired)
-        .filter(|(_, a)| a.claims.iter().any(|c| c == cap || c.starts_with(&prefix)))
-        .map(|(id, _)| id.clone())
-        .collect()
+    world.providers_of(cap).to_vec()
 }
 
 /// One PM0304 warning per pair of incompatible personas meeting in the workflow,

@@ -1,9 +1,9 @@
 //! Governance tests: workspaces built by hand (source map, manifest, policies, a
-//! registry mirroring BUNDLE.md §1, declarations read by [`mini`]), checked against
+//! registry mirroring BUNDLE.md §1, declarations from the real parser), checked against
 //! the conformance cases' markers and insta snapshots.
 
 mod cases;
-mod mini;
+mod pipeline;
 mod placement;
 mod policies;
 
@@ -25,7 +25,7 @@ pub(super) struct Fixture {
 const DEFAULT_TOML: &str = "[package]\nname = \"t\"\nversion = \"0.1.0\"\n";
 
 /// Builds a workspace from `(path, text)` files: `pmth.toml` (a default one when
-/// absent), `.rego` policies, `.pmth` sources (read by [`mini`]). The stdlib
+/// absent), `.rego` policies, `.pmth` sources (parsed). The stdlib
 /// policies come first when the manifest leaves `stdlib` on.
 pub(super) fn fixture(files: &[(&str, &str)], registry: serde_json::Value) -> Fixture {
     let toml_text = files
@@ -56,11 +56,10 @@ pub(super) fn fixture(files: &[(&str, &str)], registry: serde_json::Value) -> Fi
         } else {
             let id = sources.add((*path).into(), FileKind::Pmth, (*text).into(), false);
             pmth_files.push(id);
-            units.extend(
-                mini::parse(id, text)
-                    .into_iter()
-                    .map(|decl| Unit { decl, origin: None }),
-            );
+            let file = sources.get(id).expect("just added");
+            let (decls, errors) = crate::parse::parse_source(file);
+            assert!(errors.is_empty(), "{path}: {errors:?}");
+            units.extend(decls.into_iter().map(|decl| Unit { decl, origin: None }));
         }
     }
     let index: HashMap<(Kind, String), usize> = units

@@ -221,7 +221,7 @@ fn stdlib_policies_on_a_realistic_registry() {
 
 #[test]
 fn disable_switches_stdlib_packages_off_and_checks_names() {
-    let toml = "[package]\nname = \"t\"\nversion = \"0.1.0\"\n\n[governance]\ndisable = [\"pmth.std.budget\", \"audit\", \"pmth.std.budgt\"]\n";
+    let toml = "[package]\nname = \"t\"\nversion = \"0.1.0\"\n\n[governance]\ndisable = [\"pmth.std.budget\", \"audit\", \"pmth.std.budgt\", \"endpoint\"]\n";
     let f = stdlib_fixture(toml);
     let (report, diags) = run(&f);
     let packages: Vec<&str> = report
@@ -232,15 +232,13 @@ fn disable_switches_stdlib_packages_off_and_checks_names() {
     assert!(!packages.contains(&"pmth.std.budget") && !packages.contains(&"pmth.std.audit"));
     assert_eq!(packages.len(), stdlib::POLICIES.len() - 2);
     let unknown: Vec<_> = diags.iter().filter(|d| d.code == "PM0003").collect();
-    assert_eq!(unknown.len(), 1);
-    assert_eq!(
-        f.ws.sources.slice(unknown[0].primary.span),
-        "\"pmth.std.budgt\""
-    );
-    assert_eq!(
-        unknown[0].help.as_deref(),
-        Some("did you mean `pmth.std.budget`?")
-    );
+    assert_eq!(unknown.len(), 2);
+    let span = |i: usize| f.ws.sources.slice(unknown[i].primary.span);
+    let help = |i: usize| unknown[i].help.as_deref();
+    assert_eq!(span(0), "\"pmth.std.budgt\"");
+    assert_eq!(help(0), Some("did you mean `pmth.std.budget`?"));
+    assert_eq!(span(1), "\"endpoint\"");
+    assert_eq!(help(1), Some("did you mean `endpoints`?"));
     assert!(diags
         .iter()
         .all(|d| !d.message.contains("pmth.std.budget`)")));
