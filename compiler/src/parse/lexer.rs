@@ -104,6 +104,57 @@ impl<'a> Lexer<'a> {
         self.peeked
     }
 
+    /// The bracket-level view for the pre-scan's first pass: only `Open`, `Close`,
+    /// lexical errors, and a zero-width `Word` at the start of each column-1
+    /// declaration line (after a newline in code). Strings and comments are skipped
+    /// exactly as [`Lexer::next`] skips them.
+    pub(super) fn next_structural(&mut self) -> Option<Tok> {
+        loop {
+            while self.text.get(self.pos).is_some_and(|b| !structural(*b)) {
+                self.pos += 1;
+            }
+            let b = *self.text.get(self.pos)?;
+            let start = self.pos;
+            match b {
+                b'{' | b'[' | b'(' => {
+                    self.pos += 1;
+                    return Some(Tok::Open {
+                        pos: start,
+                        byte: b,
+                    });
+                }
+                b'}' | b']' | b')' => {
+                    self.pos += 1;
+                    return Some(Tok::Close {
+                        pos: start,
+                        byte: b,
+                    });
+                }
+                b'"' => {
+                    if let Tok::Error(e) = self.string(start) {
+                        return Some(Tok::Error(e));
+                    }
+                }
+                b'/' if self.at(start + 1) == b'/' => self.pos = self.line_end(start),
+                b'/' if self.at(start + 1) == b'*' => {
+                    if let Tok::Error(e) = self.block_comment(start) {
+                        return Some(Tok::Error(e));
+                    }
+                }
+                b'\n' => {
+                    self.pos += 1;
+                    if starts_declaration_line(self.text, self.pos) {
+                        return Some(Tok::Word {
+                            start: self.pos,
+                            end: self.pos,
+                        });
+                    }
+                }
+                _ => self.pos += 1,
+            }
+        }
+    }
+
     fn at(&self, i: usize) -> u8 {
         self.text.get(i).copied().unwrap_or(0)
     }
@@ -250,6 +301,14 @@ impl Iterator for Lexer<'_> {
             None => self.lex(),
         }
     }
+}
+
+/// The bytes [`Lexer::next_structural`] stops at.
+fn structural(b: u8) -> bool {
+    matches!(
+        b,
+        b'{' | b'}' | b'[' | b']' | b'(' | b')' | b'"' | b'/' | b'\n'
+    )
 }
 
 pub(super) fn is_word_byte(b: u8) -> bool {

@@ -5,20 +5,26 @@
 //! 1. `prescan` — a linear, non-recursive scan that splits the file into one chunk
 //!    per declaration and reports nesting deeper than 64, unclosed delimiters and
 //!    junk between declarations (PM0001);
-//! 2. pest (`grammar/pmth.pest`) parses each chunk (or only its header, when the
-//!    pre-scan found it broken), errors become PM0001 in `errors`;
+//! 2. pest (`grammar/pmth.pest`) parses each chunk, its comments blanked out (or
+//!    only its header, when the pre-scan found it broken); errors become PM0001
+//!    in `errors`;
 //! 3. `lower` / `value` turn pest pairs into the AST of [`crate::ast`], checking
 //!    literals (`literal`, `strings`) on the way (PM0002).
 //!
 //! A declaration with a syntax error is kept as [`DeclBody::Broken`] when its
-//! header parsed, so later stages still know its kind and name.
+//! header parsed, so later stages still know its kind and name. Files, and the
+//! declarations of a file, are parsed in parallel; the output keeps source order.
+//!
+//! Architecture invariant: nothing recursive (pest, lowering, `Drop` of the tree)
+//! ever sees nesting deeper than 64 brackets (checked by the pre-scan) or an
+//! expression deeper than 64 operators (checked while lowering).
 
 mod errors;
-pub(crate) mod grammar;
+mod grammar;
 mod lexer;
 mod literal;
 mod lower;
-pub(crate) mod prescan;
+mod prescan;
 mod strings;
 mod value;
 
@@ -64,50 +70,64 @@ pub fn parse(ws: &Workspace) -> (Parsed, Diagnostics) {
 /// Parses one file.
 pub fn parse_source(file: &SourceFile) -> (Vec<Decl>, Vec<Diagnostic>) {
     let (chunks, mut diags) = prescan::prescan(file);
-    let mut decls = Vec::with_capacity(chunks.len());
-    for chunk in chunks {
-        let Some(original) = file.text.get(chunk.start..chunk.end) else {
-            continue;
-        };
-        let blanked = blank_comments(original, chunk.start, &chunk.comments);
-        let text = blanked.as_deref().unwrap_or(original);
-        let mut lower = Lower {
-            file: file.id,
-            base: chunk.start,
-            diags: Vec::new(),
-        };
-        let decl = if chunk.broken {
-            header_only(&mut lower, text)
-        } else {
-            match PmthParser::parse(Rule::decl_file, text) {
-                Ok(mut pairs) => match pairs.next().map(|p| lower.decl(p)) {
-                    Some(Ok(d)) => Some(d),
-                    Some(Err(fatal)) => {
-                        diags.push(*fatal);
-                        lower.diags.clear();
-                        header_only(&mut lower, text)
-                    }
-                    None => None,
-                },
-                Err(e) => {
-                    diags.push(errors::syntax_error(
-                        file.id,
-                        &file.text,
-                        text,
-                        chunk.start,
-                        &e,
-                    ));
-                    header_only(&mut lower, text)
-                }
-            }
-        };
-        diags.append(&mut lower.diags);
-        if let Some(mut d) = decl {
-            d.doc = chunk.doc;
-            decls.push(d);
-        }
+    // Declarations are independent: a big file's are parsed in parallel too.
+    let results: Vec<(Option<Decl>, Vec<Diagnostic>)> = chunks
+        .into_par_iter()
+        .with_min_len(8)
+        .map(|chunk| parse_chunk(file, chunk))
+        .collect();
+    let mut decls = Vec::with_capacity(results.len());
+    for (decl, mut d) in results {
+        decls.extend(decl);
+        diags.append(&mut d);
     }
     (decls, diags)
+}
+
+/// One declaration chunk: the declaration (broken or not) and its diagnostics.
+fn parse_chunk(file: &SourceFile, chunk: prescan::Chunk) -> (Option<Decl>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let Some(original) = file.text.get(chunk.start..chunk.end) else {
+        return (None, diags);
+    };
+    let blanked = blank_comments(original, chunk.start, &chunk.comments);
+    let text = blanked.as_deref().unwrap_or(original);
+    let mut lower = Lower {
+        file: file.id,
+        base: chunk.start,
+        diags: Vec::new(),
+    };
+    let decl = if chunk.broken {
+        header_only(&mut lower, text)
+    } else {
+        match PmthParser::parse(Rule::decl_file, text) {
+            Ok(mut pairs) => match pairs.next().map(|p| lower.decl(p)) {
+                Some(Ok(d)) => Some(d),
+                Some(Err(fatal)) => {
+                    diags.push(*fatal);
+                    lower.diags.clear();
+                    header_only(&mut lower, text)
+                }
+                None => None,
+            },
+            Err(e) => {
+                diags.push(errors::syntax_error(
+                    file.id,
+                    &file.text,
+                    text,
+                    chunk.start,
+                    &e,
+                ));
+                header_only(&mut lower, text)
+            }
+        }
+    };
+    diags.append(&mut lower.diags);
+    let decl = decl.map(|mut d| {
+        d.doc = chunk.doc;
+        d
+    });
+    (decl, diags)
 }
 
 /// The chunk with its comments replaced by spaces (newlines kept), so the grammar

@@ -60,7 +60,11 @@ impl Brackets {
         let mut opens: Vec<(usize, Option<usize>)> = Vec::new();
         let mut stack: Vec<(usize, u8)> = Vec::new();
         let mut decl_lines = Vec::new();
-        for tok in Lexer::new(text) {
+        if starts_declaration_line(bytes, 0) {
+            decl_lines.push(0);
+        }
+        let mut lx = Lexer::new(text);
+        while let Some(tok) = lx.next_structural() {
             match tok {
                 Tok::Open { pos, byte } => {
                     stack.push((opens.len(), byte));
@@ -76,11 +80,12 @@ impl Brackets {
                         }
                     }
                 }
-                Tok::Word { start, .. } | Tok::Doc { start, .. }
-                    if at_line_start(bytes, start) && starts_declaration_line(bytes, start) =>
-                {
-                    decl_lines.push(start);
-                }
+                Tok::Word { start, .. } => decl_lines.push(start),
+                // Lexing resumes at a declaration line (or the end of the text).
+                Tok::Error(
+                    LexError::UnclosedTriple { resume, .. }
+                    | LexError::UnclosedComment { resume, .. },
+                ) if resume < bytes.len() => decl_lines.push(resume),
                 _ => {}
             }
         }
@@ -155,8 +160,18 @@ impl<'a> Splitter<'a> {
         let mut doc: Vec<(usize, usize)> = Vec::new();
         while let Some(tok) = self.lx.next() {
             match tok {
-                Tok::Doc { start, end } => doc.push((start, end)),
+                Tok::Doc { start, end } => {
+                    // Doc lines are consecutive: a gap starts a new doc comment.
+                    if doc.last().is_some_and(|l| !self.next_line(l.1, start)) {
+                        doc.clear();
+                    }
+                    doc.push((start, end));
+                }
                 Tok::Word { start, end } if self.is_decl_word(&tok) => {
+                    // ... and right before the declaration.
+                    if doc.last().is_some_and(|l| !self.next_line(l.1, start)) {
+                        doc.clear();
+                    }
                     let doc_text = self.doc_text(&doc);
                     doc.clear();
                     self.declaration(start, end, doc_text);
@@ -173,6 +188,16 @@ impl<'a> Splitter<'a> {
                 }
             }
         }
+    }
+
+    /// True when `next` is on the line right after the one ending at `end` (only
+    /// blanks between).
+    fn next_line(&self, end: usize, next: usize) -> bool {
+        self.slice(end, next)
+            .bytes()
+            .filter(|b| *b == b'\n')
+            .count()
+            == 1
     }
 
     fn doc_text(&self, lines: &[(usize, usize)]) -> Option<String> {
@@ -478,4 +503,81 @@ pub(super) fn describe_token(found: &str) -> String {
     }
     let short: String = found.chars().take(24).collect();
     format!("`{short}`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The first pass written with the plain token stream, as a reference.
+    fn reference(text: &str) -> (Vec<(usize, Option<usize>)>, Vec<usize>) {
+        let bytes = text.as_bytes();
+        let mut opens: Vec<(usize, Option<usize>)> = Vec::new();
+        let mut stack: Vec<(usize, u8)> = Vec::new();
+        let mut lines = Vec::new();
+        for tok in Lexer::new(text) {
+            match tok {
+                Tok::Open { pos, byte } => {
+                    stack.push((opens.len(), byte));
+                    opens.push((pos, None));
+                }
+                Tok::Close { pos, byte } => {
+                    if let Some(&(idx, open)) = stack.last() {
+                        if closer(open) == byte {
+                            stack.pop();
+                            opens[idx].1 = Some(pos);
+                        }
+                    }
+                }
+                Tok::Word { start, .. } | Tok::Doc { start, .. }
+                    if at_line_start(bytes, start) && starts_declaration_line(bytes, start) =>
+                {
+                    lines.push(start);
+                }
+                _ => {}
+            }
+        }
+        (opens, lines)
+    }
+
+    #[test]
+    fn fast_first_pass_agrees_with_the_token_stream() {
+        let pieces = [
+            "{",
+            "}",
+            "[",
+            "]",
+            "(",
+            ")",
+            "\"",
+            "\"\"\"",
+            "\\",
+            "/*",
+            "*/",
+            "//",
+            "///",
+            "\n",
+            " ",
+            "tool x",
+            "agent",
+            "template t",
+            "x",
+            "é",
+            "\r\n",
+        ];
+        let mut seed = 0x1234_5678_9abc_def0u64;
+        for _ in 0..3000 {
+            let mut text = String::new();
+            for _ in 0..(seed % 40) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                text.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            let fast = Brackets::scan(&text);
+            let (opens, lines) = reference(&text);
+            assert_eq!(fast.opens, opens, "{text:?}");
+            assert_eq!(fast.decl_lines, lines, "{text:?}");
+        }
+    }
 }

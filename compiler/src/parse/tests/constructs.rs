@@ -46,6 +46,16 @@ fn four_slashes_and_stray_docs_are_plain_comments() {
     assert_eq!(one("/// stray\n// plain\ntool a {}").doc, None);
     let (d, e, _) = parse_str("/// dangling at the end\n");
     assert!(d.is_empty() && e.is_empty());
+    // Doc lines are consecutive and right before the declaration.
+    assert_eq!(one("/// section\n\ntool a {}").doc, None);
+    assert_eq!(
+        one("/// old\n\n/// new\n  tool a {}").doc.as_deref(),
+        Some("new")
+    );
+    assert_eq!(
+        one("/// a\r\n/// b\r\ntool a {}").doc.as_deref(),
+        Some("a\nb")
+    );
 }
 
 #[test]

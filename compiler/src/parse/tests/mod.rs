@@ -151,3 +151,28 @@ fn conformance_files_parse_exactly() {
     }
     assert!(failures.is_empty(), "{failures}");
 }
+
+/// The repository's own valid sources (stdlib, examples, `pmth init` template)
+/// parse without a diagnostic.
+#[test]
+fn repository_sources_parse_cleanly() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    for dir in ["stdlib", "examples", "src/commands/init_template"] {
+        pmth_files(&root.join(dir), &mut files);
+    }
+    assert!(
+        !files.is_empty(),
+        "no sources found under {}",
+        root.display()
+    );
+    let mut failures = String::new();
+    for path in files {
+        let src = std::fs::read_to_string(&path).unwrap_or_default();
+        let (_, diags, map) = parse_str(&src);
+        if !diags.is_empty() {
+            failures.push_str(&format!("{}:\n{}", path.display(), render(&map, &diags)));
+        }
+    }
+    assert!(failures.is_empty(), "{failures}");
+}

@@ -1,5 +1,10 @@
 //! Throughput of `parse` on a generated ~10 MB workspace. Ignored by default; run
 //! in release: `cargo test --release -p pmth-compiler parse_throughput -- --ignored --nocapture`.
+//!
+//! Measured on the 2-core build machine (Xeon, 10.0 MB, 499 files, 24 950
+//! declarations): 365 ms wall = 27 MB/s when the machine is otherwise idle;
+//! about 13.7 MB/s per core of CPU time (the figure to trust when other jobs
+//! share the cores, as the wall time then mostly measures them).
 
 use crate::load::Workspace;
 use crate::source::{FileKind, SourceMap};
