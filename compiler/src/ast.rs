@@ -161,7 +161,7 @@ pub struct TemplateDecl {
 impl TemplateDecl {
     pub fn params(&self) -> impl Iterator<Item = &Field> {
         self.body.items.iter().filter_map(|i| match i {
-            Item::Param(f) => Some(f),
+            Item::Param(f) => Some(&**f),
             _ => None,
         })
     }
@@ -190,14 +190,14 @@ impl Block {
 
     pub fn fields(&self) -> impl Iterator<Item = &Field> {
         self.items.iter().filter_map(|i| match i {
-            Item::Field(f) => Some(f),
+            Item::Field(f) => Some(&**f),
             _ => None,
         })
     }
 
     pub fn steps(&self) -> impl Iterator<Item = &Step> {
         self.items.iter().filter_map(|i| match i {
-            Item::Step(s) => Some(s),
+            Item::Step(s) => Some(&**s),
             _ => None,
         })
     }
@@ -209,11 +209,11 @@ pub enum Item {
     /// `key = value` or `key { … }` (the latter's value is a [`ValueKind::Block`]).
     Attr(Attr),
     /// `name[?]: TYPE [{ constraints }] [= default]`, also `returns: TYPE`.
-    Field(Field),
+    Field(Box<Field>),
     /// `param name[?]: TYPE [{ constraints }] [= default]` (templates).
-    Param(Field),
+    Param(Box<Field>),
     /// `step NAME { … }` (workflows).
-    Step(Step),
+    Step(Box<Step>),
 }
 
 impl Item {
@@ -311,8 +311,8 @@ pub enum ValueKind {
     },
     /// A bare word: an enum value, a tagged variant without fields (`none`), `item`.
     Word(String),
-    /// `KIND.NAME[@REQ]`.
-    Ref(Reference),
+    /// `KIND.NAME[@REQ]` (boxed: it is the largest variant, and values are many).
+    Ref(Box<Reference>),
     /// `step.N[.output|.status]`, `input.FIELD[.sub]`, `item.x` …: a dotted path that is
     /// not a declaration reference (workflows).
     Path(Vec<Ident>),
@@ -325,7 +325,7 @@ pub enum ValueKind {
     List(Vec<Value>),
     Block(Block),
     /// `variant { fields }`.
-    Tagged(Ident, Block),
+    Tagged(Box<Ident>, Block),
     /// A `when` expression with at least one operator.
     Expr(Box<Expr>),
     /// A literal that did not parse (PM0002 already reported); checks needing it are skipped.

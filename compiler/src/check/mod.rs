@@ -240,7 +240,7 @@ impl Cx<'_> {
             let ValueKind::Ref(r) = &v.kind else {
                 return None;
             };
-            out.push((r, self.refs.get(&r.span)?.unit));
+            out.push((&**r, self.refs.get(&r.span)?.unit));
         }
         Some(out)
     }
@@ -258,7 +258,7 @@ impl Cx<'_> {
         values
             .into_iter()
             .filter_map(|v| match &v.kind {
-                ValueKind::Ref(r) => self.refs.get(&r.span).map(|t| (r, t.unit)),
+                ValueKind::Ref(r) => self.refs.get(&r.span).map(|t| (&**r, t.unit)),
                 _ => None,
             })
             .collect()

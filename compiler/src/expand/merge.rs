@@ -104,12 +104,12 @@ fn merge_item(base: &Item, over: &Item) -> Item {
             value: merge_values(&b.value, &o.value),
             span: o.span,
         }),
-        (Item::Step(b), Item::Step(o)) => Item::Step(Step {
+        (Item::Step(b), Item::Step(o)) => Item::Step(Box::new(Step {
             name: o.name.clone(),
             header: o.header,
             body: merge_blocks(&b.body, &o.body),
             span: o.span,
-        }),
+        })),
         _ => over.clone(),
     }
 }

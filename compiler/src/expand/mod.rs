@@ -267,7 +267,7 @@ fn instantiate(cx: &Cx<'_>, decl: &Decl, inst: &Instance, problems: &mut Vec<Pro
 
 fn params_of(block: &Block) -> impl Iterator<Item = &Field> {
     block.items.iter().filter_map(|i| match i {
-        Item::Param(f) => Some(f),
+        Item::Param(f) => Some(&**f),
         _ => None,
     })
 }

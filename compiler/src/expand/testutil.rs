@@ -38,7 +38,7 @@ pub fn blockv(items: Vec<Item>) -> Value {
 }
 
 pub fn tagged(tag: &str, items: Vec<Item>) -> Value {
-    value(ValueKind::Tagged(ident(tag), block(items)))
+    value(ValueKind::Tagged(Box::new(ident(tag)), block(items)))
 }
 
 pub fn int(n: i64) -> Value {

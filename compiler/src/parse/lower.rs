@@ -301,9 +301,9 @@ impl Lower {
         for part in parts {
             match part.as_rule() {
                 Rule::attr => items.push(Item::Attr(self.attr(part)?)),
-                Rule::field => items.push(Item::Field(self.field(part)?)),
-                Rule::param_item => items.push(Item::Param(self.field(part)?)),
-                Rule::step_item => items.push(Item::Step(self.step(part)?)),
+                Rule::field => items.push(Item::Field(Box::new(self.field(part)?))),
+                Rule::param_item => items.push(Item::Param(Box::new(self.field(part)?))),
+                Rule::step_item => items.push(Item::Step(Box::new(self.step(part)?))),
                 _ => {}
             }
         }

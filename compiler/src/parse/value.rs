@@ -280,7 +280,7 @@ impl Lower {
                 self.secret(what == "env", t, span)
             }
             Some(b) if !path.as_str().contains('.') => {
-                ValueKind::Tagged(self.ident(&path), self.block(b)?)
+                ValueKind::Tagged(Box::new(self.ident(&path)), self.block(b)?)
             }
             Some(b) => {
                 return Err(self.fatal(
@@ -396,14 +396,14 @@ impl Lower {
             Some(r) => self.req(r),
             None => None,
         };
-        Ok(ValueKind::Ref(Reference {
+        Ok(ValueKind::Ref(Box::new(Reference {
             kind,
             name,
             name_span,
             req,
             written,
             span,
-        }))
+        })))
     }
 
     /// A `req` pair (`@…`); `None` after PM0002.

@@ -86,7 +86,7 @@ pub fn block_schema(cx: TypeCx, block: &Block, diags: &mut Vec<Diagnostic>) -> O
             }
         }
     }
-    let schema = fields_schema(cx, fields, requires, diags);
+    let schema = fields_schema(cx, fields.iter().map(|f| &***f), requires, diags);
     if ok {
         schema
     } else {
