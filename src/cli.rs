@@ -20,6 +20,78 @@ pub enum Command {
     Explain(ExplainArgs),
     /// Create a new workspace: `pmth.toml`, one example of each kind, a policy.
     Init(InitArgs),
+    /// Check, then write the sealed bundle (`dist/`) and update `pmth.lock`.
+    Build(BuildArgs),
+    /// Check a bundle's digests and signature; exit 1 on any tampering.
+    Verify(VerifyArgs),
+    /// Write an ECDSA P-256 key pair (`OUT`, `OUT.pub`) for `build --sign`.
+    Keygen(KeygenArgs),
+    /// Governance policies.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Run the `test_*` rules of the workspace's and the stdlib's policies.
+    Test(PolicyTestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The workspace folder (must hold `pmth.toml`); default: the nearest
+    /// `pmth.toml` at or above the current folder.
+    pub dir: Option<PathBuf>,
+    /// The bundle folder (default: `dist` in the workspace).
+    #[arg(short = 'o', long = "out", value_name = "DIST")]
+    pub out: Option<PathBuf>,
+    /// Sign the seal with this private key (PKCS#8 PEM, from `pmth keygen`).
+    #[arg(long, value_name = "KEY")]
+    pub sign: Option<PathBuf>,
+    /// CI mode: fail with PM0801 instead of changing `pmth.lock`; write nothing.
+    #[arg(long)]
+    pub locked: bool,
+    /// Also write `bundle.tar.gz`, an OPA bundle.
+    #[arg(long)]
+    pub opa: bool,
+    /// Turn every warning into an error (the code stays).
+    #[arg(long)]
+    pub deny_warnings: bool,
+    /// How to print diagnostics.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Print the wall time of each stage to stderr.
+    #[arg(long)]
+    pub timings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The bundle folder (e.g. `dist`).
+    pub dist: PathBuf,
+    /// The public key (SPKI PEM, `OUT.pub` from `pmth keygen`) a signature must
+    /// verify with.
+    #[arg(long, value_name = "PUB")]
+    pub key: Option<PathBuf>,
+    /// Without `--key`: check integrity only (digests), not signatures.
+    #[arg(long)]
+    pub allow_unsigned: bool,
+    /// How to print failures.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct KeygenArgs {
+    /// Where to write the private key; the public key goes to `OUT.pub`.
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyTestArgs {
+    /// The workspace folder (must hold `pmth.toml`); default: the nearest
+    /// `pmth.toml` at or above the current folder.
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

@@ -33,7 +33,7 @@ fn every_code_is_documented() {
     }
 }
 
-/// Codes whose command does not exist yet (`build --locked`, `verify`); the list
+/// Codes no test produces yet (none today); the list
 /// may only shrink.
 const NOT_YET_EXERCISED: &[&str] = &[];
 
