@@ -112,11 +112,16 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
         symbols,
     } = resolved;
     let mut diags: Vec<Diagnostic> = Vec::new();
-    let mut facts: Vec<UnitFacts> = Vec::with_capacity(units.len());
-    for unit in &units {
-        let f = check_unit(&refs, &symbols, unit);
+    // Each declaration's attributes are checked on their own: in parallel, in order.
+    let facts: Vec<UnitFacts> = {
+        use rayon::prelude::*;
+        units
+            .par_iter()
+            .map(|unit| check_unit(&refs, &symbols, unit))
+            .collect()
+    };
+    for (unit, f) in units.iter().zip(&facts) {
         diags.extend(f.diags.iter().cloned().map(|d| in_instance(unit, d)));
-        facts.push(f);
     }
     let mut cx = Cx {
         sources: &ws.sources,

@@ -3,7 +3,7 @@
 //! and merging, `doc`, `source {file, line}` and a `digest` of its own canonical
 //! JSON (without `source` and `digest`).
 
-use super::canonical::{digest_object, sort_keys};
+use super::canonical::digest_object;
 use super::Cx;
 use crate::ast::{DeclBody, Kind, Value, ValueKind};
 use crate::load::Workspace;
@@ -14,25 +14,33 @@ use serde_json::{json, Map, Value as Json};
 /// The registry format written into every bundle.
 pub const FORMAT: &str = "pmth.registry/v1";
 
+/// One registry entry: its kind, id and object.
+type Entry = (Kind, String, Map<String, Json>);
+
 pub fn build(ws: &Workspace, cx: &Cx) -> Json {
+    use rayon::prelude::*;
     let mut maps: Vec<Map<String, Json>> = Kind::ALL.iter().map(|_| Map::new()).collect();
-    for (i, unit) in cx.units.iter().enumerate() {
-        if !cx.is_canonical(i) {
-            continue;
-        }
-        let Some(mut entry) = entry(cx, i) else {
-            continue;
-        };
-        let d = digest_object(&entry);
-        let (file, line) = cx.place(i);
-        entry.insert("source".into(), json!({"file": file, "line": line}));
-        entry.insert("digest".into(), Json::String(d));
-        let slot = Kind::ALL
-            .iter()
-            .position(|k| *k == unit.decl.kind)
-            .unwrap_or(0);
+    // Entries and their digests are independent: build them in parallel, then
+    // insert them in order.
+    let entries: Vec<Option<Entry>> = (0..cx.units.len())
+        .into_par_iter()
+        .map(|i| {
+            if !cx.is_canonical(i) {
+                return None;
+            }
+            let unit = cx.units.get(i)?;
+            let mut entry = entry(cx, i)?;
+            let d = digest_object(&entry);
+            let (file, line) = cx.place(i);
+            entry.insert("source".into(), json!({"file": file, "line": line}));
+            entry.insert("digest".into(), Json::String(d));
+            Some((unit.decl.kind, unit.decl.id(), entry))
+        })
+        .collect();
+    for (kind, id, entry) in entries.into_iter().flatten() {
+        let slot = Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
         if let Some(m) = maps.get_mut(slot) {
-            m.insert(unit.decl.id(), Json::Object(entry));
+            m.insert(id, Json::Object(entry));
         }
     }
     let mut out = Map::new();
@@ -48,9 +56,9 @@ pub fn build(ws: &Workspace, cx: &Cx) -> Json {
     for (kind, m) in Kind::ALL.iter().zip(maps) {
         out.insert(kind.plural().into(), Json::Object(m));
     }
-    let mut v = Json::Object(out);
-    sort_keys(&mut v);
-    v
+    // serde_json's maps are ordered by key already; the exact JCS order (UTF-16
+    // code units) is applied when the bytes are written (`canonical`).
+    Json::Object(out)
 }
 
 /// One declaration's registry object, without `source` and `digest`.
