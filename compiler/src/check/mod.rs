@@ -134,7 +134,12 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
     persona::check(&mut cx, &mut diags);
     service::check(&cx, &mut diags);
     flows::check(&mut cx, &caps, &mut diags);
-    let registry = registry::build(ws, &cx);
+    let jsons = cx
+        .facts
+        .iter_mut()
+        .map(|f| std::mem::take(&mut f.json))
+        .collect();
+    let registry = registry::build(ws, &cx, jsons);
     let mut references: Vec<LockRef> = Vec::new();
     for (i, unit) in units.iter().enumerate() {
         if !cx.is_canonical(i) || !matches!(unit.decl.body, DeclBody::Attrs(_)) {

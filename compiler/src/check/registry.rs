@@ -17,19 +17,21 @@ pub const FORMAT: &str = "pmth.registry/v1";
 /// One registry entry: its kind, id and object.
 type Entry = (Kind, String, Map<String, Json>);
 
-pub fn build(ws: &Workspace, cx: &Cx) -> Json {
+/// `jsons[i]` is unit `i`'s checked attributes, moved out of its facts.
+pub fn build(ws: &Workspace, cx: &Cx, jsons: Vec<Map<String, Json>>) -> Json {
     use rayon::prelude::*;
     let mut maps: Vec<Map<String, Json>> = Kind::ALL.iter().map(|_| Map::new()).collect();
     // Entries and their digests are independent: build them in parallel, then
     // insert them in order.
-    let entries: Vec<Option<Entry>> = (0..cx.units.len())
+    let entries: Vec<Option<Entry>> = jsons
         .into_par_iter()
-        .map(|i| {
+        .enumerate()
+        .map(|(i, json)| {
             if !cx.is_canonical(i) {
                 return None;
             }
             let unit = cx.units.get(i)?;
-            let mut entry = entry(cx, i)?;
+            let mut entry = entry(cx, i, json)?;
             let d = digest_object(&entry);
             let (file, line) = cx.place(i);
             entry.insert("source".into(), json!({"file": file, "line": line}));
@@ -62,13 +64,13 @@ pub fn build(ws: &Workspace, cx: &Cx) -> Json {
 }
 
 /// One declaration's registry object, without `source` and `digest`.
-fn entry(cx: &Cx, i: usize) -> Option<Map<String, Json>> {
+fn entry(cx: &Cx, i: usize, json: Map<String, Json>) -> Option<Map<String, Json>> {
     let unit = cx.units.get(i)?;
     let decl = &unit.decl;
     let facts = cx.facts.get(i)?;
     let mut e = Map::new();
     match &decl.body {
-        DeclBody::Attrs(_) if facts.checked => e.extend(facts.json.clone()),
+        DeclBody::Attrs(_) if facts.checked => e = json,
         DeclBody::Template(t) => {
             e.insert("for".into(), json!(t.for_kind.keyword()));
             let params = facts.params.clone().unwrap_or_else(
