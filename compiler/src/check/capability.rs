@@ -4,7 +4,7 @@
 //! descendant of X satisfies a claim of X, and claiming X needs everything X
 //! requires (transitively) provided too.
 
-use super::cycles::find_cycles;
+use super::cycles::{cycle_diagnostic, find_cycles};
 use super::Cx;
 use crate::ast::{DeclBody, Kind};
 use crate::diag::Diagnostic;
@@ -45,30 +45,16 @@ pub fn check(cx: &Cx, diags: &mut Vec<Diagnostic>) -> CapabilityFacts {
     }
     for cycle in find_cycles(&edges, |n| cx.position(*n)) {
         facts.cyclic.extend(cycle.path.iter().copied());
-        let Some(&first) = cycle.path.first() else {
-            continue;
-        };
-        let name = |u: usize| cx.units.get(u).map_or("", |u| u.decl.name.name.as_str());
-        let mut text: Vec<&str> = cycle.path.iter().map(|&u| name(u)).collect();
-        text.push(name(first));
-        let header = cx
-            .units
-            .get(first)
-            .map_or(Span::default(), |u| u.decl.header);
-        let mut d = Diagnostic::new(
-            "PM0108",
-            header,
-            format!("capability `requires` cycle: `{}`", text.join(" → ")),
-        )
-        .label("this capability requires itself through the cycle")
-        .help("remove one of the `requires` entries so that the requirements form a hierarchy");
-        for (k, &from) in cycle.path.iter().enumerate() {
-            let to = cycle.path.get(k + 1).copied().unwrap_or(first);
-            if let Some(span) = edge_spans.get(&(from, to)) {
-                d = d.related(*span, format!("`{}` requires `{}`", name(from), name(to)));
-            }
+        if let Some((first, d)) = cycle_diagnostic(
+            cx,
+            &cycle,
+            "capability `requires`",
+            "requires",
+            "remove one of the `requires` entries so that the requirements form a hierarchy",
+            &edge_spans,
+        ) {
+            cx.report(first, d, diags);
         }
-        cx.report(first, d, diags);
     }
     for (i, unit) in cx.units.iter().enumerate() {
         if unit.decl.kind == Kind::Agent && cx.body(i).is_some() {

@@ -148,6 +148,40 @@ where
     comps
 }
 
+/// The one PM0108 diagnostic of a cycle of declarations (unit indices), on its
+/// first member: `what` names the relation's attribute (`capability \`requires\``),
+/// `verb` reads between two members (`requires`), `spans` gives the attribute
+/// span of each edge for related labels.
+pub(super) fn cycle_diagnostic(
+    cx: &super::Cx,
+    cycle: &Cycle<usize>,
+    what: &str,
+    verb: &str,
+    help: &str,
+    spans: &std::collections::HashMap<(usize, usize), crate::source::Span>,
+) -> Option<(usize, crate::diag::Diagnostic)> {
+    let &first = cycle.path.first()?;
+    let name = |u: usize| cx.units.get(u).map_or("", |u| u.decl.name.name.as_str());
+    let mut text: Vec<&str> = cycle.path.iter().map(|&u| name(u)).collect();
+    text.push(name(first));
+    let header = cx.units.get(first)?.decl.header;
+    let kind = cx.units.get(first).map_or("", |u| u.decl.kind.keyword());
+    let mut d = crate::diag::Diagnostic::new(
+        "PM0108",
+        header,
+        format!("{what} cycle: `{}`", text.join(" → ")),
+    )
+    .label(format!("this {kind} {verb} itself through the cycle"))
+    .help(help);
+    for (k, &from) in cycle.path.iter().enumerate() {
+        let to = cycle.path.get(k + 1).copied().unwrap_or(first);
+        if let Some(span) = spans.get(&(from, to)) {
+            d = d.related(*span, format!("`{}` {verb} `{}`", name(from), name(to)));
+        }
+    }
+    Some((first, d))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,7 +2,7 @@
 //! persona's own attributes: blocks key by key, recursively; scalars and lists
 //! replace; `status` and the doc comment are never inherited.
 
-use super::cycles::find_cycles;
+use super::cycles::{cycle_diagnostic, find_cycles};
 use super::Cx;
 use crate::ast::Kind;
 use crate::diag::Diagnostic;
@@ -33,30 +33,16 @@ pub fn check(cx: &mut Cx, diags: &mut Vec<Diagnostic>) {
     let mut cyclic: HashSet<usize> = HashSet::new();
     for cycle in find_cycles(&edges, |n| cx.position(*n)) {
         cyclic.extend(cycle.path.iter().copied());
-        let Some(&first) = cycle.path.first() else {
-            continue;
-        };
-        let name = |u: usize| cx.units.get(u).map_or("", |u| u.decl.name.name.as_str());
-        let mut text: Vec<&str> = cycle.path.iter().map(|&u| name(u)).collect();
-        text.push(name(first));
-        let header = cx
-            .units
-            .get(first)
-            .map_or(Span::default(), |u| u.decl.header);
-        let mut d = Diagnostic::new(
-            "PM0108",
-            header,
-            format!("persona `extends` cycle: `{}`", text.join(" → ")),
-        )
-        .label("this persona extends itself through the cycle")
-        .help("remove one of the `extends` entries");
-        for (k, &from) in cycle.path.iter().enumerate() {
-            let to = cycle.path.get(k + 1).copied().unwrap_or(first);
-            if let Some(span) = spans.get(&(from, to)) {
-                d = d.related(*span, format!("`{}` extends `{}`", name(from), name(to)));
-            }
+        if let Some((first, d)) = cycle_diagnostic(
+            cx,
+            &cycle,
+            "persona `extends`",
+            "extends",
+            "remove one of the `extends` entries",
+            &spans,
+        ) {
+            cx.report(first, d, diags);
         }
-        cx.report(first, d, diags);
     }
     // Merge in dependency order (parents first), iteratively.
     let mut merged: HashMap<usize, Map<String, Json>> = HashMap::new();

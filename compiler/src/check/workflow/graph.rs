@@ -74,7 +74,9 @@ impl<'a> Graph<'a> {
                         }
                     }
                     None => {
-                        unknown_after[i] = true;
+                        if let Some(u) = unknown_after.get_mut(i) {
+                            *u = true;
+                        }
                         diags.push(unknown_step(name, item.span, index.keys().copied()));
                     }
                 }
