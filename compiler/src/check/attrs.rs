@@ -114,7 +114,7 @@ impl<'a> Walker<'a> {
                     ),
                 },
                 (_, None) => {
-                    let d = self.unknown(table, key, key_span, &mut meant);
+                    let d = self.unknown(table, key, key_span, path, &mut meant);
                     self.diags.push(d);
                 }
                 (Item::Attr(a), Some(spec)) => {
@@ -233,19 +233,37 @@ impl<'a> Walker<'a> {
         table: &[AttrSpec],
         key: &str,
         span: Span,
+        path: &str,
         meant: &mut BTreeSet<&'static str>,
     ) -> Diagnostic {
-        let d = Diagnostic::new("PM0201", span, format!("unknown attribute `{key}`"))
-            .label("not an attribute here");
+        // Inside `traits { … }` the keys are trait names, not attributes.
+        let noun = if path.rsplit('.').next() == Some(crate::schema::names::TRAITS) {
+            "trait"
+        } else {
+            "attribute"
+        };
+        let d = Diagnostic::new("PM0201", span, format!("unknown {noun} `{key}`"))
+            .label(format!("not a known {noun} here"));
         match suggest(key, table.iter().map(|a| a.name)) {
             Some(s) => {
                 if let Some(spec) = schema::find(table, s) {
                     meant.insert(spec.name);
                 }
-                d.help(format!("did you mean `{s}`?"))
+                if noun == "trait" {
+                    d.help(format!(
+                        "did you mean `{s}`? the known traits are {}",
+                        table
+                            .iter()
+                            .map(|a| format!("`{}`", a.name))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))
+                } else {
+                    d.help(format!("did you mean `{s}`?"))
+                }
             }
             None => d.help(format!(
-                "the attributes here are {}",
+                "the {noun}s here are {}",
                 table
                     .iter()
                     .map(|a| format!("`{}`", a.name))

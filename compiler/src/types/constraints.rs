@@ -161,16 +161,16 @@ fn unknown(base: &Base, a: &Attr, names: &[&str]) -> Diagnostic {
         "PM0201",
         a.key.span,
         if known {
-            format!("`{name}` does not apply to a {}", base.name())
+            format!("`{name}` does not apply to {}", with_article(base.name()))
         } else {
             format!("unknown constraint `{name}`")
         },
     )
     .label("not a constraint of this type");
     let list = if names.is_empty() {
-        format!("a {} takes no constraints", base.name())
+        format!("{} takes no constraints", with_article(base.name()))
     } else {
-        format!("a {} takes {}", base.name(), names.join(", "))
+        format!("{} takes {}", with_article(base.name()), names.join(", "))
     };
     match suggest(name, names.iter().copied()).filter(|_| !known) {
         Some(s) => d.help(format!("did you mean `{s}`?")).note(list),
@@ -281,4 +281,10 @@ fn constraint(
             Some(("uniqueItems", json!(b), None))
         }
     }
+}
+
+/// `an int`, `a string`.
+fn with_article(word: &str) -> String {
+    let vowel = word.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {word}", if vowel { "an" } else { "a" })
 }

@@ -51,6 +51,15 @@ fn unknown_attribute_suggests_and_does_not_also_report_missing() {
 }
 
 #[test]
+fn an_unknown_trait_is_called_a_trait() {
+    let src = "persona p {\n  traits { curiosity = 0.5 }\n}\n";
+    let got = check_src(&format!("{BASE}{src}"));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!((got[0].0, got[0].1), ("PM0201", B + 2));
+    assert_eq!(got[0].2, "unknown trait `curiosity`");
+}
+
+#[test]
 fn nested_and_tagged_blocks_are_checked() {
     let src = r#"service s {
   description = "d"
