@@ -33,6 +33,18 @@ impl Kind {
         Kind::Template,
     ];
 
+    /// The keywords of [`Kind::ALL`], in the same order.
+    pub const ALL_KEYWORDS: [&'static str; 8] = [
+        "agent",
+        "tool",
+        "model",
+        "workflow",
+        "capability",
+        "persona",
+        "service",
+        "template",
+    ];
+
     /// The keyword (`agent`, `tool`, …).
     pub fn keyword(self) -> &'static str {
         match self {
@@ -491,6 +503,19 @@ fn walk_expr_values<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Value)) {
         ExprKind::Binary(_, l, r) => {
             walk_expr_values(l, f);
             walk_expr_values(r, f);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Kind;
+
+    #[test]
+    fn keywords_agree_with_kinds() {
+        for (k, w) in Kind::ALL.into_iter().zip(Kind::ALL_KEYWORDS) {
+            assert_eq!(k.keyword(), w);
+            assert_eq!(Kind::from_keyword(w), Some(k));
         }
     }
 }

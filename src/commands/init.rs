@@ -102,16 +102,7 @@ mod tests {
     #[test]
     fn the_template_has_every_kind() {
         let all: String = FILES.iter().map(|(_, t)| *t).collect();
-        for kind in [
-            "agent",
-            "tool",
-            "model",
-            "workflow",
-            "capability",
-            "persona",
-            "service",
-            "template",
-        ] {
+        for kind in pmth_compiler::ast::Kind::ALL_KEYWORDS {
             assert!(
                 all.lines().any(|l| l.starts_with(&format!("{kind} "))),
                 "no {kind}"

@@ -13,7 +13,7 @@ use crate::cli::Format;
 use pmth_compiler::diag::Diagnostics;
 use pmth_compiler::source::{SourceMap, Span};
 use std::io::IsTerminal;
-use std::path::{Component, Path};
+use std::path::Path;
 
 /// How to render, beyond the format.
 #[derive(Clone, Debug, Default)]
@@ -66,22 +66,14 @@ fn relative_prefix(root: &Path, cwd: Option<&Path>) -> String {
             return "../".repeat(below.components().count());
         }
     }
-    let rel = match cwd {
-        Some(cwd) if root.is_absolute() => root.strip_prefix(cwd).unwrap_or(root),
-        _ => root,
+    let shown = match cwd {
+        Some(cwd) if root.is_absolute() => pmth_compiler::load::display_path(cwd, root),
+        _ => pmth_compiler::load::display_path(Path::new(""), root),
     };
-    let parts: Vec<String> = rel
-        .components()
-        .filter(|c| !matches!(c, Component::CurDir))
-        .map(|c| match c {
-            Component::RootDir => String::new(),
-            other => other.as_os_str().to_string_lossy().into_owned(),
-        })
-        .collect();
-    if parts.is_empty() {
+    if shown == "." {
         String::new()
     } else {
-        format!("{}/", parts.join("/"))
+        format!("{shown}/")
     }
 }
 

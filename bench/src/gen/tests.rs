@@ -4,16 +4,7 @@
 use super::*;
 use std::collections::{HashMap, HashSet};
 
-const KIND_WORDS: [&str; 8] = [
-    "agent",
-    "tool",
-    "model",
-    "workflow",
-    "capability",
-    "persona",
-    "service",
-    "template",
-];
+const KIND_WORDS: [&str; 8] = pmth_compiler::ast::Kind::ALL_KEYWORDS;
 
 fn count(ws: &GenWorkspace, kind: &str) -> usize {
     ws.counts

@@ -234,16 +234,7 @@ fn instantiate(cx: &Cx<'_>, decl: &Decl, inst: &Instance, problems: &mut Vec<Pro
     };
     let params: Vec<&Field> = params_of(&chain.block).collect();
     let env = args::bind(&template, &params, &inst.args, inst.call_span, problems);
-    let mut body = Block {
-        items: chain
-            .block
-            .items
-            .iter()
-            .filter(|i| !matches!(i, Item::Param(_)))
-            .cloned()
-            .collect(),
-        span: chain.block.span,
-    };
+    let mut body = without_params(&chain.block);
     let none = Slots::new();
     let slots = cx.slots.get(&pick.index).unwrap_or(&none);
     subst::substitute(&mut body, &env, slots, sources);
@@ -262,6 +253,19 @@ fn instantiate(cx: &Cx<'_>, decl: &Decl, inst: &Instance, problems: &mut Vec<Pro
             args: inst.args.clone(),
             instance: decl.header,
         }),
+    }
+}
+
+/// A template body less its `param` lines.
+fn without_params(block: &Block) -> Block {
+    Block {
+        items: block
+            .items
+            .iter()
+            .filter(|i| !matches!(i, Item::Param(_)))
+            .cloned()
+            .collect(),
+        span: block.span,
     }
 }
 
@@ -363,16 +367,7 @@ fn registry(table: &Table<'_>, chains: &HashMap<usize, Chain>) -> BTreeMap<Strin
             .and_then(|c| c.parent)
             .and_then(|p| table.template(p))
             .map(|(d, _)| d.id());
-        let body = chain.map(|c| Block {
-            items: c
-                .block
-                .items
-                .iter()
-                .filter(|i| !matches!(i, Item::Param(_)))
-                .cloned()
-                .collect(),
-            span: c.block.span,
-        });
+        let body = chain.map(|c| without_params(&c.block));
         out.entry(decl.id()).or_insert(TemplateInfo {
             id: decl.id(),
             unit: i,

@@ -11,6 +11,8 @@ mod manifest;
 pub mod stdlib;
 mod walk;
 
+pub use walk::display_path;
+
 pub use manifest::sanitize_name;
 
 use crate::diag::{Diagnostic, Diagnostics};

@@ -72,7 +72,7 @@ pub(crate) fn find(
 
 /// `path` relative to `root` with `/` and without `.` components; a path outside
 /// the root is shown as it is.
-pub(crate) fn display_path(root: &Path, path: &Path) -> String {
+pub fn display_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
     let parts: Vec<String> = rel
         .components()

@@ -6,18 +6,6 @@
 //! backslash escapes the next character (never a newline in a `"…"` string), `"""`
 //! opens a multi-line string, `///` (exactly three slashes) is a doc line.
 
-/// The kind words that start a declaration (plus `template`).
-pub(super) const DECL_WORDS: [&str; 8] = [
-    "agent",
-    "tool",
-    "model",
-    "workflow",
-    "capability",
-    "persona",
-    "service",
-    "template",
-];
-
 /// One significant piece of text. Positions are byte offsets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(super) enum Tok {
@@ -327,7 +315,11 @@ pub(super) fn starts_declaration_line(text: &[u8], at: usize) -> bool {
     let Some(word) = rest.get(..word_len) else {
         return false;
     };
-    if !DECL_WORDS.iter().any(|w| w.as_bytes() == word) {
+    let is_kind = std::str::from_utf8(word)
+        .ok()
+        .and_then(crate::ast::Kind::from_keyword)
+        .is_some();
+    if !is_kind {
         return false;
     }
     let after = rest.get(word_len..).unwrap_or(&[]);

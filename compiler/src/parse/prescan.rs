@@ -8,7 +8,8 @@
 //! deeper than [`MAX_DEPTH`], unclosed delimiters and junk between declarations
 //! are PM0001 here; a chunk flagged broken is then only header-parsed.
 
-use super::lexer::{at_line_start, starts_declaration_line, LexError, Lexer, Tok, DECL_WORDS};
+use super::lexer::{at_line_start, starts_declaration_line, LexError, Lexer, Tok};
+use crate::ast::Kind;
 use crate::diag::Diagnostic;
 use crate::source::{FileId, LineIndex, SourceFile, Span};
 
@@ -151,7 +152,7 @@ impl<'a> Splitter<'a> {
 
     fn is_decl_word(&self, tok: &Tok) -> bool {
         match *tok {
-            Tok::Word { start, end } => DECL_WORDS.contains(&self.slice(start, end)),
+            Tok::Word { start, end } => Kind::from_keyword(self.slice(start, end)).is_some(),
             _ => false,
         }
     }
@@ -232,7 +233,7 @@ impl<'a> Splitter<'a> {
              `persona`, `service` or `template`",
         );
         if let Tok::Word { .. } = first {
-            if let Some(s) = crate::diag::suggest(found, DECL_WORDS) {
+            if let Some(s) = crate::diag::suggest(found, Kind::ALL_KEYWORDS) {
                 d = d.help(format!("did you mean `{s}`?"));
             }
         }

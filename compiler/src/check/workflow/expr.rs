@@ -455,11 +455,7 @@ fn compare_eq(
             }
         }
     }
-    let ok = matches!((&l.ty, &r.ty), (Ty::Any, _) | (_, Ty::Any))
-        || (l.ty.is_stringy() && r.ty.is_stringy())
-        || (l.ty.is_numeric() && r.ty.is_numeric())
-        || l.ty == r.ty;
-    if ok {
+    if comparable(&l.ty, &r.ty) || (l.ty.is_stringy() && r.ty.is_stringy()) {
         return Ok(());
     }
     Err(report(
@@ -477,6 +473,11 @@ fn compare_eq(
     ))
 }
 
+/// Same type, both numbers, or one side not known statically.
+fn comparable(l: &Ty, r: &Ty) -> bool {
+    matches!((l, r), (Ty::Any, _) | (_, Ty::Any)) || (l.is_numeric() && r.is_numeric()) || l == r
+}
+
 fn compare_order(
     l: &Typed,
     r: &Typed,
@@ -485,10 +486,7 @@ fn compare_order(
     diags: &mut Diagnostics,
 ) -> Result<(), Reported> {
     let ordered = |t: &Ty| matches!(t, Ty::Int | Ty::Float | Ty::Duration | Ty::Size | Ty::Any);
-    let same = matches!((&l.ty, &r.ty), (Ty::Any, _) | (_, Ty::Any))
-        || (l.ty.is_numeric() && r.ty.is_numeric())
-        || l.ty == r.ty;
-    if ordered(&l.ty) && ordered(&r.ty) && same {
+    if ordered(&l.ty) && ordered(&r.ty) && comparable(&l.ty, &r.ty) {
         return Ok(());
     }
     Err(report(

@@ -14,18 +14,8 @@ use std::collections::{BTreeMap, HashMap};
 
 pub use expr::InputType;
 
-/// Step attribute names this module interprets (they are rows of the step schema).
-pub(crate) mod attr {
-    pub const AGENT: &str = "agent";
-    pub const SELECT: &str = "select";
-    pub const AFTER: &str = "after";
-    pub const WITH: &str = "with";
-    pub const WHEN: &str = "when";
-    pub const FOR_EACH: &str = "for_each";
-    pub const ON_ERROR: &str = "on_error";
-    pub const COMPENSATION: &str = "compensation";
-    pub const INPUT: &str = "input";
-}
+/// Step attribute names this module interprets: rows of the step schema.
+pub(crate) use crate::schema::names as attr;
 
 // Public Interface
 
