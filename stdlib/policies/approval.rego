@@ -4,15 +4,29 @@ package pmth.std.approval
 
 import rego.v1
 
+# The ids of the critical tools, computed once per evaluation (not per agent).
+critical_tools contains tool_id if {
+	some tool_id, tool in data.pmth.registry.tools
+	object.get(tool, "risk", "") == "critical"
+}
+
+# True when the agent uses at least one tool of the set.
+uses_any(agent, tools) if {
+	some tool_id in object.get(agent, "tools", [])
+	tool_id in tools
+}
+
 deny contains finding if {
+	count(critical_tools) > 0
 	some id, agent in data.pmth.registry.agents
+	object.get(agent, ["governance", "human_approval"], false) != true
 	object.get(agent, "status", "active") != "retired"
+	uses_any(agent, critical_tools)
 	critical := sort([tool_id |
 		some tool_id in object.get(agent, "tools", [])
-		object.get(data.pmth.registry.tools, [tool_id, "risk"], "") == "critical"
+		tool_id in critical_tools
 	])
 	count(critical) > 0
-	object.get(agent, ["governance", "human_approval"], false) != true
 	finding := {
 		"msg": sprintf(
 			"agent %s uses critical tool %s without human approval (governance.human_approval = true is required)",

@@ -6,15 +6,29 @@ import rego.v1
 
 high_risk := {"high", "critical"}
 
+# The ids of the high-risk tools, computed once per evaluation (not per agent).
+risky_tools contains tool_id if {
+	some tool_id, tool in data.pmth.registry.tools
+	object.get(tool, "risk", "") in high_risk
+}
+
+# True when the agent uses at least one tool of the set.
+uses_any(agent, tools) if {
+	some tool_id in object.get(agent, "tools", [])
+	tool_id in tools
+}
+
 deny contains finding if {
+	count(risky_tools) > 0
 	some id, agent in data.pmth.registry.agents
+	object.get(agent, ["governance", "audit"], false) != true
 	object.get(agent, "status", "active") != "retired"
+	uses_any(agent, risky_tools)
 	risky := sort([tool_id |
 		some tool_id in object.get(agent, "tools", [])
-		object.get(data.pmth.registry.tools, [tool_id, "risk"], "") in high_risk
+		tool_id in risky_tools
 	])
 	count(risky) > 0
-	object.get(agent, ["governance", "audit"], false) != true
 	finding := {
 		"msg": sprintf(
 			"agent %s uses high-risk tool %s but is not audited (governance.audit = true is required)",

@@ -5,8 +5,8 @@ import rego.v1
 
 warn contains finding if {
 	some id, agent in data.pmth.registry.agents
-	object.get(agent, "status", "active") != "retired"
 	not is_number(object.get(agent, ["limits", "budget_usd"], null))
+	object.get(agent, "status", "active") != "retired"
 	finding := {
 		"msg": sprintf("agent %s has no budget (set limits.budget_usd)", [id]),
 		"ref": sprintf("agent.%s", [id]),

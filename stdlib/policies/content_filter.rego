@@ -6,10 +6,9 @@ import rego.v1
 
 warn contains finding if {
 	some id, agent in data.pmth.registry.agents
-	object.get(agent, "status", "active") != "retired"
 	object.get(agent, "kind", "") == "conversational"
-	filter := object.get(agent, ["governance", "content_filter"], "off")
-	filter == "off"
+	object.get(agent, ["governance", "content_filter"], "off") == "off"
+	object.get(agent, "status", "active") != "retired"
 	finding := {
 		"msg": sprintf(
 			"conversational agent %s has no content filter (set governance.content_filter = standard or strict)",

@@ -7,13 +7,18 @@ import rego.v1
 
 registry := data.pmth.registry
 
-deprecated(kind, id) if object.get(registry, [kind, id, "status"], "active") == "deprecated"
+# The ids of the deprecated agents, computed once per evaluation.
+deprecated_agents contains id if {
+	some id, agent in object.get(registry, "agents", {})
+	object.get(agent, "status", "active") == "deprecated"
+}
 
 warn contains finding if {
+	count(deprecated_agents) > 0
 	some wf_id, wf in registry.workflows
 	object.get(wf, "status", "active") != "retired"
 	some step_name, step in object.get(wf, "steps", {})
-	old := sort([a | some a in object.get(step, "candidates", []); deprecated("agents", a)])
+	old := sort([a | some a in object.get(step, "candidates", []); a in deprecated_agents])
 	count(old) > 0
 	name := object.get(step, "name", step_name)
 	finding := {
