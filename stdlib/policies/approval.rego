@@ -57,3 +57,14 @@ test_high_risk_is_not_critical if {
 	r := registry({"a": {"tools": ["sh"]}}, {"sh": {"risk": "high"}})
 	count(deny) == 0 with data.pmth.registry as r
 }
+
+test_every_critical_tool_is_listed_sorted_and_unknown_tools_are_ignored if {
+	r := registry(
+		{"a": {"tools": ["wire", "ghost", "pay"]}, "b": {"tools": ["ghost"]}},
+		{"pay": {"risk": "critical"}, "wire": {"risk": "critical"}},
+	)
+	some f in deny with data.pmth.registry as r
+	f.ref == "agent.a"
+	contains(f.msg, "tool pay, wire without")
+	count(deny) == 1 with data.pmth.registry as r
+}
