@@ -71,9 +71,11 @@ impl Context {
             },
             _ => Frame::Other,
         };
+        if matches!(frame, Frame::Decl(_)) {
+            self.header.clear();
+        }
         self.frames.push(frame);
         self.recent.clear();
-        self.header.clear();
     }
 
     fn block_frame(&self) -> Frame {
@@ -93,10 +95,11 @@ impl Context {
     }
 
     fn close(&mut self, c: char) {
-        self.frames.pop();
+        if let Some(Frame::Decl(_)) = self.frames.pop() {
+            self.header.clear();
+        }
         self.recent.clear();
         self.recent.push(Tok::Punct(c));
-        self.header.clear();
     }
 
     /// The last token, if any.
@@ -388,7 +391,7 @@ mod tests {
     #[test]
     fn field_blocks_have_no_table() {
         let cx = at_bar("tool t { params { q: string { | } } }");
-        assert_eq!(cx.table(), None);
+        assert!(cx.table().is_none());
     }
 
     #[test]

@@ -14,7 +14,7 @@ pub fn hover(ctx: &Ctx, params: HoverParams) -> Option<Hover> {
     let pos = &params.text_document_position_params;
     let doc = ctx.doc(&pos.text_document.uri)?;
     let offset = doc.offset(pos.position);
-    let word = cursor::word_at(&doc.text, offset)?;
+    let word = cursor::word_at(doc.text, offset)?;
     let markdown = markdown(ctx, &doc, offset, &word)?;
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
@@ -35,11 +35,11 @@ fn markdown(
         return Some(info);
     }
     if let Some(an) = ctx.analysis(doc) {
-        if let Some(unit) = an.target_at(&doc.text, offset) {
+        if let Some(unit) = an.target_at(doc.text, offset) {
             return an.describe(unit);
         }
     }
-    let cx = cursor::context(&doc.text, word.start);
+    let cx = cursor::context(doc.text, word.start);
     if cx.frames.is_empty() {
         // `agent x`, `template t for tool`: the kind words of a header.
         let kind = Kind::from_keyword(word.text)?;
