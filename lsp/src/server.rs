@@ -53,7 +53,7 @@ fn capabilities() -> ServerCapabilities {
         )),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         completion_provider: Some(CompletionOptions {
-            trigger_characters: Some(vec![".".into(), "=".into(), " ".into()]),
+            trigger_characters: Some(vec![".".into()]),
             ..Default::default()
         }),
         definition_provider: Some(OneOf::Left(true)),
