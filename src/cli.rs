@@ -29,6 +29,8 @@ pub enum Command {
     /// Governance policies.
     #[command(subcommand)]
     Policy(PolicyCommand),
+    /// The language server, on stdin/stdout (for editors).
+    Lsp,
 }
 
 #[derive(Debug, Subcommand)]

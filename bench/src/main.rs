@@ -1,7 +1,7 @@
 //! `pmth-bench`: generate benchmark workspaces, measure commands, time regorus
 //! alone, and run the whole suite (see `bench/README.md`).
 
-use pmth_bench::{gen, measure, rego, report, suite};
+use pmth_bench::{gen, lsp, measure, rego, report, suite};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -12,6 +12,8 @@ const USAGE: &str = "usage:
       run PROGRAM once; print its wall time and peak RSS on stderr
   pmth-bench rego DIR [--runs N] [--policies PATH]
       regorus alone on DIR's registry and governance policies
+  pmth-bench lsp DIR [--pmth PATH] [--edits N]
+      time `pmth lsp` diagnostics after N edits of one file of DIR
   pmth-bench suite --pmth PATH [--sizes 1000,10000,100000] [--runs 5]
                    [--large-runs 3] [--work DIR] [--out FILE] [--policies PATH]
       the whole benchmark; writes FILE (default bench/RESULTS.md)";
@@ -34,6 +36,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         Some("measure") => measure(rest),
         Some("rego") => rego(rest),
         Some("suite") => suite(rest),
+        Some("lsp") => lsp_latency(rest),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -155,6 +158,29 @@ fn rego(args: &[String]) -> Result<ExitCode, String> {
         last.eval.as_secs_f64() * 1e3,
         last.denies,
         last.warns
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn lsp_latency(args: &[String]) -> Result<ExitCode, String> {
+    let o = opts(args, &["pmth", "edits"])?;
+    let [dir] = o.positional[..] else {
+        return Err(USAGE.to_string());
+    };
+    let pmth = PathBuf::from(o.get("pmth").unwrap_or("target/release/pmth"));
+    let edits = o.count("edits", 20)?.max(1);
+    let s = lsp::measure(&pmth, &PathBuf::from(dir), edits)?;
+    println!(
+        "pmth lsp: {} edits of {}: diagnostics after an edit: median {:.1} ms, p95 {:.1} ms{}",
+        s.samples_ms.len(),
+        s.file,
+        s.median_ms(),
+        s.p95_ms(),
+        if s.wrong > 0 {
+            format!(" ({} edits with unexpected diagnostics)", s.wrong)
+        } else {
+            String::new()
+        }
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -3,13 +3,18 @@
 //! registry and policies, and collect what [`crate::report`] writes.
 
 use crate::measure::{self, median};
-use crate::{gen, rego};
+use crate::{gen, lsp, rego};
 use std::path::{Path, PathBuf};
 
 /// The compiler's stages, in pipeline order (`pmth check --timings` names them).
 pub const STAGES: [&str; 7] = [
     "load", "parse", "expand", "resolve", "check", "govern", "emit",
 ];
+
+/// The workspace size the LSP latency target is stated for, and how many edits
+/// are timed there.
+pub const LSP_SIZE: usize = 1000;
+pub const LSP_EDITS: usize = 20;
 
 /// What to run.
 #[derive(Clone, Debug)]
@@ -93,6 +98,8 @@ pub struct SizeResult {
     pub notes: Vec<String>,
     /// The 1-minute load average before and after this size's runs.
     pub load: (Option<f64>, Option<f64>),
+    /// `pmth lsp` edit latency (measured at 1k only).
+    pub lsp: Option<lsp::LspStats>,
 }
 
 /// What the `pmth` binary can do, found from its `--help`.
@@ -103,6 +110,7 @@ pub struct Abilities {
     pub json: bool,
     pub build: bool,
     pub build_timings: bool,
+    pub lsp: bool,
 }
 
 /// Asks `pmth CMD --help`; a real subcommand prints a usage line.
@@ -122,6 +130,7 @@ pub fn abilities(pmth: &Path) -> Abilities {
         build_timings: has(&build, "--timings"),
         check: check.is_some(),
         build: build.is_some(),
+        lsp: help("lsp").is_some(),
     }
 }
 
@@ -185,6 +194,14 @@ fn run_size(cfg: &Config, ab: &Abilities, n: usize) -> Result<SizeResult, String
     } else {
         res.notes
             .push("`pmth build` is not available yet (`pmth build --help` failed): skipped".into());
+    }
+
+    if ab.lsp && n == LSP_SIZE {
+        eprintln!("[bench] pmth lsp: {LSP_EDITS} edits on {n}");
+        match lsp::measure(&cfg.pmth, &dir, LSP_EDITS) {
+            Ok(stats) => res.lsp = Some(stats),
+            Err(e) => res.notes.push(format!("pmth lsp: skipped: {e}")),
+        }
     }
 
     res.load.1 = measure::load_average();

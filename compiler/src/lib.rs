@@ -20,11 +20,13 @@ pub mod load;
 pub mod parse;
 pub mod resolve;
 pub mod schema;
+pub mod session;
 pub mod types;
 
 mod pipeline;
 
-pub use pipeline::{compile, Compilation, CompileOptions, StageTiming};
+pub use pipeline::{compile, compile_with_session, Compilation, CompileOptions, StageTiming};
+pub use session::Session;
 
 /// The compiler's version, as written into bundles and `pmth --version`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

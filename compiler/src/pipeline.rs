@@ -2,9 +2,11 @@
 
 use crate::diag::Diagnostics;
 use crate::load::{LoadError, Workspace};
+use crate::session::Session;
 use crate::source::SourceMap;
 use crate::{check, expand, govern, load, parse, resolve};
-use std::path::Path;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// What the caller wants beyond the defaults.
@@ -113,4 +115,156 @@ pub fn compile(root: &Path, opts: &CompileOptions) -> Result<Compilation, LoadEr
         timings,
         notes,
     })
+}
+
+/// [`compile`] for an editor: file texts come from `overlays` (unsaved buffers,
+/// keyed by absolute path) before the disk, and unchanged files reuse their
+/// parse from `session` ([`Session::parse`]). The stages and their order are
+/// those of [`compile`]; keep the two in step (a test compares them).
+pub fn compile_with_session(
+    session: &mut Session,
+    root: &Path,
+    opts: &CompileOptions,
+    overlays: &HashMap<PathBuf, String>,
+) -> Result<Compilation, LoadError> {
+    let mut timings = Vec::new();
+    let mut diags = Diagnostics::new();
+    let mut timed = |stage: &'static str, start: Instant| {
+        timings.push(StageTiming {
+            stage,
+            time: start.elapsed(),
+        })
+    };
+
+    let t = Instant::now();
+    let (workspace, d) = load::load_with_overlays(root, &opts.extra_skip, overlays)?;
+    diags.extend(d);
+    timed("load", t);
+
+    let t = Instant::now();
+    let (parsed, d) = session.parse(&workspace);
+    diags.extend(d);
+    timed("parse", t);
+
+    let t = Instant::now();
+    let (expanded, d) = expand::expand(&workspace.sources, parsed);
+    diags.extend(d);
+    timed("expand", t);
+
+    let t = Instant::now();
+    let (resolved, d) = resolve::resolve(&workspace.sources, expanded);
+    diags.extend(d);
+    timed("resolve", t);
+
+    let t = Instant::now();
+    let (checked, d) = check::check(&workspace, resolved);
+    diags.extend(d);
+    timed("check", t);
+
+    let t = Instant::now();
+    let mut notes = Vec::new();
+    let governance = if diags.has_errors() {
+        notes.push(
+            "governance skipped: policies run only on a registry without errors; fix the errors above first"
+                .to_owned(),
+        );
+        None
+    } else {
+        let (report, d) = govern::govern(&workspace, &checked);
+        diags.extend(d);
+        Some(report)
+    };
+    timed("govern", t);
+
+    let deny = opts.deny_warnings
+        || workspace
+            .manifest
+            .as_ref()
+            .is_some_and(|m| m.governance.deny_warnings);
+    if opts.deny_warnings {
+        diags.deny_warnings();
+    } else if deny {
+        diags.promote_code("PM0702");
+    }
+    diags.finish(&workspace.sources);
+    Ok(Compilation {
+        workspace,
+        diagnostics: diags,
+        checked: Some(checked),
+        governance,
+        timings,
+        notes,
+    })
+}
+
+#[cfg(test)]
+mod session_tests {
+    use super::*;
+
+    fn summary(c: &Compilation) -> Vec<String> {
+        c.diagnostics
+            .iter()
+            .map(|d| {
+                let lc = c.sources().start(d.primary.span);
+                format!(
+                    "{} {}:{lc} {}",
+                    d.code,
+                    c.sources().path(d.primary.span.file),
+                    d.message
+                )
+            })
+            .collect()
+    }
+
+    /// `compile_with_session` runs the same stages as `compile`: same
+    /// diagnostics on every example, cold and warm, and overlays replace the disk.
+    #[test]
+    fn session_compiles_like_compile() {
+        let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples");
+        let mut roots: Vec<PathBuf> = std::fs::read_dir(&examples)
+            .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
+            .unwrap_or_default();
+        roots.retain(|p| p.join("pmth.toml").is_file());
+        roots.sort();
+        assert!(!roots.is_empty(), "no examples found");
+        let opts = CompileOptions::default();
+        for root in roots {
+            let plain = compile(&root, &opts).expect("compiles");
+            let mut session = Session::new();
+            let none = HashMap::new();
+            let cold = compile_with_session(&mut session, &root, &opts, &none).expect("cold");
+            let warm = compile_with_session(&mut session, &root, &opts, &none).expect("warm");
+            assert_eq!(summary(&plain), summary(&cold), "{}", root.display());
+            assert_eq!(summary(&plain), summary(&warm), "{}", root.display());
+            assert_eq!(session.last_parsed(), 0, "warm run parsed nothing");
+        }
+    }
+
+    #[test]
+    fn overlays_replace_the_disk_and_reparse_one_file() {
+        let root = std::env::temp_dir().join(format!("pmth-session-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        std::fs::create_dir_all(&root).expect("mkdir");
+        let write = |p: &str, t: &str| std::fs::write(root.join(p), t).expect("write");
+        write(
+            "pmth.toml",
+            "[package]\nname = \"x\"\nversion = \"1.0.0\"\n",
+        );
+        write("a.pmth", "capability a { description = \"a\" }\n");
+        write("b.pmth", "capability b { description = \"b\" }\n");
+        let opts = CompileOptions::default();
+        let mut session = Session::new();
+        let mut overlays = HashMap::new();
+        let first = compile_with_session(&mut session, &root, &opts, &overlays).expect("first");
+        assert!(first.diagnostics.is_empty(), "{:?}", summary(&first));
+        overlays.insert(
+            root.join("b.pmth"),
+            "capability b { description = \"b\"  requires = [capability.nope] }\n".to_owned(),
+        );
+        let second = compile_with_session(&mut session, &root, &opts, &overlays).expect("second");
+        assert_eq!(session.last_parsed(), 1);
+        let codes: Vec<_> = second.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["PM0101"], "{:?}", summary(&second));
+        let _ = std::fs::remove_dir_all(&root);
+    }
 }

@@ -6,6 +6,7 @@ mod check;
 mod explain;
 mod init;
 mod keygen;
+mod lsp;
 mod policy_test;
 mod verify;
 
@@ -48,6 +49,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Verify(args) => verify::run(&args),
         Command::Keygen(args) => keygen::run(&args),
         Command::Policy(PolicyCommand::Test(args)) => policy_test::run(&args),
+        Command::Lsp => lsp::run(),
     }
 }
 

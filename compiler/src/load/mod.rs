@@ -18,6 +18,7 @@ pub use manifest::sanitize_name;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::source::{FileId, FileKind, SourceMap, Span};
 use manifest::ManifestOutcome;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 // Public Interface
@@ -95,6 +96,18 @@ impl std::error::Error for LoadError {}
 /// manifest, an unreadable or non-UTF-8 file, a missing policy path) is a PM0003
 /// diagnostic and the rest still loads.
 pub fn load(root: &Path, extra_skip: &[PathBuf]) -> Result<(Workspace, Diagnostics), LoadError> {
+    load_with_overlays(root, extra_skip, &HashMap::new())
+}
+
+/// [`load`], reading the text of a file from `overlays` (keyed by the path the
+/// walk finds: `root` joined with the file's relative path) instead of the disk
+/// when it is there: an editor's unsaved buffers. Which files belong to the
+/// workspace is still decided by the disk.
+pub fn load_with_overlays(
+    root: &Path,
+    extra_skip: &[PathBuf],
+    overlays: &HashMap<PathBuf, String>,
+) -> Result<(Workspace, Diagnostics), LoadError> {
     let manifest_path = root.join("pmth.toml");
     if !manifest_path.is_file() {
         return Err(LoadError::NoWorkspace(root.to_path_buf()));
@@ -103,6 +116,7 @@ pub fn load(root: &Path, extra_skip: &[PathBuf]) -> Result<(Workspace, Diagnosti
         root,
         sources: SourceMap::new(),
         diags: Diagnostics::new(),
+        overlays,
     };
 
     let manifest_file = l.read_file(&manifest_path, "pmth.toml".into(), FileKind::Manifest);
@@ -171,6 +185,7 @@ struct Loader<'a> {
     root: &'a Path,
     sources: SourceMap,
     diags: Diagnostics,
+    overlays: &'a HashMap<PathBuf, String>,
 }
 
 impl Loader<'_> {
@@ -187,6 +202,9 @@ impl Loader<'_> {
     /// UTF-8 still gets an (empty) entry so that its PM0003 has a path: `Err`
     /// holds that entry's id.
     fn read_file(&mut self, path: &Path, rel: String, kind: FileKind) -> Result<FileId, FileId> {
+        if let Some(text) = self.overlays.get(path) {
+            return Ok(self.sources.add(rel, kind, text.clone(), false));
+        }
         let problem = match std::fs::read(path) {
             Ok(bytes) => match String::from_utf8(bytes) {
                 Ok(text) => return Ok(self.sources.add(rel, kind, text, false)),

@@ -1,0 +1,66 @@
+//! One file per LSP feature. Request handlers take a [`Ctx`] (read-only state)
+//! and the request's params and return its result; `server.rs` is the one place
+//! that maps methods to them.
+
+pub mod completion;
+pub mod definition;
+pub mod diagnostics;
+pub mod document_symbol;
+pub mod hover;
+pub mod sync;
+
+use crate::convert;
+use crate::lookup::Analysis;
+use crate::state::State;
+use lsp_types::{Position, Range, Uri};
+use pmth_compiler::source::LineIndex;
+use std::path::PathBuf;
+
+/// What a request handler may read.
+pub struct Ctx<'a> {
+    pub state: &'a State,
+}
+
+/// An open document, for one request.
+pub struct DocRef<'a> {
+    pub path: PathBuf,
+    pub text: &'a str,
+    pub lines: &'a LineIndex,
+}
+
+impl DocRef<'_> {
+    /// The byte offset of a position (clamped).
+    pub fn offset(&self, pos: Position) -> usize {
+        convert::offset(self.text, self.lines, pos)
+    }
+
+    pub fn position(&self, offset: usize) -> Position {
+        convert::position(self.text, self.lines, offset)
+    }
+
+    pub fn range(&self, start: usize, end: usize) -> Range {
+        Range {
+            start: self.position(start),
+            end: self.position(end),
+        }
+    }
+}
+
+impl<'a> Ctx<'a> {
+    /// The open document at `uri` (requests on unopened documents get nothing).
+    pub fn doc(&self, uri: &Uri) -> Option<DocRef<'a>> {
+        let path = convert::uri_to_path(uri)?;
+        let doc = self.state.docs.get(&path)?;
+        Some(DocRef {
+            path,
+            text: &doc.text,
+            lines: &doc.lines,
+        })
+    }
+
+    /// The document seen through its workspace's latest compilation.
+    pub fn analysis(&self, doc: &DocRef<'_>) -> Option<Analysis<'a>> {
+        let (root, comp) = self.state.compilation_for(&doc.path)?;
+        Analysis::new(root, comp, &doc.path, doc.text)
+    }
+}
