@@ -47,85 +47,31 @@ impl Compilation {
 /// Runs every stage on the workspace at `root` (a folder holding `pmth.toml`).
 /// `Err` only when there is no workspace to compile (exit 2).
 pub fn compile(root: &Path, opts: &CompileOptions) -> Result<Compilation, LoadError> {
-    let mut timings = Vec::new();
-    let mut diags = Diagnostics::new();
-    let mut timed = |stage: &'static str, start: Instant| {
-        timings.push(StageTiming {
-            stage,
-            time: start.elapsed(),
-        })
-    };
-
-    let t = Instant::now();
-    let (workspace, d) = load::load(root, &opts.extra_skip)?;
-    diags.extend(d);
-    timed("load", t);
-
-    let t = Instant::now();
-    let (parsed, d) = parse::parse(&workspace);
-    diags.extend(d);
-    timed("parse", t);
-
-    let t = Instant::now();
-    let (expanded, d) = expand::expand(&workspace.sources, parsed);
-    diags.extend(d);
-    timed("expand", t);
-
-    let t = Instant::now();
-    let (resolved, d) = resolve::resolve(&workspace.sources, expanded);
-    diags.extend(d);
-    timed("resolve", t);
-
-    let t = Instant::now();
-    let (checked, d) = check::check(&workspace, resolved);
-    diags.extend(d);
-    timed("check", t);
-
-    let t = Instant::now();
-    let mut notes = Vec::new();
-    let governance = if diags.has_errors() {
-        notes.push(
-            "governance skipped: policies run only on a registry without errors; fix the errors above first"
-                .to_owned(),
-        );
-        None
-    } else {
-        let (report, d) = govern::govern(&workspace, &checked);
-        diags.extend(d);
-        Some(report)
-    };
-    timed("govern", t);
-
-    let deny = opts.deny_warnings
-        || workspace
-            .manifest
-            .as_ref()
-            .is_some_and(|m| m.governance.deny_warnings);
-    if opts.deny_warnings {
-        diags.deny_warnings();
-    } else if deny {
-        diags.promote_code("PM0702");
-    }
-    diags.finish(&workspace.sources);
-    Ok(Compilation {
-        workspace,
-        diagnostics: diags,
-        checked: Some(checked),
-        governance,
-        timings,
-        notes,
-    })
+    run(opts, || load::load(root, &opts.extra_skip), parse::parse)
 }
 
 /// [`compile`] for an editor: file texts come from `overlays` (unsaved buffers,
 /// keyed by absolute path) before the disk, and unchanged files reuse their
-/// parse from `session` ([`Session::parse`]). The stages and their order are
-/// those of [`compile`]; keep the two in step (a test compares them).
+/// parse from `session` ([`Session::parse`]). Every other stage is the same.
 pub fn compile_with_session(
     session: &mut Session,
     root: &Path,
     opts: &CompileOptions,
     overlays: &HashMap<PathBuf, String>,
+) -> Result<Compilation, LoadError> {
+    run(
+        opts,
+        || load::load_with_overlays(root, &opts.extra_skip, overlays),
+        |ws| session.parse(ws),
+    )
+}
+
+/// The stages in order, with the two that differ between callers (how files are
+/// read, how they are parsed) passed in.
+fn run(
+    opts: &CompileOptions,
+    load: impl FnOnce() -> Result<(Workspace, Diagnostics), LoadError>,
+    parse: impl FnOnce(&Workspace) -> (parse::Parsed, Diagnostics),
 ) -> Result<Compilation, LoadError> {
     let mut timings = Vec::new();
     let mut diags = Diagnostics::new();
@@ -137,12 +83,12 @@ pub fn compile_with_session(
     };
 
     let t = Instant::now();
-    let (workspace, d) = load::load_with_overlays(root, &opts.extra_skip, overlays)?;
+    let (workspace, d) = load()?;
     diags.extend(d);
     timed("load", t);
 
     let t = Instant::now();
-    let (parsed, d) = session.parse(&workspace);
+    let (parsed, d) = parse(&workspace);
     diags.extend(d);
     timed("parse", t);
 
