@@ -19,6 +19,7 @@
 mod attrs;
 pub mod canonical;
 mod capability;
+mod compact;
 mod cycles;
 mod expr;
 mod flows;
@@ -28,6 +29,7 @@ mod service;
 pub mod workflow;
 
 pub use attrs::{is_url, RefUse};
+pub use compact::{Entry, Registry};
 pub use expr::{render_expr, render_value};
 
 use crate::ast::{Block, DeclBody, Kind, Reference, ValueKind};
@@ -47,9 +49,9 @@ use std::collections::{BTreeSet, HashMap};
 /// later diagnostics, e.g. governance's `ref`/`attr`).
 #[derive(Clone, Debug, Default)]
 pub struct Checked {
-    /// `dist/registry.json` less its `governance` section (BUNDLE.md §1), keys
-    /// sorted. Partial when there were errors.
-    pub registry: serde_json::Value,
+    /// `dist/registry.json` less its `governance` section (BUNDLE.md §1), as
+    /// canonical text per declaration. Partial when there were errors.
+    pub registry: Registry,
     /// The declarations after expansion (templates included).
     pub units: Vec<Unit>,
     /// `(kind, id)` → index into `units`.

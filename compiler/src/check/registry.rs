@@ -3,9 +3,10 @@
 //! and merging, `doc`, `source {file, line}` and a `digest` of its own canonical
 //! JSON (without `source` and `digest`).
 
-use super::canonical::digest_object;
+use super::canonical::{object_with, sha256};
+use super::compact::{Built, Registry};
 use super::Cx;
-use crate::ast::{DeclBody, Kind, Value, ValueKind};
+use crate::ast::{DeclBody, Value, ValueKind};
 use crate::load::Workspace;
 use crate::resolve::{resolve_ref, Outcome};
 use crate::types::literal_json;
@@ -14,53 +15,46 @@ use serde_json::{json, Map, Value as Json};
 /// The registry format written into every bundle.
 pub const FORMAT: &str = "pmth.registry/v1";
 
-/// One registry entry: its kind, id and object.
-type Entry = (Kind, String, Map<String, Json>);
-
-/// `jsons[i]` is unit `i`'s checked attributes, moved out of its facts.
-pub fn build(ws: &Workspace, cx: &Cx, jsons: Vec<Map<String, Json>>) -> Json {
+/// `jsons[i]` is unit `i`'s checked attributes, moved out of its facts. Each
+/// declaration's tree is built, digested, written as canonical text and
+/// dropped, in parallel; only the text is kept.
+pub fn build(ws: &Workspace, cx: &Cx, jsons: Vec<Map<String, Json>>) -> Registry {
     use rayon::prelude::*;
-    let mut maps: Vec<Map<String, Json>> = Kind::ALL.iter().map(|_| Map::new()).collect();
-    // Entries and their digests are independent: build them in parallel, then
-    // insert them in order.
-    let entries: Vec<Option<Entry>> = jsons
+    let decls: Vec<Built> = jsons
         .into_par_iter()
         .enumerate()
-        .map(|(i, json)| {
+        .filter_map(|(i, json)| {
             if !cx.is_canonical(i) {
                 return None;
             }
             let unit = cx.units.get(i)?;
-            let mut entry = entry(cx, i, json)?;
-            let d = digest_object(&entry);
+            let entry = entry(cx, i, json)?;
             let (file, line) = cx.place(i);
-            entry.insert("source".into(), json!({"file": file, "line": line}));
-            entry.insert("digest".into(), Json::String(d));
-            Some((unit.decl.kind, unit.decl.id(), entry))
+            let text = object_with(&entry, |plain| {
+                vec![
+                    ("source", json!({"file": file, "line": line})),
+                    ("digest", Json::String(sha256(plain.as_bytes()))),
+                ]
+            });
+            Some(Built::new(
+                unit.decl.kind,
+                unit.decl.id(),
+                text,
+                &Json::Object(entry),
+            ))
         })
         .collect();
-    for (kind, id, entry) in entries.into_iter().flatten() {
-        let slot = Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
-        if let Some(m) = maps.get_mut(slot) {
-            m.insert(id, Json::Object(entry));
-        }
-    }
-    let mut out = Map::new();
-    out.insert("format".into(), json!(FORMAT));
+    let mut header = Map::new();
+    header.insert("format".into(), json!(FORMAT));
     let (name, version) = ws
         .manifest
         .as_ref()
         .map_or((String::new(), "0.0.0".to_owned()), |m| {
             (m.name.clone(), m.version.to_string())
         });
-    out.insert("package".into(), json!({"name": name, "version": version}));
-    out.insert("compiler".into(), json!(format!("pmth {}", crate::VERSION)));
-    for (kind, m) in Kind::ALL.iter().zip(maps) {
-        out.insert(kind.plural().into(), Json::Object(m));
-    }
-    // serde_json's maps are ordered by key already; the exact JCS order (UTF-16
-    // code units) is applied when the bytes are written (`canonical`).
-    Json::Object(out)
+    header.insert("package".into(), json!({"name": name, "version": version}));
+    header.insert("compiler".into(), json!(format!("pmth {}", crate::VERSION)));
+    Registry::new(header, decls)
 }
 
 /// One declaration's registry object, without `source` and `digest`.

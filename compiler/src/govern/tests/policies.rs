@@ -147,7 +147,7 @@ fn a_runaway_policy_is_stopped_by_the_time_limit() {
                 stdlib: false,
             })
             .collect();
-    let data = data_document(&json!({}), None);
+    let data = data_document(&crate::check::Registry::from_json(&json!({})), None);
     let mut problems = Vec::new();
     let t = Instant::now();
     let mut loaded = load::load(
