@@ -72,7 +72,7 @@ pub fn govern(ws: &Workspace, checked: &Checked) -> (GovernanceReport, Diagnosti
     let texts = workspace_policies(ws, disable);
     let data = data_document(&checked.registry, config.map(|c| &c.data));
     let input = build_input();
-    let mut loaded = load::load(
+    let loaded = load::load(
         texts,
         &data,
         Some(&input),
@@ -80,7 +80,7 @@ pub fn govern(ws: &Workspace, checked: &Checked) -> (GovernanceReport, Diagnosti
         &ws.sources,
         &mut problems,
     );
-    let findings = eval::evaluate(&mut loaded, &ws.sources, &mut problems);
+    let findings = eval::evaluate(&loaded, &ws.sources, &mut problems);
 
     let mut ctx = Ctx {
         sources: &ws.sources,
