@@ -83,16 +83,49 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
         symbols,
     } = resolved;
     let mut diags: Vec<Diagnostic> = Vec::new();
-    // Each declaration's attributes are checked on their own: in parallel, in order.
-    let facts: Vec<UnitFacts> = {
+    // Each declaration's attributes are checked on their own, in parallel: its
+    // facts, its registry entry unless a later rule still changes it, and its
+    // `pmth.lock` references (sorted).
+    let base = Cx {
+        sources: &ws.sources,
+        units: &units,
+        refs: &refs,
+        symbols: &symbols,
+        facts: Vec::new(),
+    };
+    let per_unit: Vec<(UnitFacts, Option<compact::Built>, Vec<LockRef>)> = {
         use rayon::prelude::*;
         units
             .par_iter()
-            .map(|unit| check_unit(&refs, &symbols, unit))
+            .enumerate()
+            .map(|(i, unit)| {
+                let mut f = check_unit(&refs, &symbols, unit);
+                let uses = lock_refs(&base, i, std::mem::take(&mut f.uses));
+                let built = if registry::deferred(unit.decl.kind) {
+                    None
+                } else {
+                    let json = std::mem::take(&mut f.json);
+                    registry::build_one(&base, i, &f, json)
+                };
+                (f, built, uses)
+            })
             .collect()
     };
-    for (unit, f) in units.iter().zip(&facts) {
-        diags.extend(f.diags.iter().cloned().map(|d| in_instance(unit, d)));
+    drop(base);
+    let mut facts = Vec::with_capacity(per_unit.len());
+    let mut built = Vec::with_capacity(per_unit.len());
+    let mut uses = Vec::new();
+    for (unit, (mut f, b, u)) in units.iter().zip(per_unit) {
+        diags.extend(
+            std::mem::take(&mut f.diags)
+                .into_iter()
+                .map(|d| in_instance(unit, d)),
+        );
+        facts.push(f);
+        built.extend(b);
+        if !u.is_empty() {
+            uses.push(u);
+        }
     }
     let mut cx = Cx {
         sources: &ws.sources,
@@ -105,29 +138,22 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
     persona::check(&mut cx, &mut diags);
     service::check(&cx, &mut diags);
     flows::check(&mut cx, &caps, &mut diags);
-    let jsons = cx
+    let deferred = cx
         .facts
         .iter_mut()
-        .map(|f| std::mem::take(&mut f.json))
+        .enumerate()
+        .filter(|(i, _)| {
+            units
+                .get(*i)
+                .is_some_and(|u| registry::deferred(u.decl.kind))
+        })
+        .map(|(i, f)| (i, std::mem::take(&mut f.json)))
         .collect();
-    let registry = registry::build(ws, &cx, jsons);
-    let mut references: Vec<LockRef> = Vec::new();
-    for (i, unit) in units.iter().enumerate() {
-        if !cx.is_canonical(i) || !matches!(unit.decl.body, DeclBody::Attrs(_)) {
-            continue;
-        }
-        let decl = format!("{}.{}", unit.decl.kind, unit.decl.id());
-        if let Some(f) = cx.facts.get(i) {
-            references.extend(f.uses.iter().map(|u| LockRef {
-                decl: decl.clone(),
-                path: u.path.clone(),
-                written: u.written.clone(),
-                target: u.target.clone(),
-            }));
-        }
-    }
-    references.sort();
-    references.dedup();
+    let registry = registry::build(ws, &cx, built, deferred);
+    // Each unit's references are sorted, and each unit has its own `decl`:
+    // ordering the units by it orders them all.
+    uses.sort_by(|a, b| a.first().map(|r| &r.decl).cmp(&b.first().map(|r| &r.decl)));
+    let references: Vec<LockRef> = uses.into_iter().flatten().collect();
     let index = symbols.ids().map(|(k, v)| (k.clone(), *v)).collect();
     drop(cx);
     (
@@ -142,6 +168,30 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
     )
 }
 
+/// Unit `i`'s references as `pmth.lock` lists them, sorted, duplicates
+/// removed: only for the declaration its id names, and not for templates.
+fn lock_refs(cx: &Cx, i: usize, uses: Vec<RefUse>) -> Vec<LockRef> {
+    let Some(unit) = cx.units.get(i) else {
+        return Vec::new();
+    };
+    if uses.is_empty() || !matches!(unit.decl.body, DeclBody::Attrs(_)) || !cx.is_canonical(i) {
+        return Vec::new();
+    }
+    let decl = format!("{}.{}", unit.decl.kind, unit.decl.id());
+    let mut out: Vec<LockRef> = uses
+        .into_iter()
+        .map(|u| LockRef {
+            decl: decl.clone(),
+            path: u.path,
+            written: u.written,
+            target: u.target,
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// What checking one declaration's attributes found.
 #[derive(Clone, Debug, Default)]
 pub struct UnitFacts {
@@ -153,6 +203,7 @@ pub struct UnitFacts {
     pub params: Option<Json>,
     /// Attribute paths whose value errored (`limits.timeout`, `steps.a.after`).
     pub bad: BTreeSet<String>,
+    /// Its references (moved into [`Checked::references`] once checked).
     pub uses: Vec<RefUse>,
     pub diags: Vec<Diagnostic>,
 }

@@ -5,8 +5,8 @@
 
 use super::canonical::{object_with, sha256};
 use super::compact::{Built, Registry};
-use super::Cx;
-use crate::ast::{DeclBody, Value, ValueKind};
+use super::{Cx, UnitFacts};
+use crate::ast::{DeclBody, Kind, Value, ValueKind};
 use crate::load::Workspace;
 use crate::resolve::{resolve_ref, Outcome};
 use crate::types::literal_json;
@@ -15,35 +15,53 @@ use serde_json::{json, Map, Value as Json};
 /// The registry format written into every bundle.
 pub const FORMAT: &str = "pmth.registry/v1";
 
-/// `jsons[i]` is unit `i`'s checked attributes, moved out of its facts. Each
-/// declaration's tree is built, digested, written as canonical text and
-/// dropped, in parallel; only the text is kept.
-pub fn build(ws: &Workspace, cx: &Cx, jsons: Vec<Map<String, Json>>) -> Registry {
+/// True for the kinds whose registry JSON the cross-declaration rules still
+/// change after their own attributes are checked: personas (merged with what
+/// they extend) and workflows (`order`, each step's `candidates`). Every other
+/// declaration's entry is built as soon as its attributes are checked.
+pub fn deferred(kind: Kind) -> bool {
+    matches!(kind, Kind::Persona | Kind::Workflow)
+}
+
+/// Unit `i`'s registry entry from its checked attributes `json` (moved out of
+/// its facts): the tree is built, digested, written once as canonical text and
+/// dropped; only the text is kept. `None` for a unit that has no entry (a
+/// later duplicate, a broken declaration).
+pub fn build_one(cx: &Cx, i: usize, facts: &UnitFacts, json: Map<String, Json>) -> Option<Built> {
+    if !cx.is_canonical(i) {
+        return None;
+    }
+    let unit = cx.units.get(i)?;
+    let entry = entry(cx, i, facts, json)?;
+    let (file, line) = cx.place(i);
+    let text = object_with(&entry, |plain| {
+        vec![
+            ("source", json!({"file": file, "line": line})),
+            ("digest", Json::String(sha256(plain.as_bytes()))),
+        ]
+    });
+    Some(Built::new(
+        unit.decl.kind,
+        unit.decl.id(),
+        text,
+        &Json::Object(entry),
+    ))
+}
+
+/// The registry from the entries built so far and the `deferred` units' final
+/// attributes (`(unit, json)`), whose entries are built here, in parallel.
+pub fn build(
+    ws: &Workspace,
+    cx: &Cx,
+    mut decls: Vec<Built>,
+    deferred: Vec<(usize, Map<String, Json>)>,
+) -> Registry {
     use rayon::prelude::*;
-    let decls: Vec<Built> = jsons
+    let late: Vec<Built> = deferred
         .into_par_iter()
-        .enumerate()
-        .filter_map(|(i, json)| {
-            if !cx.is_canonical(i) {
-                return None;
-            }
-            let unit = cx.units.get(i)?;
-            let entry = entry(cx, i, json)?;
-            let (file, line) = cx.place(i);
-            let text = object_with(&entry, |plain| {
-                vec![
-                    ("source", json!({"file": file, "line": line})),
-                    ("digest", Json::String(sha256(plain.as_bytes()))),
-                ]
-            });
-            Some(Built::new(
-                unit.decl.kind,
-                unit.decl.id(),
-                text,
-                &Json::Object(entry),
-            ))
-        })
+        .filter_map(|(i, json)| build_one(cx, i, cx.facts.get(i)?, json))
         .collect();
+    decls.extend(late);
     let mut header = Map::new();
     header.insert("format".into(), json!(FORMAT));
     let (name, version) = ws
@@ -58,10 +76,14 @@ pub fn build(ws: &Workspace, cx: &Cx, jsons: Vec<Map<String, Json>>) -> Registry
 }
 
 /// One declaration's registry object, without `source` and `digest`.
-fn entry(cx: &Cx, i: usize, json: Map<String, Json>) -> Option<Map<String, Json>> {
+fn entry(
+    cx: &Cx,
+    i: usize,
+    facts: &UnitFacts,
+    json: Map<String, Json>,
+) -> Option<Map<String, Json>> {
     let unit = cx.units.get(i)?;
     let decl = &unit.decl;
-    let facts = cx.facts.get(i)?;
     let mut e = Map::new();
     match &decl.body {
         DeclBody::Attrs(_) if facts.checked => e = json,
