@@ -165,21 +165,29 @@ fn write_object(out: &mut String, m: &serde_json::Map<String, Json>) {
 /// Appends a string in canonical form (quoted, escaped).
 pub fn write_string(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+    // Runs of characters that need no escape are copied at once.
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(s.get(run..i).unwrap_or(""));
+        if esc.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.push_str(esc);
         }
+        run = i + 1;
     }
+    out.push_str(s.get(run..).unwrap_or(""));
     out.push('"');
 }
 
@@ -246,6 +254,27 @@ impl std::error::Error for JcsError {}
 
 /// Walks `v` and fails on the first integer whose magnitude exceeds 2^53.
 pub fn check_numbers(v: &Json, pointer: &mut String) -> Result<(), JcsError> {
+    // The common case, no such integer, builds no pointer.
+    if !has_unsafe_integer(v) {
+        return Ok(());
+    }
+    find_unsafe_integer(v, pointer)
+}
+
+fn has_unsafe_integer(v: &Json) -> bool {
+    match v {
+        Json::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => i.unsigned_abs() > MAX_SAFE_INTEGER,
+            (None, Some(u)) => u > MAX_SAFE_INTEGER,
+            (None, None) => false,
+        },
+        Json::Array(items) => items.iter().any(has_unsafe_integer),
+        Json::Object(m) => m.values().any(has_unsafe_integer),
+        Json::Null | Json::Bool(_) | Json::String(_) => false,
+    }
+}
+
+fn find_unsafe_integer(v: &Json, pointer: &mut String) -> Result<(), JcsError> {
     match v {
         Json::Number(n) => {
             let out_of_range = match (n.as_i64(), n.as_u64()) {
@@ -266,7 +295,7 @@ pub fn check_numbers(v: &Json, pointer: &mut String) -> Result<(), JcsError> {
             for (i, item) in items.iter().enumerate() {
                 let len = pointer.len();
                 let _ = write!(pointer, "/{i}");
-                check_numbers(item, pointer)?;
+                find_unsafe_integer(item, pointer)?;
                 pointer.truncate(len);
             }
             Ok(())
@@ -276,7 +305,7 @@ pub fn check_numbers(v: &Json, pointer: &mut String) -> Result<(), JcsError> {
                 let len = pointer.len();
                 pointer.push('/');
                 pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
-                check_numbers(item, pointer)?;
+                find_unsafe_integer(item, pointer)?;
                 pointer.truncate(len);
             }
             Ok(())

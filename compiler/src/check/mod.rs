@@ -86,11 +86,20 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
     // Each declaration's attributes are checked on their own, in parallel: its
     // facts, its registry entry unless a later rule still changes it, and its
     // `pmth.lock` references (sorted).
+    let canonical: Vec<bool> = {
+        use rayon::prelude::*;
+        units
+            .par_iter()
+            .enumerate()
+            .map(|(i, u)| symbols.lookup(u.decl.kind, &u.decl.id()) == Some(i))
+            .collect()
+    };
     let base = Cx {
         sources: &ws.sources,
         units: &units,
         refs: &refs,
         symbols: &symbols,
+        canonical,
         facts: Vec::new(),
     };
     let per_unit: Vec<(UnitFacts, Option<compact::Built>, Vec<LockRef>)> = {
@@ -111,7 +120,7 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
             })
             .collect()
     };
-    drop(base);
+    let canonical = base.canonical;
     let mut facts = Vec::with_capacity(per_unit.len());
     let mut built = Vec::with_capacity(per_unit.len());
     let mut uses = Vec::new();
@@ -132,6 +141,7 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
         units: &units,
         refs: &refs,
         symbols: &symbols,
+        canonical,
         facts,
     };
     let caps = capability::check(&cx, &mut diags);
@@ -227,6 +237,8 @@ pub struct Cx<'a> {
     pub units: &'a [Unit],
     pub refs: &'a HashMap<Span, Target>,
     pub symbols: &'a Symbols,
+    /// Per unit: it is the one its `(kind, id)` resolves to.
+    pub canonical: Vec<bool>,
     pub facts: Vec<UnitFacts>,
 }
 
@@ -244,9 +256,7 @@ impl Cx<'_> {
 
     /// True when the unit is the one its `(kind, id)` resolves to (not a later duplicate).
     pub fn is_canonical(&self, unit: usize) -> bool {
-        self.units
-            .get(unit)
-            .is_some_and(|u| self.symbols.lookup(u.decl.kind, &u.decl.id()) == Some(unit))
+        self.canonical.get(unit).copied().unwrap_or(false)
     }
 
     /// True when the attribute (or anything under it) errored in that unit.

@@ -46,11 +46,12 @@ impl Doc<'_> {
             Doc::Canonical(_) => Ok(()),
             Doc::Object(members) => {
                 for (k, item) in members {
-                    let len = pointer.len();
-                    pointer.push('/');
-                    pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
-                    item.check_numbers(pointer)?;
-                    pointer.truncate(len);
+                    // The member's own pointer is only spelled out on failure.
+                    if let Err(mut e) = item.check_numbers(&mut String::new()) {
+                        let key = k.replace('~', "~0").replace('/', "~1");
+                        e.pointer = format!("{pointer}/{key}{}", e.pointer);
+                        return Err(e);
+                    }
                 }
                 Ok(())
             }
