@@ -153,11 +153,12 @@ fn build_inner(comp: &mut Compilation, opts: &BuildOptions) -> Result<BuildRepor
         .to_canonical()
         .map_err(|e| EmitError::Internal(e.to_string()))?
         .into_bytes();
-    report.registry_digest = jcs::sha256_prefixed(&reg_bytes);
+    let reg_sha256 = jcs::sha256_hex(&reg_bytes);
+    report.registry_digest = format!("sha256:{reg_sha256}");
     let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
     let mut subjects = vec![seal::Subject {
         name: REGISTRY.into(),
-        sha256: jcs::sha256_hex(&reg_bytes),
+        sha256: reg_sha256,
     }];
 
     // bundle.tar.gz
@@ -231,7 +232,7 @@ fn build_inner(comp: &mut Compilation, opts: &BuildOptions) -> Result<BuildRepor
             .map(|i| (i.name.clone(), format!("sha256:{}", i.sha256)))
             .collect(),
         decls: registry::versioned_decls(&checked.registry, &checked.references),
-        resolves: checked.references.clone(),
+        resolves: std::borrow::Cow::Borrowed(&checked.references),
     };
     let new_lock = lock::render(&facts);
     let old_lock = match std::fs::read_to_string(&lock_path) {

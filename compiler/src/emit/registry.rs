@@ -154,19 +154,25 @@ pub enum Role {
 /// A file's digest is over its text as the compiler read it (a leading UTF-8
 /// byte-order mark is not part of it).
 pub fn inputs(ws: &Workspace, governance: &GovernanceReport) -> Vec<Input> {
-    let mut out = Vec::new();
-    for f in ws.sources.files() {
-        let role = match f.kind {
-            FileKind::Manifest => Role::Manifest,
-            FileKind::Pmth => Role::Source,
-            FileKind::Policy | FileKind::Lock | FileKind::Bundle => continue,
-        };
-        out.push(Input {
+    use rayon::prelude::*;
+    let files: Vec<_> = ws
+        .sources
+        .files()
+        .iter()
+        .filter_map(|f| match f.kind {
+            FileKind::Manifest => Some((f, Role::Manifest)),
+            FileKind::Pmth => Some((f, Role::Source)),
+            FileKind::Policy | FileKind::Lock | FileKind::Bundle => None,
+        })
+        .collect();
+    let mut out: Vec<Input> = files
+        .into_par_iter()
+        .map(|(f, role)| Input {
             name: f.path.clone(),
             sha256: jcs::sha256_hex(f.text.as_bytes()),
             role,
-        });
-    }
+        })
+        .collect();
     for p in &governance.policies {
         let (Some(path), Some(digest)) = (
             p.get("path").and_then(Json::as_str),

@@ -17,6 +17,9 @@ use std::fmt;
 /// enough to balance the threads.
 const CHUNK: usize = 512;
 
+/// String values up to this many bytes are interned too.
+const INTERNED_STRING_LEN: usize = 48;
+
 /// The registry as one regorus object: the header fields and the eight maps.
 pub(crate) fn registry_value(reg: &Registry) -> Value {
     use rayon::prelude::*;
@@ -63,7 +66,7 @@ fn read_decl(text: &str, keys: &mut Keys) -> Value {
     }
 }
 
-/// Interned object keys.
+/// Interned object keys and short strings.
 #[derive(Default)]
 struct Keys(HashMap<Box<str>, Rc<str>>);
 
@@ -124,7 +127,14 @@ impl<'de> Visitor<'de> for Seed<'_> {
     }
 
     fn visit_str<E>(self, s: &str) -> Result<Value, E> {
-        Ok(Value::from(s))
+        // Short strings repeat (statuses, kinds, ids of what is referenced,
+        // source file paths): interned like keys. Long ones (descriptions,
+        // digests) rarely do.
+        if s.len() <= INTERNED_STRING_LEN {
+            Ok(Value::String(self.keys.get(s)))
+        } else {
+            Ok(Value::from(s))
+        }
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
