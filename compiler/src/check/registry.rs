@@ -1,7 +1,8 @@
 //! The compiled registry (BUNDLE.md §1) less its `governance` section: one map
 //! per kind keyed by id, each declaration with its attributes after expansion
 //! and merging, `doc`, `source {file, line}` and a `digest` of its own canonical
-//! JSON (without `source` and `digest`).
+//! JSON (without `source` and `digest`). Each entry is kept only as that
+//! canonical text ([`Registry`]).
 
 use super::canonical::{object_with, sha256};
 use super::compact::{Built, Registry};
