@@ -153,15 +153,17 @@ impl<'de> Visitor<'de> for Seed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
-        let mut out = BTreeMap::new();
+        let mut members = Vec::new();
         while let Some(key) = map.next_key_seed(Key(&mut *self.keys))? {
             let seed = Seed {
                 keys: &mut *self.keys,
                 depth: self.depth + 1,
             };
-            out.insert(Value::String(key), map.next_value_seed(seed)?);
+            members.push((Value::String(key), map.next_value_seed(seed)?));
         }
-        Ok(Value::from(out))
+        // Canonical text lists keys sorted (by UTF-16 code units, which is
+        // byte order for nearly every key): the map is then built in bulk.
+        Ok(Value::from(members.into_iter().collect::<BTreeMap<_, _>>()))
     }
 }
 
