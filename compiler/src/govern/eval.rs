@@ -177,6 +177,36 @@ mod tests {
         assert!(f.iter().all(|x| x.malformed.is_none()));
     }
 
+    /// Parallel evaluation relies on this: a clone of a loaded engine, even
+    /// after evaluating a rule, shares the data document rather than copying it.
+    #[test]
+    fn engine_clones_share_the_data_document() {
+        let data = Value::from_json_str(r#"{"pmth": {"registry": {"agents": {"a": {"x": 1}}}}}"#)
+            .expect("json");
+        let mut engine = regorus::Engine::new();
+        engine
+            .add_policy(
+                "p.rego".into(),
+                "package pmth.p\nimport rego.v1\nwarn contains id if some id, _ in data.pmth.registry.agents\n".into(),
+            )
+            .expect("policy");
+        engine.add_data(data).expect("data");
+        let mut clone = engine.clone();
+        let warned = clone.eval_rule("data.pmth.p.warn".into()).expect("eval");
+        assert!(
+            matches!(&warned, Value::Set(s) if s.len() == 1),
+            "{warned:?}"
+        );
+        let registry = |e: &regorus::Engine| match &e.get_data()["pmth"]["registry"] {
+            Value::Object(o) => Some(o.clone()),
+            _ => None,
+        };
+        match (registry(&engine), registry(&clone)) {
+            (Some(a), Some(b)) => assert!(regorus::Rc::ptr_eq(&a, &b)),
+            other => panic!("no registry: {other:?}"),
+        }
+    }
+
     #[test]
     fn malformed_entries_are_kept() {
         let f = read_json(r#"[1, {"ref": "agent.a"}]"#);
