@@ -98,16 +98,14 @@ pub fn inputs_from_workspace(dir: &Path, fallback_policies: &Path) -> Result<Inp
             comp.diagnostics.error_count()
         ));
     }
-    let mut registry = comp
-        .checked
-        .as_ref()
-        .map(|c| c.registry.clone())
-        .unwrap_or_default();
-    let Some(map) = registry.as_object_mut() else {
-        return Err("the compiler produced no registry yet (check stage is a stub)".into());
+    let Some(checked) = comp.checked.as_ref() else {
+        return Err("the compiler produced no registry".into());
     };
-    map.remove("governance");
-    let decls = count_decls(&registry);
+    // The registry less `governance`, as `registry.json` writes it (canonical).
+    let registry_json = pmth_compiler::emit::registry::registry_doc(&checked.registry)
+        .to_canonical()
+        .map_err(|e| e.to_string())?;
+    let decls = checked.registry.len();
     let config = comp
         .workspace
         .manifest
@@ -129,7 +127,7 @@ pub fn inputs_from_workspace(dir: &Path, fallback_policies: &Path) -> Result<Inp
         policies = read_policies(fallback_policies).unwrap_or_default();
     }
     Ok(Inputs {
-        registry_json: registry.to_string(),
+        registry_json,
         config_json: config.to_string(),
         policies,
         decls,

@@ -46,7 +46,7 @@ fn generated_1k_workspace_checks_without_errors() {
     assert_eq!(warnings.len(), ws.warning_agents);
 
     // Every generated declaration is in the registry (the stdlib adds its own).
-    let registry = &comp.checked.as_ref().expect("checked").registry;
+    let registry = &comp.checked.as_ref().expect("checked").registry.to_json();
     for (kind, count) in &ws.counts {
         let plural = match *kind {
             "capability" => "capabilities".to_string(),

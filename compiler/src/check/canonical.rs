@@ -36,6 +36,64 @@ pub fn digest_object(m: &serde_json::Map<String, Json>) -> String {
     sha256(out.as_bytes())
 }
 
+/// The canonical text of `m` plus `extra` members, where `extra` is computed
+/// from the canonical text of `m` alone (e.g. its digest): each member of `m`
+/// is written once. `extra`'s keys must not be keys of `m`.
+pub fn object_with(
+    m: &serde_json::Map<String, Json>,
+    extra: impl FnOnce(&str) -> Vec<(&'static str, Json)>,
+) -> String {
+    let mut keys: Vec<&String> = m.keys().collect();
+    keys.sort_by(|a, b| key_cmp(a, b));
+    let mut plain = String::new();
+    // Where each member (`"key":value`) ends in `plain`.
+    let mut ends = Vec::with_capacity(keys.len());
+    plain.push('{');
+    for (i, k) in keys.iter().enumerate() {
+        if i > 0 {
+            plain.push(',');
+        }
+        write_string(&mut plain, k);
+        plain.push(':');
+        if let Some(child) = m.get(*k) {
+            write_value(&mut plain, child);
+        }
+        ends.push(plain.len());
+    }
+    plain.push('}');
+    let mut extra = extra(&plain);
+    extra.sort_by(|a, b| key_cmp(a.0, b.0));
+    let mut out = String::with_capacity(plain.len() + 160);
+    out.push('{');
+    let mut first = true;
+    let mut sep = |out: &mut String| {
+        if !std::mem::take(&mut first) {
+            out.push(',');
+        }
+    };
+    let mut extra = extra.into_iter().peekable();
+    let mut start = 1;
+    for (k, &end) in keys.iter().zip(&ends) {
+        while let Some((ek, ev)) = extra.next_if(|(ek, _)| key_cmp(ek, k).is_lt()) {
+            sep(&mut out);
+            write_string(&mut out, ek);
+            out.push(':');
+            write_value(&mut out, &ev);
+        }
+        sep(&mut out);
+        out.push_str(plain.get(start..end).unwrap_or(""));
+        start = end + 1;
+    }
+    for (ek, ev) in extra {
+        sep(&mut out);
+        write_string(&mut out, ek);
+        out.push(':');
+        write_value(&mut out, &ev);
+    }
+    out.push('}');
+    out
+}
+
 /// Reorders every object's keys into canonical order, so that plain
 /// serialization (with `preserve_order`) lists them as JCS does.
 pub fn sort_keys(v: &mut Json) {
@@ -53,11 +111,13 @@ pub fn sort_keys(v: &mut Json) {
     }
 }
 
-fn key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+/// JCS key order: by UTF-16 code units.
+pub fn key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     a.encode_utf16().cmp(b.encode_utf16())
 }
 
-fn write_value(out: &mut String, v: &Json) {
+/// Appends the canonical text of `v`.
+pub fn write_value(out: &mut String, v: &Json) {
     match v {
         Json::Null => out.push_str("null"),
         Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -102,23 +162,32 @@ fn write_object(out: &mut String, m: &serde_json::Map<String, Json>) {
     out.push('}');
 }
 
-fn write_string(out: &mut String, s: &str) {
+/// Appends a string in canonical form (quoted, escaped).
+pub fn write_string(out: &mut String, s: &str) {
     out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
+    // Runs of characters that need no escape are copied at once.
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let esc = match b {
+            b'"' => "\\\"",
+            b'\\' => "\\\\",
+            0x08 => "\\b",
+            0x0c => "\\f",
+            b'\n' => "\\n",
+            b'\r' => "\\r",
+            b'\t' => "\\t",
+            0..=0x1f => "",
+            _ => continue,
+        };
+        out.push_str(s.get(run..i).unwrap_or(""));
+        if esc.is_empty() {
+            let _ = write!(out, "\\u{b:04x}");
+        } else {
+            out.push_str(esc);
         }
+        run = i + 1;
     }
+    out.push_str(s.get(run..).unwrap_or(""));
     out.push('"');
 }
 
@@ -154,6 +223,97 @@ pub fn es_number(x: f64) -> String {
     format!("{sign}{body}")
 }
 
+/// The largest integer magnitude written: 2^53.
+pub const MAX_SAFE_INTEGER: u64 = 1 << 53;
+
+/// An integer outside ±2^53, at a JSON Pointer (RFC 6901) path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JcsError {
+    /// `/pmth/config/limit`
+    pub pointer: String,
+    /// The number as serde_json prints it.
+    pub number: String,
+}
+
+impl std::fmt::Display for JcsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = if self.pointer.is_empty() {
+            "the top level"
+        } else {
+            &self.pointer
+        };
+        write!(
+            f,
+            "integer {} at {at} is outside ±2^53, which JSON consumers cannot represent exactly",
+            self.number
+        )
+    }
+}
+
+impl std::error::Error for JcsError {}
+
+/// Walks `v` and fails on the first integer whose magnitude exceeds 2^53.
+pub fn check_numbers(v: &Json, pointer: &mut String) -> Result<(), JcsError> {
+    // The common case, no such integer, builds no pointer.
+    if !has_unsafe_integer(v) {
+        return Ok(());
+    }
+    find_unsafe_integer(v, pointer)
+}
+
+fn has_unsafe_integer(v: &Json) -> bool {
+    match v {
+        Json::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => i.unsigned_abs() > MAX_SAFE_INTEGER,
+            (None, Some(u)) => u > MAX_SAFE_INTEGER,
+            (None, None) => false,
+        },
+        Json::Array(items) => items.iter().any(has_unsafe_integer),
+        Json::Object(m) => m.values().any(has_unsafe_integer),
+        Json::Null | Json::Bool(_) | Json::String(_) => false,
+    }
+}
+
+fn find_unsafe_integer(v: &Json, pointer: &mut String) -> Result<(), JcsError> {
+    match v {
+        Json::Number(n) => {
+            let out_of_range = match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => i.unsigned_abs() > MAX_SAFE_INTEGER,
+                (None, Some(u)) => u > MAX_SAFE_INTEGER,
+                // A float: JCS writes it in ECMAScript form, whatever its size.
+                (None, None) => false,
+            };
+            if out_of_range {
+                return Err(JcsError {
+                    pointer: pointer.clone(),
+                    number: n.to_string(),
+                });
+            }
+            Ok(())
+        }
+        Json::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = pointer.len();
+                let _ = write!(pointer, "/{i}");
+                find_unsafe_integer(item, pointer)?;
+                pointer.truncate(len);
+            }
+            Ok(())
+        }
+        Json::Object(m) => {
+            for (k, item) in m {
+                let len = pointer.len();
+                pointer.push('/');
+                pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                find_unsafe_integer(item, pointer)?;
+                pointer.truncate(len);
+            }
+            Ok(())
+        }
+        Json::Null | Json::Bool(_) | Json::String(_) => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -184,6 +344,28 @@ mod tests {
             canonical(&v),
             r#"{"a":{"A":false,"z":null,"é":true},"b":[1,2.5,"x\n"]}"#
         );
+    }
+
+    #[test]
+    fn object_with_merges_members_in_order() {
+        for v in [
+            json!({}),
+            json!({"a": 1}),
+            json!({"z": [1, {"y": 2}], "b": "x", "é": null}),
+            json!({"digest": 0, "sourcf": 1}),
+        ] {
+            let Json::Object(m) = v else { continue };
+            let mut seen = String::new();
+            let got = object_with(&m, |text| {
+                seen = text.to_owned();
+                vec![("source", json!({"line": 1})), ("digesu", json!("d"))]
+            });
+            let mut all = m.clone();
+            assert_eq!(seen, canonical(&Json::Object(all.clone())));
+            all.insert("source".into(), json!({"line": 1}));
+            all.insert("digesu".into(), json!("d"));
+            assert_eq!(got, canonical(&Json::Object(all)));
+        }
     }
 
     #[test]

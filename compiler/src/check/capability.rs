@@ -56,10 +56,26 @@ pub fn check(cx: &Cx, diags: &mut Vec<Diagnostic>) -> CapabilityFacts {
             cx.report(first, d, diags);
         }
     }
-    for (i, unit) in cx.units.iter().enumerate() {
-        if unit.decl.kind == Kind::Agent && cx.body(i).is_some() {
-            claims(cx, i, &edges, &mut facts, diags);
-        }
+    // Each agent's claims are judged on their own: in parallel, reported in order.
+    let agents: Vec<(usize, Vec<String>, Vec<Diagnostic>)> = {
+        use rayon::prelude::*;
+        let cyclic = &facts.cyclic;
+        let edges = &edges;
+        (0..cx.units.len())
+            .into_par_iter()
+            .filter(|&i| {
+                cx.units.get(i).is_some_and(|u| u.decl.kind == Kind::Agent) && cx.body(i).is_some()
+            })
+            .map(|i| {
+                let mut found = Vec::new();
+                let names = claims(cx, i, edges, cyclic, &mut found);
+                (i, names, found)
+            })
+            .collect()
+    };
+    for (i, names, found) in agents {
+        facts.claims.insert(i, names);
+        diags.extend(found);
     }
     facts
 }
@@ -103,14 +119,14 @@ fn provided_by(cx: &Cx, unit: usize) -> Option<Vec<String>> {
     Some(names)
 }
 
-/// PM0301 for one agent.
+/// PM0301 for one agent; returns the capability names it claims (sorted).
 fn claims(
     cx: &Cx,
     agent: usize,
     requires: &BTreeMap<usize, Vec<usize>>,
-    facts: &mut CapabilityFacts,
+    cyclic: &HashSet<usize>,
     diags: &mut Vec<Diagnostic>,
-) {
+) -> Vec<String> {
     let claimed: Vec<_> = cx
         .resolved(agent, CAPABILITIES)
         .into_iter()
@@ -126,24 +142,27 @@ fn claims(
         .collect();
     names.sort();
     names.dedup();
-    facts.claims.insert(agent, names);
     if claimed.is_empty() {
-        return;
+        return names;
     }
     // What the model and the tools provide; give up quietly if any is unknown.
     let Some(models) = cx.targets(agent, MODEL) else {
-        return;
+        return names;
     };
     let Some(tools) = cx.targets(agent, TOOLS) else {
-        return;
+        return names;
     };
     let mut providers: Vec<(usize, Vec<String>)> = Vec::new();
     for (_, t) in models.iter().chain(tools.iter()) {
-        let Some(u) = cx.units.get(*t) else { return };
+        let Some(u) = cx.units.get(*t) else {
+            return names;
+        };
         if !matches!(u.decl.kind, Kind::Model | Kind::Tool) {
-            return;
+            return names;
         }
-        let Some(p) = provided_by(cx, *t) else { return };
+        let Some(p) = provided_by(cx, *t) else {
+            return names;
+        };
         providers.push((*t, p));
     }
     let mut closed: HashSet<&str> = HashSet::new();
@@ -163,7 +182,7 @@ fn claims(
         };
         let name = c.decl.name.name.as_str();
         let missing_self = !closed.contains(name);
-        let missing_reqs: Vec<String> = if facts.cyclic.contains(cap) {
+        let missing_reqs: Vec<String> = if cyclic.contains(cap) {
             Vec::new()
         } else {
             required_closure(cx, *cap, requires)
@@ -208,6 +227,7 @@ fn claims(
         ));
         cx.report(agent, d, diags);
     }
+    names
 }
 
 /// Every capability name `cap` requires, transitively (cycles already reported).

@@ -14,14 +14,24 @@ use crate::schema::{self, Ty};
 use serde_json::{json, Value as Json};
 
 pub fn check(cx: &mut Cx, caps: &CapabilityFacts, diags: &mut Vec<Diagnostic>) {
+    use rayon::prelude::*;
     let world = world(cx, caps);
-    let mut results = Vec::new();
-    for (i, unit) in cx.units.iter().enumerate() {
-        if unit.decl.kind != Kind::Workflow || cx.body(i).is_none() {
-            continue;
-        }
-        let mut found = Diagnostics::new();
-        let facts = check_workflow(&unit.decl, cx.refs, &world, &mut found);
+    // Each workflow is checked on its own: in parallel, reported in order.
+    let shared: &Cx = cx;
+    let checked: Vec<_> = (0..shared.units.len())
+        .into_par_iter()
+        .filter_map(|i| {
+            let unit = shared.units.get(i)?;
+            if unit.decl.kind != Kind::Workflow || shared.body(i).is_none() {
+                return None;
+            }
+            let mut found = Diagnostics::new();
+            let facts = check_workflow(&unit.decl, shared.refs, &world, &mut found);
+            Some((i, facts, found))
+        })
+        .collect();
+    let mut results = Vec::with_capacity(checked.len());
+    for (i, facts, found) in checked {
         for d in found {
             cx.report(i, d, diags);
         }

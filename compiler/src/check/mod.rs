@@ -19,6 +19,7 @@
 mod attrs;
 pub mod canonical;
 mod capability;
+mod compact;
 mod cycles;
 mod expr;
 mod flows;
@@ -28,6 +29,7 @@ mod service;
 pub mod workflow;
 
 pub use attrs::{is_url, RefUse};
+pub use compact::{Entry, Registry};
 pub use expr::{render_expr, render_value};
 
 use crate::ast::{Block, DeclBody, Kind, Reference, ValueKind};
@@ -47,9 +49,9 @@ use std::collections::{BTreeSet, HashMap};
 /// later diagnostics, e.g. governance's `ref`/`attr`).
 #[derive(Clone, Debug, Default)]
 pub struct Checked {
-    /// `dist/registry.json` less its `governance` section (BUNDLE.md §1), keys
-    /// sorted. Partial when there were errors.
-    pub registry: serde_json::Value,
+    /// `dist/registry.json` less its `governance` section (BUNDLE.md §1), as
+    /// canonical text per declaration. Partial when there were errors.
+    pub registry: Registry,
     /// The declarations after expansion (templates included).
     pub units: Vec<Unit>,
     /// `(kind, id)` → index into `units`.
@@ -81,51 +83,87 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
         symbols,
     } = resolved;
     let mut diags: Vec<Diagnostic> = Vec::new();
-    // Each declaration's attributes are checked on their own: in parallel, in order.
-    let facts: Vec<UnitFacts> = {
+    // Each declaration's attributes are checked on their own, in parallel: its
+    // facts, its registry entry unless a later rule still changes it, and its
+    // `pmth.lock` references (sorted).
+    let canonical: Vec<bool> = {
         use rayon::prelude::*;
         units
             .par_iter()
-            .map(|unit| check_unit(&refs, &symbols, unit))
+            .enumerate()
+            .map(|(i, u)| symbols.lookup(u.decl.kind, &u.decl.id()) == Some(i))
             .collect()
     };
-    for (unit, f) in units.iter().zip(&facts) {
-        diags.extend(f.diags.iter().cloned().map(|d| in_instance(unit, d)));
+    let base = Cx {
+        sources: &ws.sources,
+        units: &units,
+        refs: &refs,
+        symbols: &symbols,
+        canonical,
+        facts: Vec::new(),
+    };
+    let per_unit: Vec<(UnitFacts, Option<compact::Built>, Vec<LockRef>)> = {
+        use rayon::prelude::*;
+        units
+            .par_iter()
+            .enumerate()
+            .map(|(i, unit)| {
+                let mut f = check_unit(&refs, &symbols, unit);
+                let uses = lock_refs(&base, i, std::mem::take(&mut f.uses));
+                let built = if registry::deferred(unit.decl.kind) {
+                    None
+                } else {
+                    let json = std::mem::take(&mut f.json);
+                    registry::build_one(&base, i, &f, json)
+                };
+                (f, built, uses)
+            })
+            .collect()
+    };
+    let canonical = base.canonical;
+    let mut facts = Vec::with_capacity(per_unit.len());
+    let mut built = Vec::with_capacity(per_unit.len());
+    let mut uses = Vec::new();
+    for (unit, (mut f, b, u)) in units.iter().zip(per_unit) {
+        diags.extend(
+            std::mem::take(&mut f.diags)
+                .into_iter()
+                .map(|d| in_instance(unit, d)),
+        );
+        facts.push(f);
+        built.extend(b);
+        if !u.is_empty() {
+            uses.push(u);
+        }
     }
     let mut cx = Cx {
         sources: &ws.sources,
         units: &units,
         refs: &refs,
         symbols: &symbols,
+        canonical,
         facts,
     };
     let caps = capability::check(&cx, &mut diags);
     persona::check(&mut cx, &mut diags);
     service::check(&cx, &mut diags);
     flows::check(&mut cx, &caps, &mut diags);
-    let jsons = cx
+    let deferred = cx
         .facts
         .iter_mut()
-        .map(|f| std::mem::take(&mut f.json))
+        .enumerate()
+        .filter(|(i, _)| {
+            units
+                .get(*i)
+                .is_some_and(|u| registry::deferred(u.decl.kind))
+        })
+        .map(|(i, f)| (i, std::mem::take(&mut f.json)))
         .collect();
-    let registry = registry::build(ws, &cx, jsons);
-    let mut references: Vec<LockRef> = Vec::new();
-    for (i, unit) in units.iter().enumerate() {
-        if !cx.is_canonical(i) || !matches!(unit.decl.body, DeclBody::Attrs(_)) {
-            continue;
-        }
-        let decl = format!("{}.{}", unit.decl.kind, unit.decl.id());
-        if let Some(f) = cx.facts.get(i) {
-            references.extend(f.uses.iter().map(|u| LockRef {
-                decl: decl.clone(),
-                path: u.path.clone(),
-                written: u.written.clone(),
-                target: u.target.clone(),
-            }));
-        }
-    }
-    references.sort();
-    references.dedup();
+    let registry = registry::build(ws, &cx, built, deferred);
+    // Each unit's references are sorted, and each unit has its own `decl`:
+    // ordering the units by it orders them all.
+    uses.sort_by(|a, b| a.first().map(|r| &r.decl).cmp(&b.first().map(|r| &r.decl)));
+    let references: Vec<LockRef> = uses.into_iter().flatten().collect();
     let index = symbols.ids().map(|(k, v)| (k.clone(), *v)).collect();
     drop(cx);
     (
@@ -140,6 +178,30 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
     )
 }
 
+/// Unit `i`'s references as `pmth.lock` lists them, sorted, duplicates
+/// removed: only for the declaration its id names, and not for templates.
+fn lock_refs(cx: &Cx, i: usize, uses: Vec<RefUse>) -> Vec<LockRef> {
+    let Some(unit) = cx.units.get(i) else {
+        return Vec::new();
+    };
+    if uses.is_empty() || !matches!(unit.decl.body, DeclBody::Attrs(_)) || !cx.is_canonical(i) {
+        return Vec::new();
+    }
+    let decl = format!("{}.{}", unit.decl.kind, unit.decl.id());
+    let mut out: Vec<LockRef> = uses
+        .into_iter()
+        .map(|u| LockRef {
+            decl: decl.clone(),
+            path: u.path,
+            written: u.written,
+            target: u.target,
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// What checking one declaration's attributes found.
 #[derive(Clone, Debug, Default)]
 pub struct UnitFacts {
@@ -151,6 +213,7 @@ pub struct UnitFacts {
     pub params: Option<Json>,
     /// Attribute paths whose value errored (`limits.timeout`, `steps.a.after`).
     pub bad: BTreeSet<String>,
+    /// Its references (moved into [`Checked::references`] once checked).
     pub uses: Vec<RefUse>,
     pub diags: Vec<Diagnostic>,
 }
@@ -174,6 +237,8 @@ pub struct Cx<'a> {
     pub units: &'a [Unit],
     pub refs: &'a HashMap<Span, Target>,
     pub symbols: &'a Symbols,
+    /// Per unit: it is the one its `(kind, id)` resolves to.
+    pub canonical: Vec<bool>,
     pub facts: Vec<UnitFacts>,
 }
 
@@ -191,9 +256,7 @@ impl Cx<'_> {
 
     /// True when the unit is the one its `(kind, id)` resolves to (not a later duplicate).
     pub fn is_canonical(&self, unit: usize) -> bool {
-        self.units
-            .get(unit)
-            .is_some_and(|u| self.symbols.lookup(u.decl.kind, &u.decl.id()) == Some(unit))
+        self.canonical.get(unit).copied().unwrap_or(false)
     }
 
     /// True when the attribute (or anything under it) errored in that unit.

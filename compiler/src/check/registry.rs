@@ -1,10 +1,12 @@
 //! The compiled registry (BUNDLE.md §1) less its `governance` section: one map
 //! per kind keyed by id, each declaration with its attributes after expansion
 //! and merging, `doc`, `source {file, line}` and a `digest` of its own canonical
-//! JSON (without `source` and `digest`).
+//! JSON (without `source` and `digest`). Each entry is kept only as that
+//! canonical text ([`Registry`]).
 
-use super::canonical::digest_object;
-use super::Cx;
+use super::canonical::{object_with, sha256};
+use super::compact::{Built, Registry};
+use super::{Cx, UnitFacts};
 use crate::ast::{DeclBody, Kind, Value, ValueKind};
 use crate::load::Workspace;
 use crate::resolve::{resolve_ref, Outcome};
@@ -14,60 +16,75 @@ use serde_json::{json, Map, Value as Json};
 /// The registry format written into every bundle.
 pub const FORMAT: &str = "pmth.registry/v1";
 
-/// One registry entry: its kind, id and object.
-type Entry = (Kind, String, Map<String, Json>);
+/// True for the kinds whose registry JSON the cross-declaration rules still
+/// change after their own attributes are checked: personas (merged with what
+/// they extend) and workflows (`order`, each step's `candidates`). Every other
+/// declaration's entry is built as soon as its attributes are checked.
+pub fn deferred(kind: Kind) -> bool {
+    matches!(kind, Kind::Persona | Kind::Workflow)
+}
 
-/// `jsons[i]` is unit `i`'s checked attributes, moved out of its facts.
-pub fn build(ws: &Workspace, cx: &Cx, jsons: Vec<Map<String, Json>>) -> Json {
-    use rayon::prelude::*;
-    let mut maps: Vec<Map<String, Json>> = Kind::ALL.iter().map(|_| Map::new()).collect();
-    // Entries and their digests are independent: build them in parallel, then
-    // insert them in order.
-    let entries: Vec<Option<Entry>> = jsons
-        .into_par_iter()
-        .enumerate()
-        .map(|(i, json)| {
-            if !cx.is_canonical(i) {
-                return None;
-            }
-            let unit = cx.units.get(i)?;
-            let mut entry = entry(cx, i, json)?;
-            let d = digest_object(&entry);
-            let (file, line) = cx.place(i);
-            entry.insert("source".into(), json!({"file": file, "line": line}));
-            entry.insert("digest".into(), Json::String(d));
-            Some((unit.decl.kind, unit.decl.id(), entry))
-        })
-        .collect();
-    for (kind, id, entry) in entries.into_iter().flatten() {
-        let slot = Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
-        if let Some(m) = maps.get_mut(slot) {
-            m.insert(id, Json::Object(entry));
-        }
+/// Unit `i`'s registry entry from its checked attributes `json` (moved out of
+/// its facts): the tree is built, digested, written once as canonical text and
+/// dropped; only the text is kept. `None` for a unit that has no entry (a
+/// later duplicate, a broken declaration).
+pub fn build_one(cx: &Cx, i: usize, facts: &UnitFacts, json: Map<String, Json>) -> Option<Built> {
+    if !cx.is_canonical(i) {
+        return None;
     }
-    let mut out = Map::new();
-    out.insert("format".into(), json!(FORMAT));
+    let unit = cx.units.get(i)?;
+    let entry = entry(cx, i, facts, json)?;
+    let (file, line) = cx.place(i);
+    let text = object_with(&entry, |plain| {
+        vec![
+            ("source", json!({"file": file, "line": line})),
+            ("digest", Json::String(sha256(plain.as_bytes()))),
+        ]
+    });
+    Some(Built::new(
+        unit.decl.kind,
+        unit.decl.id(),
+        text,
+        &Json::Object(entry),
+    ))
+}
+
+/// The registry from the entries built so far and the `deferred` units' final
+/// attributes (`(unit, json)`), whose entries are built here, in parallel.
+pub fn build(
+    ws: &Workspace,
+    cx: &Cx,
+    mut decls: Vec<Built>,
+    deferred: Vec<(usize, Map<String, Json>)>,
+) -> Registry {
+    use rayon::prelude::*;
+    let late: Vec<Built> = deferred
+        .into_par_iter()
+        .filter_map(|(i, json)| build_one(cx, i, cx.facts.get(i)?, json))
+        .collect();
+    decls.extend(late);
+    let mut header = Map::new();
+    header.insert("format".into(), json!(FORMAT));
     let (name, version) = ws
         .manifest
         .as_ref()
         .map_or((String::new(), "0.0.0".to_owned()), |m| {
             (m.name.clone(), m.version.to_string())
         });
-    out.insert("package".into(), json!({"name": name, "version": version}));
-    out.insert("compiler".into(), json!(format!("pmth {}", crate::VERSION)));
-    for (kind, m) in Kind::ALL.iter().zip(maps) {
-        out.insert(kind.plural().into(), Json::Object(m));
-    }
-    // serde_json's maps are ordered by key already; the exact JCS order (UTF-16
-    // code units) is applied when the bytes are written (`canonical`).
-    Json::Object(out)
+    header.insert("package".into(), json!({"name": name, "version": version}));
+    header.insert("compiler".into(), json!(format!("pmth {}", crate::VERSION)));
+    Registry::new(header, decls)
 }
 
 /// One declaration's registry object, without `source` and `digest`.
-fn entry(cx: &Cx, i: usize, json: Map<String, Json>) -> Option<Map<String, Json>> {
+fn entry(
+    cx: &Cx,
+    i: usize,
+    facts: &UnitFacts,
+    json: Map<String, Json>,
+) -> Option<Map<String, Json>> {
     let unit = cx.units.get(i)?;
     let decl = &unit.decl;
-    let facts = cx.facts.get(i)?;
     let mut e = Map::new();
     match &decl.body {
         DeclBody::Attrs(_) if facts.checked => e = json,

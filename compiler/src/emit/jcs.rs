@@ -14,34 +14,72 @@ use std::fmt::Write as _;
 
 // Public Interface
 
-/// The largest integer magnitude written: 2^53.
-pub const MAX_SAFE_INTEGER: u64 = 1 << 53;
+pub use crate::check::canonical::{check_numbers, JcsError, MAX_SAFE_INTEGER};
 
-/// An integer outside ±2^53, at a JSON Pointer (RFC 6901) path.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct JcsError {
-    /// `/pmth/config/limit`
-    pub pointer: String,
-    /// The number as serde_json prints it.
-    pub number: String,
+/// A JSON document assembled from parts, written without building one
+/// `serde_json` tree of it: objects of parts, `serde_json` values, and
+/// canonical JSON text (a registry declaration) copied as it is.
+#[derive(Clone, Debug)]
+pub enum Doc<'a> {
+    Value(&'a Json),
+    Owned(Json),
+    /// Canonical JSON text whose numbers were checked when it was written.
+    Canonical(&'a str),
+    Object(Vec<(&'a str, Doc<'a>)>),
 }
 
-impl std::fmt::Display for JcsError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let at = if self.pointer.is_empty() {
-            "the top level"
-        } else {
-            &self.pointer
-        };
-        write!(
-            f,
-            "integer {} at {at} is outside ±2^53, which JSON consumers cannot represent exactly",
-            self.number
-        )
+impl Doc<'_> {
+    /// The canonical text, or the first out-of-range integer of a value part.
+    pub fn to_canonical(&self) -> Result<String, JcsError> {
+        self.check_numbers(&mut String::new())?;
+        let mut out = String::new();
+        self.write(&mut out);
+        Ok(out)
+    }
+
+    /// Like [`check_numbers`], for the value parts (canonical text was checked
+    /// when it was written).
+    pub fn check_numbers(&self, pointer: &mut String) -> Result<(), JcsError> {
+        match self {
+            Doc::Value(v) => check_numbers(v, pointer),
+            Doc::Owned(v) => check_numbers(v, pointer),
+            Doc::Canonical(_) => Ok(()),
+            Doc::Object(members) => {
+                for (k, item) in members {
+                    // The member's own pointer is only spelled out on failure.
+                    if let Err(mut e) = item.check_numbers(&mut String::new()) {
+                        let key = k.replace('~', "~0").replace('/', "~1");
+                        e.pointer = format!("{pointer}/{key}{}", e.pointer);
+                        return Err(e);
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn write(&self, out: &mut String) {
+        match self {
+            Doc::Value(v) => canonical::write_value(out, v),
+            Doc::Owned(v) => canonical::write_value(out, v),
+            Doc::Canonical(text) => out.push_str(text),
+            Doc::Object(members) => {
+                let mut sorted: Vec<&(&str, Doc<'_>)> = members.iter().collect();
+                sorted.sort_by(|a, b| canonical::key_cmp(a.0, b.0));
+                out.push('{');
+                for (i, (k, item)) in sorted.into_iter().enumerate() {
+                    if i > 0 {
+                        out.push(',');
+                    }
+                    canonical::write_string(out, k);
+                    out.push(':');
+                    item.write(out);
+                }
+                out.push('}');
+            }
+        }
     }
 }
-
-impl std::error::Error for JcsError {}
 
 /// The canonical text of `v`, or the first out-of-range integer.
 pub fn to_string(v: &Json) -> Result<String, JcsError> {
@@ -72,47 +110,6 @@ pub fn hex(bytes: &[u8]) -> String {
         let _ = write!(out, "{b:02x}");
     }
     out
-}
-
-/// Walks `v` and fails on the first integer whose magnitude exceeds 2^53.
-pub fn check_numbers(v: &Json, pointer: &mut String) -> Result<(), JcsError> {
-    match v {
-        Json::Number(n) => {
-            let out_of_range = match (n.as_i64(), n.as_u64()) {
-                (Some(i), _) => i.unsigned_abs() > MAX_SAFE_INTEGER,
-                (None, Some(u)) => u > MAX_SAFE_INTEGER,
-                // A float: JCS writes it in ECMAScript form, whatever its size.
-                (None, None) => false,
-            };
-            if out_of_range {
-                return Err(JcsError {
-                    pointer: pointer.clone(),
-                    number: n.to_string(),
-                });
-            }
-            Ok(())
-        }
-        Json::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                let len = pointer.len();
-                let _ = write!(pointer, "/{i}");
-                check_numbers(item, pointer)?;
-                pointer.truncate(len);
-            }
-            Ok(())
-        }
-        Json::Object(m) => {
-            for (k, item) in m {
-                let len = pointer.len();
-                pointer.push('/');
-                pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
-                check_numbers(item, pointer)?;
-                pointer.truncate(len);
-            }
-            Ok(())
-        }
-        Json::Null | Json::Bool(_) | Json::String(_) => Ok(()),
-    }
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@
 //! the comparison reports "changed", "added" and "removed" per fact.
 
 use crate::check::LockRef;
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 // Public Interface
@@ -29,7 +30,7 @@ pub const VERSION: u32 = 1;
 
 /// Everything the lock records.
 #[derive(Clone, Debug, Default)]
-pub struct LockFacts {
+pub struct LockFacts<'a> {
     pub stdlib_version: String,
     /// `sha256:…`
     pub stdlib_digest: String,
@@ -37,11 +38,12 @@ pub struct LockFacts {
     pub policies: Vec<(String, String)>,
     /// `(KIND.ID, sha256:…)` of each versioned declaration.
     pub decls: Vec<(String, String)>,
-    pub resolves: Vec<LockRef>,
+    /// Borrowed from [`crate::check::Checked::references`].
+    pub resolves: Cow<'a, [LockRef]>,
 }
 
 /// The text of the lock.
-pub fn render(facts: &LockFacts) -> String {
+pub fn render(facts: &LockFacts<'_>) -> String {
     let mut out = String::new();
     out.push_str(HEADER);
     out.push('\n');
@@ -108,6 +110,11 @@ pub fn compare(old: Option<&str>, new: &str) -> LockDiff {
         };
     };
     let changed = normalize(old) != normalize(new);
+    if !changed {
+        // The same facts: nothing to say (the common case, worth skipping on
+        // a lock of hundreds of thousands of lines).
+        return LockDiff::default();
+    }
     let before = facts_of(old);
     let after = facts_of(new);
     let mut notes = Vec::new();
@@ -143,7 +150,7 @@ pub fn compare(old: Option<&str>, new: &str) -> LockDiff {
 pub fn unified_diff(old: &str, new: &str) -> String {
     let old = normalize(old);
     let new = normalize(new);
-    similar::TextDiff::from_lines(&old, &new)
+    similar::TextDiff::from_lines(old.as_ref(), new.as_ref())
         .unified_diff()
         .context_radius(1)
         .header("pmth.lock", "pmth.lock (this build)")
@@ -151,8 +158,12 @@ pub fn unified_diff(old: &str, new: &str) -> String {
 }
 
 /// `\r\n` → `\n`, so a lock checked out with CRLF endings is not "changed".
-fn normalize(text: &str) -> String {
-    text.replace("\r\n", "\n")
+fn normalize(text: &str) -> Cow<'_, str> {
+    if text.contains('\r') {
+        Cow::Owned(text.replace("\r\n", "\n"))
+    } else {
+        Cow::Borrowed(text)
+    }
 }
 
 /// key → value of every fact line (comments and blank lines skipped). A line
@@ -241,7 +252,7 @@ mod tests {
         }
     }
 
-    fn facts() -> LockFacts {
+    fn facts() -> LockFacts<'static> {
         LockFacts {
             stdlib_version: "0.1.0".into(),
             stdlib_digest: "sha256:aa".into(),
@@ -269,7 +280,8 @@ mod tests {
                     "model.gpt4o",
                     "gpt4o@2024.8.6",
                 ),
-            ],
+            ]
+            .into(),
         }
     }
 
@@ -308,10 +320,11 @@ resolve agent.researcher@1.0.0 tools tool.web_search@^1.2 = web_search@1.2.3
     fn changes_are_reported_per_fact() {
         let old = render(&facts());
         let mut f = facts();
-        f.resolves[1].target = "web_search@1.3.0".into();
+        f.resolves.to_mut()[1].target = "web_search@1.3.0".into();
         f.decls[0].1 = "sha256:ee".into();
         f.policies.pop();
         f.resolves
+            .to_mut()
             .push(lref("agent.x", "tools", "tool.y@\">=1.2, <2\"", "y@1.4.0"));
         let new = render(&f);
         let d = compare(Some(&old), &new);

@@ -146,20 +146,26 @@ fn build_inner(comp: &mut Compilation, opts: &BuildOptions) -> Result<BuildRepor
     let mut diags: Vec<Diagnostic> = Vec::new();
 
     // registry.json
-    let reg = registry::assemble(checked, &governance);
-    let reg_bytes = jcs::to_vec(&reg).map_err(|e| EmitError::Internal(e.to_string()))?;
-    report.registry_digest = jcs::sha256_prefixed(&reg_bytes);
+    if let Some(e) = checked.registry.number_error() {
+        return Err(EmitError::Internal(e.to_string()));
+    }
+    let reg_bytes = registry::assemble(checked, &governance)
+        .to_canonical()
+        .map_err(|e| EmitError::Internal(e.to_string()))?
+        .into_bytes();
+    let reg_sha256 = jcs::sha256_hex(&reg_bytes);
+    report.registry_digest = format!("sha256:{reg_sha256}");
     let mut files: Vec<(&str, Vec<u8>)> = Vec::new();
     let mut subjects = vec![seal::Subject {
         name: REGISTRY.into(),
-        sha256: jcs::sha256_hex(&reg_bytes),
+        sha256: reg_sha256,
     }];
 
     // bundle.tar.gz
     if opts.opa {
         let config = ws.manifest.as_ref().map(|m| &m.governance.data);
         let data = registry::data_document(checked, config);
-        match jcs::check_numbers(&data, &mut String::new()) {
+        match data.check_numbers(&mut String::new()) {
             Ok(()) => {
                 let policies = policy_texts(comp, &governance);
                 let gz = opa::build(&report.registry_digest, &data, &policies, key.as_ref())
@@ -225,8 +231,8 @@ fn build_inner(comp: &mut Compilation, opts: &BuildOptions) -> Result<BuildRepor
             .filter(|i| i.role == registry::Role::Policy)
             .map(|i| (i.name.clone(), format!("sha256:{}", i.sha256)))
             .collect(),
-        decls: registry::versioned_decls(&reg, &checked.references),
-        resolves: checked.references.clone(),
+        decls: registry::versioned_decls(&checked.registry, &checked.references),
+        resolves: std::borrow::Cow::Borrowed(&checked.references),
     };
     let new_lock = lock::render(&facts);
     let old_lock = match std::fs::read_to_string(&lock_path) {

@@ -13,7 +13,7 @@
 //! file's bytes, but `data.json` and `.manifest` after parsing, through its
 //! own encoding ([`opa_hash`]), so that is what is signed here.
 
-use super::jcs;
+use super::jcs::{self, Doc};
 use super::sign::{SignKey, VerifyKey};
 use super::tar::{self, Entry};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -55,14 +55,15 @@ pub fn manifest(revision: &str) -> Json {
 /// `policies` are `(display path, text)`.
 pub fn build(
     revision: &str,
-    data: &Json,
+    data: &Doc<'_>,
     policies: &[(String, String)],
     key: Option<&SignKey>,
 ) -> Result<Vec<u8>, String> {
     let manifest = manifest(revision);
+    let data_bytes = data.to_canonical().map_err(|e| e.to_string())?;
     let mut files: Vec<(String, Vec<u8>)> = vec![
         (MANIFEST.into(), canonical(&manifest)?),
-        (DATA.into(), canonical(data)?),
+        (DATA.into(), data_bytes.into_bytes()),
     ];
     for (path, text) in policies {
         files.push((policy_path(path), text.clone().into_bytes()));
@@ -72,7 +73,7 @@ pub fn build(
         // back what was just written); the policies from their bytes.
         let mut hashed = vec![
             (MANIFEST.to_owned(), walk_hash(&manifest)),
-            (DATA.to_owned(), walk_hash(data)),
+            (DATA.to_owned(), doc_hash(data)?),
         ];
         for (name, bytes) in files.iter().skip(2) {
             hashed.push((name.clone(), opa_hash(name, bytes)?));
@@ -206,6 +207,40 @@ fn walk_hash(v: &Json) -> String {
     jcs::hex(&h.finalize())
 }
 
+/// [`walk_hash`] of a document made of parts; canonical text is parsed one
+/// part (one declaration) at a time.
+fn doc_hash(d: &Doc<'_>) -> Result<String, String> {
+    let mut h = Sha256::new();
+    walk_doc(d, &mut h)?;
+    Ok(jcs::hex(&h.finalize()))
+}
+
+fn walk_doc(d: &Doc<'_>, h: &mut Sha256) -> Result<(), String> {
+    match d {
+        Doc::Value(v) => walk(v, h),
+        Doc::Owned(v) => walk(v, h),
+        Doc::Canonical(text) => {
+            let v: Json = serde_json::from_str(text).map_err(|e| e.to_string())?;
+            walk(&v, h);
+        }
+        Doc::Object(members) => {
+            let mut sorted: Vec<&(&str, Doc<'_>)> = members.iter().collect();
+            sorted.sort_by(|a, b| a.0.cmp(b.0));
+            h.update(b"{");
+            for (i, (k, item)) in sorted.into_iter().enumerate() {
+                if i > 0 {
+                    h.update(b",");
+                }
+                h.update(go_string(k).as_bytes());
+                h.update(b":");
+                walk_doc(item, h)?;
+            }
+            h.update(b"}");
+        }
+    }
+    Ok(())
+}
+
 fn canonical(v: &Json) -> Result<Vec<u8>, String> {
     jcs::to_vec(v).map_err(|e| e.to_string())
 }
@@ -316,7 +351,7 @@ mod tests {
             ),
             ("policies/b.rego".to_owned(), "package pmth.b\n".to_owned()),
         ];
-        build("sha256:00", &data, &policies, key).unwrap_or_default()
+        build("sha256:00", &Doc::Value(&data), &policies, key).unwrap_or_default()
     }
 
     #[test]
@@ -387,6 +422,38 @@ mod tests {
         assert!(check_signatures(&entries, vk.as_ref())
             .iter()
             .any(|m| m.contains("does not list `extra.rego`")));
+    }
+
+    #[test]
+    fn documents_of_parts_write_and_hash_like_their_tree() {
+        let decl = json!({"b": [1, 2.5, "\u{2028}<"], "a": {"z": null, "é": 0.0}});
+        let text = crate::check::canonical::canonical(&decl);
+        let cfg = json!({"k": 1, "B": [true]});
+        let doc = Doc::Object(vec![(
+            "pmth",
+            Doc::Object(vec![
+                (
+                    "registry",
+                    Doc::Object(vec![
+                        ("x@1", Doc::Canonical(&text)),
+                        ("a", Doc::Object(vec![])),
+                    ]),
+                ),
+                ("config", Doc::Value(&cfg)),
+            ]),
+        )]);
+        let tree = json!({"pmth": {"registry": {"x@1": decl, "a": {}}, "config": cfg}});
+        assert_eq!(doc_hash(&doc), Ok(walk_hash(&tree)));
+        assert_eq!(doc.to_canonical().ok(), jcs::to_string(&tree).ok());
+        let big = json!({"n": 9007199254740993_u64});
+        let doc = Doc::Object(vec![(
+            "pmth",
+            Doc::Object(vec![("config", Doc::Value(&big))]),
+        )]);
+        assert_eq!(
+            doc.to_canonical().err().map(|e| e.pointer),
+            Some("/pmth/config/n".to_owned())
+        );
     }
 
     #[test]

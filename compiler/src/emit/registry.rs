@@ -4,66 +4,90 @@
 //! inputs with their digests (for the seal and the lock).
 
 use crate::ast::Kind;
-use crate::check::{canonical, Checked, LockRef};
+use crate::check::{canonical, Checked, Entry, LockRef, Registry};
 use crate::govern::GovernanceReport;
 use crate::load::{stdlib, Workspace};
 use crate::source::FileKind;
 use serde_json::{json, Map, Value as Json};
 use std::collections::HashMap;
 
-use super::jcs;
+use super::jcs::{self, Doc};
 
 // Public Interface
 
+/// The registry (less `governance`) as a document: the header fields and the
+/// eight maps, each declaration as its canonical text.
+pub fn registry_doc(reg: &Registry) -> Doc<'_> {
+    let mut members: Vec<(&str, Doc<'_>)> = reg
+        .header
+        .iter()
+        .map(|(k, v)| (k.as_str(), Doc::Value(v)))
+        .collect();
+    for kind in Kind::ALL {
+        let decls = reg
+            .decls(kind)
+            .iter()
+            .map(|e| (&*e.id, Doc::Canonical(&e.json)))
+            .collect();
+        members.push((kind.plural(), Doc::Object(decls)));
+    }
+    Doc::Object(members)
+}
+
 /// The registry as written to `dist/registry.json`: `checked.registry` with a
 /// `governance` section `{policies, warnings}`.
-pub fn assemble(checked: &Checked, governance: &GovernanceReport) -> Json {
-    let mut registry = checked.registry.clone();
-    if let Json::Object(m) = &mut registry {
-        m.insert(
-            "governance".into(),
-            json!({
-                "policies": governance.policies,
-                "warnings": governance.warnings,
-            }),
-        );
+pub fn assemble<'a>(checked: &'a Checked, governance: &GovernanceReport) -> Doc<'a> {
+    let section = json!({
+        "policies": governance.policies,
+        "warnings": governance.warnings,
+    });
+    match registry_doc(&checked.registry) {
+        Doc::Object(mut members) => {
+            members.push(("governance", Doc::Owned(section)));
+            Doc::Object(members)
+        }
+        other => other,
     }
-    registry
 }
 
 /// `data` as policies read it at build time and as the OPA bundle ships it:
 /// `{"pmth": {"registry": …, "config": …}}` (the registry less `governance`).
-pub fn data_document(checked: &Checked, config: Option<&Json>) -> Json {
+pub fn data_document<'a>(checked: &'a Checked, config: Option<&'a Json>) -> Doc<'a> {
     let config = match config {
-        Some(c @ Json::Object(_)) => c.clone(),
-        _ => Json::Object(Map::new()),
+        Some(c @ Json::Object(_)) => Doc::Value(c),
+        _ => Doc::Owned(Json::Object(Map::new())),
     };
-    json!({"pmth": {"registry": checked.registry, "config": config}})
+    let pmth = Doc::Object(vec![
+        ("registry", registry_doc(&checked.registry)),
+        ("config", config),
+    ]);
+    Doc::Object(vec![("pmth", pmth)])
 }
 
 /// `(KIND.ID, digest)` of every versioned declaration (an id with `@`), sorted,
 /// for the lock's `decl` lines. The digest is of the declaration as authored
 /// ([`authored`]), so that what other declarations resolve to does not make
 /// it look changed.
-pub fn versioned_decls(registry: &Json, references: &[LockRef]) -> Vec<(String, String)> {
+pub fn versioned_decls(registry: &Registry, references: &[LockRef]) -> Vec<(String, String)> {
+    use rayon::prelude::*;
     let mut by_decl: HashMap<&str, Vec<&LockRef>> = HashMap::new();
     for r in references {
         by_decl.entry(r.decl.as_str()).or_default().push(r);
     }
-    let mut out = Vec::new();
-    for kind in Kind::ALL {
-        let Some(Json::Object(decls)) = registry.get(kind.plural()) else {
-            continue;
-        };
-        for (id, decl) in decls {
-            if !id.contains('@') {
-                continue;
-            }
-            let key = format!("{}.{id}", kind.keyword());
+    let versioned: Vec<(Kind, &Entry)> = registry
+        .iter()
+        .filter(|(_, e)| e.id.contains('@'))
+        .collect();
+    let mut out: Vec<(String, String)> = versioned
+        .into_par_iter()
+        .map(|(kind, e)| {
+            let key = format!("{}.{}", kind.keyword(), e.id);
             let refs = by_decl.get(key.as_str()).map_or(&[][..], Vec::as_slice);
-            out.push((key, canonical::digest(&authored(decl, refs))));
-        }
-    }
+            let decl: Json = serde_json::from_str(&e.json).unwrap_or(Json::Null);
+            let digest = canonical::digest(&authored(&decl, refs));
+            (key, digest)
+        })
+        .collect();
     out.sort();
     out
 }
@@ -130,19 +154,25 @@ pub enum Role {
 /// A file's digest is over its text as the compiler read it (a leading UTF-8
 /// byte-order mark is not part of it).
 pub fn inputs(ws: &Workspace, governance: &GovernanceReport) -> Vec<Input> {
-    let mut out = Vec::new();
-    for f in ws.sources.files() {
-        let role = match f.kind {
-            FileKind::Manifest => Role::Manifest,
-            FileKind::Pmth => Role::Source,
-            FileKind::Policy | FileKind::Lock | FileKind::Bundle => continue,
-        };
-        out.push(Input {
+    use rayon::prelude::*;
+    let files: Vec<_> = ws
+        .sources
+        .files()
+        .iter()
+        .filter_map(|f| match f.kind {
+            FileKind::Manifest => Some((f, Role::Manifest)),
+            FileKind::Pmth => Some((f, Role::Source)),
+            FileKind::Policy | FileKind::Lock | FileKind::Bundle => None,
+        })
+        .collect();
+    let mut out: Vec<Input> = files
+        .into_par_iter()
+        .map(|(f, role)| Input {
             name: f.path.clone(),
             sha256: jcs::sha256_hex(f.text.as_bytes()),
             role,
-        });
-    }
+        })
+        .collect();
     for p in &governance.policies {
         let (Some(path), Some(digest)) = (
             p.get("path").and_then(Json::as_str),
@@ -197,7 +227,7 @@ mod tests {
             "tools": {"a@1.0.0": {"digest": "sha256:1"}, "b": {"digest": "sha256:2"}},
             "models": {"m@2024.8.6": {"digest": "sha256:3"}},
         });
-        let ids: Vec<String> = versioned_decls(&reg, &[])
+        let ids: Vec<String> = versioned_decls(&Registry::from_json(&reg), &[])
             .into_iter()
             .map(|(id, _)| id)
             .collect();

@@ -51,37 +51,54 @@ pub(crate) struct Finding {
 }
 
 /// Evaluates `deny` and `warn` of every package that defines them, packages in
-/// name order. Findings come back sorted.
+/// name order. The rules run in parallel, each on its own clone of the loaded
+/// engine (a clone shares the policies and the data document: with regorus'
+/// `arc` feature a `Value` clone is a reference count), each under the
+/// engine's execution time limit; their results are then read in order, so
+/// findings and problems do not depend on thread scheduling. Findings come
+/// back sorted.
 pub(crate) fn evaluate(
-    loaded: &mut Loaded<'_>,
+    loaded: &Loaded<'_>,
     sources: &SourceMap,
     problems: &mut Vec<Problem>,
 ) -> Vec<Finding> {
+    use rayon::prelude::*;
     let Loaded { engine, policies } = loaded;
     let mut packages: BTreeMap<&str, Vec<&super::load::Policy<'_>>> = BTreeMap::new();
     for p in policies.iter() {
         packages.entry(p.package.as_str()).or_default().push(p);
     }
     let texts: Vec<PolicyText<'_>> = policies.iter().map(|p| p.src).collect();
-    let mut findings = Vec::new();
+    // One job per rule to evaluate: (package, its members, rule, first definer).
+    let mut jobs = Vec::new();
     for (package, members) in &packages {
-        let stdlib = members.iter().all(|p| p.src.stdlib);
         for rule in RuleKind::ALL {
-            let Some(first) = members.iter().find(|p| p.defines(rule.name())) else {
-                continue;
-            };
-            match guarded(|| engine.eval_rule(format!("data.{package}.{}", rule.name()))) {
-                Ok(value) => read(&value, rule, package, stdlib, &mut findings),
-                Err(text) => {
-                    problems.push(Problem::Eval {
-                        path: first.src.path.to_owned(),
-                        package: (*package).to_owned(),
-                        rule: rule.name(),
-                        at: first.package_span,
-                        failed_at: reported_span(&text, &texts, sources),
-                        message: error_text(&text),
-                    });
-                }
+            if let Some(first) = members.iter().find(|p| p.defines(rule.name())) {
+                jobs.push((*package, members, rule, *first));
+            }
+        }
+    }
+    let results: Vec<Result<Value, String>> = jobs
+        .par_iter()
+        .map(|(package, _, rule, _)| {
+            let mut engine = engine.clone();
+            guarded(|| engine.eval_rule(format!("data.{package}.{}", rule.name())))
+        })
+        .collect();
+    let mut findings = Vec::new();
+    for ((package, members, rule, first), result) in jobs.into_iter().zip(results) {
+        let stdlib = members.iter().all(|p| p.src.stdlib);
+        match result {
+            Ok(value) => read(&value, rule, package, stdlib, &mut findings),
+            Err(text) => {
+                problems.push(Problem::Eval {
+                    path: first.src.path.to_owned(),
+                    package: package.to_owned(),
+                    rule: rule.name(),
+                    at: first.package_span,
+                    failed_at: reported_span(&text, &texts, sources),
+                    message: error_text(&text),
+                });
             }
         }
     }
@@ -158,6 +175,36 @@ mod tests {
         assert_eq!(f[1].reference.as_deref(), Some("agent.a"));
         assert_eq!(f[1].attr.as_deref(), Some("tools[0]"));
         assert!(f.iter().all(|x| x.malformed.is_none()));
+    }
+
+    /// Parallel evaluation relies on this: a clone of a loaded engine, even
+    /// after evaluating a rule, shares the data document rather than copying it.
+    #[test]
+    fn engine_clones_share_the_data_document() {
+        let data = Value::from_json_str(r#"{"pmth": {"registry": {"agents": {"a": {"x": 1}}}}}"#)
+            .expect("json");
+        let mut engine = regorus::Engine::new();
+        engine
+            .add_policy(
+                "p.rego".into(),
+                "package pmth.p\nimport rego.v1\nwarn contains id if some id, _ in data.pmth.registry.agents\n".into(),
+            )
+            .expect("policy");
+        engine.add_data(data).expect("data");
+        let mut clone = engine.clone();
+        let warned = clone.eval_rule("data.pmth.p.warn".into()).expect("eval");
+        assert!(
+            matches!(&warned, Value::Set(s) if s.len() == 1),
+            "{warned:?}"
+        );
+        let registry = |e: &regorus::Engine| match &e.get_data()["pmth"]["registry"] {
+            Value::Object(o) => Some(o.clone()),
+            _ => None,
+        };
+        match (registry(&engine), registry(&clone)) {
+            (Some(a), Some(b)) => assert!(regorus::Rc::ptr_eq(&a, &b)),
+            other => panic!("no registry: {other:?}"),
+        }
     }
 
     #[test]

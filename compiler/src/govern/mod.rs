@@ -28,7 +28,7 @@ mod tests;
 pub use load::EVAL_TIME_LIMIT;
 pub use testing::{policy_test, PolicyTestReport, TestOutcome, TestResult};
 
-use crate::check::Checked;
+use crate::check::{Checked, Registry};
 use crate::diag::Diagnostics;
 use crate::load::Workspace;
 use diagnose::{Ctx, Problem};
@@ -72,7 +72,7 @@ pub fn govern(ws: &Workspace, checked: &Checked) -> (GovernanceReport, Diagnosti
     let texts = workspace_policies(ws, disable);
     let data = data_document(&checked.registry, config.map(|c| &c.data));
     let input = build_input();
-    let mut loaded = load::load(
+    let loaded = load::load(
         texts,
         &data,
         Some(&input),
@@ -80,7 +80,7 @@ pub fn govern(ws: &Workspace, checked: &Checked) -> (GovernanceReport, Diagnosti
         &ws.sources,
         &mut problems,
     );
-    let findings = eval::evaluate(&mut loaded, &ws.sources, &mut problems);
+    let findings = eval::evaluate(&loaded, &ws.sources, &mut problems);
 
     let mut ctx = Ctx {
         sources: &ws.sources,
@@ -138,18 +138,16 @@ fn workspace_policies<'a>(ws: &'a Workspace, disable: &[String]) -> Vec<PolicyTe
 }
 
 /// `data` as policies see it: `{"pmth": {"registry": …, "config": …}}`, converted
-/// to a regorus value once, straight from the `serde_json` tree (no re-parse).
-pub(crate) fn data_document(
-    registry: &serde_json::Value,
-    config: Option<&serde_json::Value>,
-) -> Value {
-    let convert = |v: Option<&serde_json::Value>| match v {
+/// to a regorus value once: the registry from its canonical text, in parallel
+/// ([`convert::registry_value`]), the config from its `serde_json` tree.
+pub(crate) fn data_document(registry: &Registry, config: Option<&serde_json::Value>) -> Value {
+    let config = match config {
         Some(v @ serde_json::Value::Object(_)) => convert::to_value(v),
         _ => Value::new_object(),
     };
     let mut pmth = std::collections::BTreeMap::new();
-    pmth.insert(Value::from("registry"), convert(Some(registry)));
-    pmth.insert(Value::from("config"), convert(config));
+    pmth.insert(Value::from("registry"), convert::registry_value(registry));
+    pmth.insert(Value::from("config"), config);
     let mut root = std::collections::BTreeMap::new();
     root.insert(Value::from("pmth"), Value::from(pmth));
     Value::from(root)

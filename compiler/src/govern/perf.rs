@@ -189,7 +189,7 @@ pub fn synthetic(agents: usize) -> Synthetic {
         policy_files,
     };
     let checked = Checked {
-        registry: serde_json::Value::Object(reg),
+        registry: crate::check::Registry::from_json(&serde_json::Value::Object(reg)),
         units,
         index,
         ..Checked::default()
@@ -204,7 +204,11 @@ pub fn compare(s: &Synthetic, runs: usize) -> Comparison {
         .manifest
         .as_ref()
         .map(|m| m.governance.data.clone());
-    let data_json = json!({"pmth": {"registry": s.checked.registry, "config": config}}).to_string();
+    let registry = crate::emit::registry::registry_doc(&s.checked.registry)
+        .to_canonical()
+        .unwrap_or_default();
+    let config = config.map_or_else(|| "{}".to_owned(), |c| c.to_string());
+    let data_json = format!(r#"{{"pmth":{{"registry":{registry},"config":{config}}}}}"#);
     let policies: Vec<(String, String)> = s
         .workspace
         .policy_files

@@ -92,7 +92,7 @@ pub fn policy_test(ws: &Workspace) -> PolicyTestReport {
         }
     }
     let config = ws.manifest.as_ref().map(|m| &m.governance.data);
-    let data = data_document(&empty_registry(), config);
+    let data = data_document(&crate::check::Registry::default(), config);
     let mut problems = Vec::new();
     let limit = super::EVAL_TIME_LIMIT;
     let mut loaded = load::load(texts, &data, None, limit, &ws.sources, &mut problems);
@@ -136,13 +136,4 @@ pub fn policy_test(ws: &Workspace) -> PolicyTestReport {
         results,
         diagnostics: diagnostics.into(),
     }
-}
-
-/// A registry with its eight maps and nothing in them.
-fn empty_registry() -> serde_json::Value {
-    let mut map = serde_json::Map::new();
-    for kind in crate::ast::Kind::ALL {
-        map.insert(kind.plural().to_owned(), serde_json::json!({}));
-    }
-    serde_json::Value::Object(map)
 }

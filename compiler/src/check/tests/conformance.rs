@@ -174,6 +174,6 @@ fn print_case_diagnostics() {
     }
     eprintln!(
         "{}",
-        serde_json::to_string_pretty(&run.checked.registry).unwrap_or_default()
+        serde_json::to_string_pretty(&run.checked.registry.to_json()).unwrap_or_default()
     );
 }

@@ -27,6 +27,7 @@ fn the_stdlib_compiles_cleanly() {
     let caps = r
         .checked
         .registry
+        .to_json()
         .get("capabilities")
         .and_then(|c| c.as_object())
         .map_or(0, |m| m.len());
@@ -119,7 +120,12 @@ agent a { description = "d" kind = analytical model = model.swift tools = [tool.
 "#;
     let r = run(&format!("{BASE}{src}"));
     assert_eq!(r.lines(), vec![("PM0104", B + 4)]);
-    let tools = r.checked.registry.pointer("/agents/a/tools").cloned();
+    let tools = r
+        .checked
+        .registry
+        .to_json()
+        .pointer("/agents/a/tools")
+        .cloned();
     assert_eq!(tools, None, "partial: the list errored");
     let written: Vec<(String, String)> = r
         .checked
@@ -196,6 +202,7 @@ persona odd { traits { charisma = 0.5 } }
     let child = r
         .checked
         .registry
+        .to_json()
         .pointer("/personas/child")
         .cloned()
         .unwrap_or_default();
@@ -278,6 +285,7 @@ fn input_schema_is_json_schema_2020_12() {
     let schema = r
         .checked
         .registry
+        .to_json()
         .pointer("/tools/t/input_schema")
         .cloned()
         .unwrap_or_default();
@@ -299,6 +307,7 @@ fn input_schema_is_json_schema_2020_12() {
     let out = r
         .checked
         .registry
+        .to_json()
         .pointer("/tools/t/output_schema/items/properties/url/format")
         .cloned();
     assert_eq!(out, Some(serde_json::json!("uri")));
@@ -312,6 +321,7 @@ fn registry_defaults_digests_and_sources() {
     let s = r
         .checked
         .registry
+        .to_json()
         .pointer("/services/s")
         .cloned()
         .unwrap_or_default();
@@ -328,7 +338,10 @@ fn registry_defaults_digests_and_sources() {
     let want = crate::check::canonical::digest(&serde_json::Value::Object(bare));
     assert_eq!(digest, Some(serde_json::json!(want)));
     for kind in crate::ast::Kind::ALL {
-        assert!(r.checked.registry.get(kind.plural()).is_some(), "{kind}");
+        assert!(
+            r.checked.registry.to_json().get(kind.plural()).is_some(),
+            "{kind}"
+        );
     }
 }
 
@@ -400,10 +413,10 @@ workflow flow { description = "d" input { q: string } output: string step a { se
     let r = run_with_stdlib(&[("main.pmth", &src)]);
     assert_eq!(r.codes(), vec![]);
     let schema = crate::schema::registry_schema();
-    let result = crate::types::validate(&schema, &r.checked.registry);
+    let result = crate::types::validate(&schema, &r.checked.registry.to_json());
     assert_eq!(result, Ok(()));
     // And it does reject a wrong shape.
-    let mut bad = r.checked.registry.clone();
+    let mut bad = r.checked.registry.to_json();
     if let Some(s) = bad.pointer_mut("/services/o/auth") {
         *s = serde_json::json!({"type": "oauth2"});
     }

@@ -22,7 +22,7 @@ fn list(v: Option<&Json>) -> Vec<String> {
 
 pub fn stdlib_markdown() -> String {
     let r = run_with_stdlib(&[]);
-    let reg = &r.checked.registry;
+    let reg = &r.checked.registry.to_json();
     let mut out = String::from(
         "<!-- Generated from stdlib/*.pmth by `UPDATE_DOCS=1 cargo test -p pmth-compiler stdlib_doc`; do not edit. -->\n\n\
          # The standard library\n\n\
@@ -88,7 +88,11 @@ pub fn stdlib_markdown() -> String {
         let _ = writeln!(out, "### `persona.{name}`\n\n{}\n", text(get("doc")).trim());
         let _ = writeln!(out, "- tone: {}", text(get("tone")));
         if let Some(traits) = get("traits").and_then(Json::as_object) {
-            let t: Vec<String> = traits.iter().map(|(k, v)| format!("{k} {v}")).collect();
+            // Traits are numbers in [0, 1], shown as decimals (`0.0`, not `0`).
+            let t: Vec<String> = traits
+                .iter()
+                .map(|(k, v)| format!("{k} {:?}", v.as_f64().unwrap_or_default()))
+                .collect();
             let _ = writeln!(out, "- traits: {}", t.join(", "));
         }
         let exp = list(get("expertise"));

@@ -82,7 +82,7 @@ pub(super) fn fixture(files: &[(&str, &str)], registry: serde_json::Value) -> Fi
     Fixture {
         ws,
         checked: Checked {
-            registry,
+            registry: crate::check::Registry::from_json(&registry),
             units,
             index,
             ..Checked::default()

@@ -147,10 +147,10 @@ fn a_runaway_policy_is_stopped_by_the_time_limit() {
                 stdlib: false,
             })
             .collect();
-    let data = data_document(&json!({}), None);
+    let data = data_document(&crate::check::Registry::from_json(&json!({})), None);
     let mut problems = Vec::new();
     let t = Instant::now();
-    let mut loaded = load::load(
+    let loaded = load::load(
         texts,
         &data,
         None,
@@ -158,7 +158,7 @@ fn a_runaway_policy_is_stopped_by_the_time_limit() {
         &f.ws.sources,
         &mut problems,
     );
-    let findings = crate::govern::eval::evaluate(&mut loaded, &f.ws.sources, &mut problems);
+    let findings = crate::govern::eval::evaluate(&loaded, &f.ws.sources, &mut problems);
     assert!(
         t.elapsed() < Duration::from_secs(10),
         "took {:?}",
