@@ -23,6 +23,7 @@ mod handlers;
 mod lookup;
 mod server;
 mod state;
+mod transport;
 
 pub use lsp_server::Connection;
 
@@ -32,13 +33,17 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
 /// Serves the client on stdin/stdout until it says `shutdown` and `exit`.
 pub fn run_stdio() -> Result<(), Error> {
-    let (connection, io_threads) = Connection::stdio();
+    let (connection, io) = transport::stdio();
     let served = server::run(&connection);
-    // Dropping the connection closes the writer, so the I/O threads can end.
+    // Dropping the connection closes the writer's channel: it writes what is
+    // queued and ends; the reader ends at the end of stdin or a broken frame.
     drop(connection);
-    let joined = io_threads.join();
+    // When the server stopped on its own (`exit`, or the reader ended), the
+    // reader is ending too; after a server error it may be blocked on stdin.
+    let (read, written) = io.join(served.is_ok());
     served?;
-    joined?;
+    written?;
+    read?;
     Ok(())
 }
 
