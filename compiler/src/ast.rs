@@ -134,10 +134,11 @@ impl Decl {
 pub enum DeclBody {
     /// `{ ATTRIBUTES }`
     Attrs(Block),
-    /// `= template.T(ARGS) [{ OVERRIDES }]`
-    Instance(Instance),
+    /// `= template.T(ARGS) [{ OVERRIDES }]` (boxed, like `Template`: they are
+    /// rare and large, and every declaration pays for the largest variant).
+    Instance(Box<Instance>),
     /// `template NAME for KIND [extends template.U] { … }`
-    Template(TemplateDecl),
+    Template(Box<TemplateDecl>),
     /// The header parsed, the body had a syntax error (PM0001 already reported).
     Broken,
 }
@@ -517,5 +518,14 @@ mod tests {
             assert_eq!(k.keyword(), w);
             assert_eq!(Kind::from_keyword(w), Some(k));
         }
+    }
+}
+#[cfg(test)]
+mod size_probe {
+    #[test]
+    fn sizes_probe() {
+        use super::*;
+        eprintln!("Ident {} Value {} ValueKind {} Item {} Attr {} Field {} Step {} Block {} Decl {} Reference {} Str {} StrPart {} TypeExpr {} Req {} Span {}",
+        std::mem::size_of::<Ident>(), std::mem::size_of::<Value>(), std::mem::size_of::<ValueKind>(), std::mem::size_of::<Item>(), std::mem::size_of::<Attr>(), std::mem::size_of::<Field>(), std::mem::size_of::<Step>(), std::mem::size_of::<Block>(), std::mem::size_of::<Decl>(), std::mem::size_of::<Reference>(), std::mem::size_of::<Str>(), std::mem::size_of::<StrPart>(), std::mem::size_of::<TypeExpr>(), std::mem::size_of::<Req>(), std::mem::size_of::<Span>());
     }
 }

@@ -105,7 +105,7 @@ fn uses_in_type(ty: &TypeExpr, place: Place, f: &mut dyn FnMut(&Ident, Place)) {
     }
 }
 
-fn uses_in_value(v: &Value, place: Place, f: &mut dyn FnMut(&Ident, Place)) {
+pub(crate) fn uses_in_value(v: &Value, place: Place, f: &mut dyn FnMut(&Ident, Place)) {
     match &v.kind {
         ValueKind::Param(id) => f(id, place),
         ValueKind::Str(s) => {

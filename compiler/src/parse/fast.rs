@@ -184,12 +184,12 @@ impl<'a> Parser<'a> {
                 doc: None,
                 header,
                 span: header.to(body.span),
-                body: DeclBody::Template(TemplateDecl {
+                body: DeclBody::Template(Box::new(TemplateDecl {
                     for_kind,
                     for_span: self.span(fs, fe),
                     extends,
                     body,
-                }),
+                })),
             });
         }
         let (kind, start, _) = self.kind_word()?;
@@ -205,7 +205,7 @@ impl<'a> Parser<'a> {
                 self.pos += 1;
                 let i = self.instance()?;
                 let end = i.overrides.as_ref().map_or(i.call_span, |o| o.span);
-                (DeclBody::Instance(i), end)
+                (DeclBody::Instance(Box::new(i)), end)
             }
             _ => return None,
         };

@@ -117,12 +117,12 @@ impl Lower {
                 items: Vec::new(),
                 span: end,
             });
-            DeclBody::Template(TemplateDecl {
+            DeclBody::Template(Box::new(TemplateDecl {
                 for_kind,
                 for_span,
                 extends,
                 body,
-            })
+            }))
         } else {
             match parts.next() {
                 Some(p) if p.as_rule() == Rule::block => {
@@ -133,7 +133,7 @@ impl Lower {
                 Some(p) => {
                     let i = self.instance(p)?;
                     end = i.overrides.as_ref().map_or(i.call_span, |o| o.span);
-                    DeclBody::Instance(i)
+                    DeclBody::Instance(Box::new(i))
                 }
                 None => return Err(self.fatal(span, "expected a declaration body", "here")),
             }
