@@ -321,7 +321,7 @@ fn check_uses(decls: &[Decl], chains: &HashMap<usize, Chain>, problems: &mut Vec
                 };
                 subst::uses(&tmpl.body, &mut |id, place| {
                     let span = id.span;
-                    let name = id.name.clone();
+                    let name = id.name.to_string();
                     if place == Place::ParamDecl {
                         problems.push(Problem::ParamInParam { span, name });
                     } else if let Some(known) =
@@ -343,7 +343,7 @@ fn check_uses(decls: &[Decl], chains: &HashMap<usize, Chain>, problems: &mut Vec
                     subst::uses_in_value(&a.value, Place::Body, &mut |id, _| {
                         problems.push(Problem::OutsideTemplate {
                             span: id.span,
-                            name: id.name.clone(),
+                            name: id.name.to_string(),
                         })
                     });
                 }
@@ -360,7 +360,7 @@ fn outside(block: &Block, problems: &mut Vec<Problem>) {
     subst::uses(block, &mut |id, _| {
         problems.push(Problem::OutsideTemplate {
             span: id.span,
-            name: id.name.clone(),
+            name: id.name.to_string(),
         })
     });
 }
@@ -376,7 +376,7 @@ fn registry(table: &Table<'_>, chains: &HashMap<usize, Chain>) -> BTreeMap<Strin
         let block = chain.map_or(&tmpl.body, |c| &c.block);
         let params = params_of(block)
             .map(|f| ParamInfo {
-                name: f.name.name.clone(),
+                name: f.name.name.to_string(),
                 field: f.clone(),
                 schema: argtype::schema(&f.ty, f.constraints.as_ref()).unwrap_or_else(|| json!({})),
             })

@@ -85,7 +85,7 @@ impl Symbols {
     ) -> Option<Diagnostic> {
         let decl = &unit.decl;
         let id = decl.id();
-        let name = decl.name.name.clone();
+        let name = decl.name.name.to_string();
         let versioned = decl.version.is_some();
         let first_at = |u: usize| units.get(u).map_or(decl.header, |u| u.decl.header);
         let stdlib = |u: usize| {
@@ -107,7 +107,7 @@ impl Symbols {
                     invalid_version: true,
                     status: status_of(unit),
                 });
-            self.kinds.entry(name).or_default().push(decl.kind);
+            self.kinds.entry(name.clone()).or_default().push(decl.kind);
             return None;
         }
         if let Some(&first) = self.ids.get(&(decl.kind, id.clone())) {
@@ -183,7 +183,7 @@ impl Symbols {
             status: status_of(unit),
         });
         self.ids.insert((decl.kind, id), i);
-        self.kinds.entry(name).or_default().push(decl.kind);
+        self.kinds.entry(name.clone()).or_default().push(decl.kind);
         None
     }
 
