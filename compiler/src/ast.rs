@@ -513,20 +513,36 @@ fn walk_expr_values<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Value)) {
 mod tests {
     use super::Kind;
 
+    /// The tree is most of the compiler's memory: these sizes must not grow
+    /// unnoticed (64-bit targets).
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn node_sizes_do_not_grow() {
+        use super::*;
+        use std::mem::size_of;
+        assert!(size_of::<Ident>() <= 40, "Ident {}", size_of::<Ident>());
+        assert!(size_of::<Value>() <= 64, "Value {}", size_of::<Value>());
+        assert!(
+            size_of::<ValueKind>() <= 48,
+            "ValueKind {}",
+            size_of::<ValueKind>()
+        );
+        assert!(size_of::<Item>() <= 120, "Item {}", size_of::<Item>());
+        assert!(size_of::<Attr>() <= 120, "Attr {}", size_of::<Attr>());
+        assert!(size_of::<Block>() <= 40, "Block {}", size_of::<Block>());
+        assert!(
+            size_of::<DeclBody>() <= 48,
+            "DeclBody {}",
+            size_of::<DeclBody>()
+        );
+        assert!(size_of::<Decl>() <= 200, "Decl {}", size_of::<Decl>());
+    }
+
     #[test]
     fn keywords_agree_with_kinds() {
         for (k, w) in Kind::ALL.into_iter().zip(Kind::ALL_KEYWORDS) {
             assert_eq!(k.keyword(), w);
             assert_eq!(Kind::from_keyword(w), Some(k));
         }
-    }
-}
-#[cfg(test)]
-mod size_probe {
-    #[test]
-    fn sizes_probe() {
-        use super::*;
-        eprintln!("Ident {} Value {} ValueKind {} Item {} Attr {} Field {} Step {} Block {} Decl {} Reference {} Str {} StrPart {} TypeExpr {} Req {} Span {}",
-        std::mem::size_of::<Ident>(), std::mem::size_of::<Value>(), std::mem::size_of::<ValueKind>(), std::mem::size_of::<Item>(), std::mem::size_of::<Attr>(), std::mem::size_of::<Field>(), std::mem::size_of::<Step>(), std::mem::size_of::<Block>(), std::mem::size_of::<Decl>(), std::mem::size_of::<Reference>(), std::mem::size_of::<Str>(), std::mem::size_of::<StrPart>(), std::mem::size_of::<TypeExpr>(), std::mem::size_of::<Req>(), std::mem::size_of::<Span>());
     }
 }

@@ -13,7 +13,7 @@
 //!
 //! Steps 2 and 3 are the reference; `fast` is a hand-written parser that builds
 //! the same tree directly for the declarations that parse cleanly (nearly all),
-//! and hands anything else (a syntax or literal error, a `when` expression) back
+//! and hands anything else (a syntax or literal error, anything unusual) back
 //! to pest, so every diagnostic still comes from the path above.
 //!
 //! A declaration with a syntax error is kept as [`DeclBody::Broken`] when its
@@ -64,7 +64,7 @@ pub fn parse(ws: &Workspace) -> (Parsed, Diagnostics) {
             None => (Vec::new(), Vec::new()),
         })
         .collect();
-    let mut decls = Vec::new();
+    let mut decls = Vec::with_capacity(results.iter().map(|(d, _)| d.len()).sum());
     let mut diags = Diagnostics::new();
     for (d, e) in results {
         decls.extend(d);

@@ -58,7 +58,11 @@ impl Symbols {
             )
         };
         order.sort_by(|a, b| key(a).cmp(&key(b)));
-        let mut syms = Symbols::default();
+        let mut syms = Symbols {
+            ids: HashMap::with_capacity(units.len()),
+            kinds: HashMap::with_capacity(units.len()),
+            ..Symbols::default()
+        };
         let mut diags = Vec::new();
         for i in order {
             let Some(unit) = units.get(i) else { continue };

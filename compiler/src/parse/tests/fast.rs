@@ -33,7 +33,11 @@ fn agree(src: &str, what: &str) -> (usize, usize) {
             diags.is_empty(),
             "{what}: the fast path accepted a declaration pest reports:\n{text}\n{diags:?}"
         );
-        assert_eq!(slow.as_ref(), Some(&quick), "{what}: trees differ for\n{text}");
+        assert_eq!(
+            slow.as_ref(),
+            Some(&quick),
+            "{what}: trees differ for\n{text}"
+        );
     }
     (total, fast_ones)
 }
@@ -41,7 +45,12 @@ fn agree(src: &str, what: &str) -> (usize, usize) {
 fn corpus_files() -> Vec<std::path::PathBuf> {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut files = Vec::new();
-    for dir in ["stdlib", "examples", "src/commands/init_template", "tests/cases"] {
+    for dir in [
+        "stdlib",
+        "examples",
+        "src/commands/init_template",
+        "tests/cases",
+    ] {
         pmth_files(&root.join(dir), &mut files);
     }
     if let Some(dir) = conformance_dir() {
@@ -78,10 +87,51 @@ fn fast_path_agrees_with_pest_on_mutations() {
         seed.wrapping_mul(0x2545_F491_4F6C_DD1D)
     };
     const BITS: &[&str] = &[
-        " ", "\n", "=", ":", "?", ",", "{", "}", "[", "]", "(", ")", "<", ">", "|", "!",
-        "@", ".", "-", "\"", "\"\"\"", "\\", "${", "x", "_", "1", "1.5", "30s", "60/m",
-        "==", "&&", "param", "step", "list", "map", "object", "template.", "tool.",
-        "capability.", "@1", "@^1.2", "true", "env(", "secret(", "é",
+        " ",
+        "\n",
+        "=",
+        ":",
+        "?",
+        ",",
+        "{",
+        "}",
+        "[",
+        "]",
+        "(",
+        ")",
+        "<",
+        ">",
+        "|",
+        "!",
+        "@",
+        ".",
+        "-",
+        "\"",
+        "\"\"\"",
+        "\\",
+        "${",
+        "x",
+        "_",
+        "1",
+        "1.5",
+        "30s",
+        "60/m",
+        "==",
+        "&&",
+        "param",
+        "step",
+        "list",
+        "map",
+        "object",
+        "template.",
+        "tool.",
+        "capability.",
+        "@1",
+        "@^1.2",
+        "true",
+        "env(",
+        "secret(",
+        "é",
     ];
     for path in corpus_files().iter().take(400) {
         let src = std::fs::read_to_string(path).unwrap_or_default();
@@ -108,4 +158,47 @@ fn fast_path_agrees_with_pest_on_mutations() {
             agree(&text, &format!("mutation of {}", path.display()));
         }
     }
+}
+
+/// A syntax error deep inside values, each level followed by an operator, costs
+/// the fast path linear time: it never retries a failed value. (pest, which then
+/// reports the error, retries `value` as `expr` at every level.)
+#[test]
+fn deep_failures_stay_fast() {
+    let depth = 60;
+    let cases = [
+        format!(
+            "tool t {{ x = {}!!{} }}",
+            "{ a = ".repeat(depth),
+            " } == 1".repeat(depth)
+        ),
+        format!(
+            "tool t {{ x = {}@{} }}",
+            "[".repeat(depth),
+            "] == 1".repeat(depth)
+        ),
+        format!(
+            "tool t {{ x = {}a +{} }}",
+            "(".repeat(depth),
+            ")".repeat(depth)
+        ),
+    ];
+    for src in cases {
+        let start = std::time::Instant::now();
+        assert!(fast::decl(0, 0, &src).is_none());
+        assert!(
+            start.elapsed() < std::time::Duration::from_secs(1),
+            "{:?}",
+            start.elapsed()
+        );
+    }
+    // Valid, with an operator after the value at every level: parsed once.
+    let src = format!(
+        "tool t {{ x = {}1{} }}",
+        "{ a = ".repeat(depth),
+        " } == 1".repeat(depth)
+    );
+    let start = std::time::Instant::now();
+    assert!(fast::decl(0, 0, &src).is_some());
+    assert!(start.elapsed() < std::time::Duration::from_secs(1));
 }

@@ -4,20 +4,22 @@
 //! It mirrors `grammar/pmth.pest` rule by rule (same ordered choices, same
 //! implicit whitespace) and builds exactly the tree that pest plus `lower`/`value`
 //! would build, spans included. It never reports anything: on the first thing it
-//! does not handle — a syntax error, a literal problem (PM0002), a `when`
-//! expression, anything unusual — it gives up (`None`) and the caller parses the
+//! does not handle — a syntax error, a literal problem (PM0002), anything
+//! unusual — it gives up (`None`) and the caller parses the
 //! declaration with pest, which produces the tree and the diagnostics as before.
 //! So the fast path only has to be right on success; `tests.rs` checks that it
 //! agrees with pest on every declaration of the test corpora and on mutations of
 //! them.
 
-use super::{literal, strings};
+use super::literal;
+
+mod values;
 use crate::ast::*;
 use crate::source::{FileId, Span};
 
 /// Deeper than this (blocks, lists, types) gives up; the pre-scan already caps
 /// bracket nesting at 64, this only bounds the recursion on its own.
-const MAX_DEPTH: u32 = 100;
+const MAX_DEPTH: u32 = 300;
 
 /// The declaration in `text` (a chunk at file offset `base`, comments blanked),
 /// without its doc comment; `None` when pest must parse it.
@@ -157,7 +159,9 @@ impl<'a> Parser<'a> {
     fn kind_word(&mut self) -> Option<(Kind, usize, usize)> {
         self.ws();
         let start = self.pos;
-        let kind = KINDS.iter().find_map(|(w, k)| self.keyword(w).then_some(*k))?;
+        let kind = KINDS
+            .iter()
+            .find_map(|(w, k)| self.keyword(w).then_some(*k))?;
         Some((kind, start, self.pos))
     }
 
@@ -222,11 +226,7 @@ impl<'a> Parser<'a> {
 
     /// `decl_name` after the keyword at `start`: the name, the version and the
     /// header's span.
-    fn decl_name(
-        &mut self,
-        kind: Kind,
-        start: usize,
-    ) -> Option<(Ident, Option<VersionLit>, Span)> {
+    fn decl_name(&mut self, kind: Kind, start: usize) -> Option<(Ident, Option<VersionLit>, Span)> {
         self.ws();
         let (ns, ne) = self.dotted()?;
         if kind != Kind::Capability && self.s.get(ns..ne)?.contains(&b'.') {
@@ -237,8 +237,7 @@ impl<'a> Parser<'a> {
         if self.peek() == b'@' {
             let vs = self.pos + 1;
             let mut ve = vs;
-            while matches!(self.at(ve), b'.' | b'-' | b'+') || self.at(ve).is_ascii_alphanumeric()
-            {
+            while matches!(self.at(ve), b'.' | b'-' | b'+') || self.at(ve).is_ascii_alphanumeric() {
                 ve += 1;
             }
             if ve == vs {
@@ -570,262 +569,5 @@ impl<'a> Parser<'a> {
         };
         self.depth -= 1;
         Some(ty)
-    }
-
-    /// `any_value`: a value not followed by an operator. Expressions are left to
-    /// pest.
-    fn any_value(&mut self) -> Option<Value> {
-        let v = self.value()?;
-        let save = self.pos;
-        self.ws();
-        if matches!(self.peek(), b'!' | b'&' | b'<'..=b'>' | b'|') {
-            return None;
-        }
-        self.pos = save;
-        Some(v)
-    }
-
-    fn value(&mut self) -> Option<Value> {
-        self.enter()?;
-        self.ws();
-        let start = self.pos;
-        let c = self.peek();
-        let v = match c {
-            b'"' => {
-                let kind = self.string()?;
-                Value {
-                    kind,
-                    span: self.span(start, self.pos),
-                }
-            }
-            b'[' => {
-                self.pos += 1;
-                let mut items = Vec::new();
-                loop {
-                    self.ws();
-                    if self.peek() == b']' {
-                        break;
-                    }
-                    items.push(self.any_value()?);
-                    if self.eat(b',') {
-                        continue;
-                    }
-                    self.ws();
-                    if self.peek() != b']' {
-                        return None;
-                    }
-                }
-                self.pos += 1;
-                items.shrink_to_fit();
-                Value {
-                    kind: ValueKind::List(items),
-                    span: self.span(start, self.pos),
-                }
-            }
-            b'{' => {
-                let b = self.block()?;
-                Value {
-                    span: b.span,
-                    kind: ValueKind::Block(b),
-                }
-            }
-            _ if is_alpha(c) => self.named()?,
-            _ => self.number()?,
-        };
-        self.depth -= 1;
-        Some(v)
-    }
-
-    /// `number`, then its meaning (`literal::number`).
-    fn number(&mut self) -> Option<Value> {
-        let start = self.pos;
-        let mut i = start;
-        if self.at(i) == b'-' {
-            i += 1;
-        }
-        if self.at(i).is_ascii_digit() {
-            i += 1;
-        } else if self.at(i) == b'.' && self.at(i + 1).is_ascii_digit() {
-            i += 2;
-        } else {
-            return None;
-        }
-        loop {
-            let b = self.at(i);
-            if is_ident_char(b) {
-                i += 1;
-            } else if (b == b'.' || b == b'/') && is_ident_char(self.at(i + 1)) {
-                i += 2;
-            } else {
-                break;
-            }
-        }
-        self.pos = i;
-        let kind = literal::number(self.slice(start, i)).ok()?;
-        Some(Value {
-            kind,
-            span: self.span(start, i),
-        })
-    }
-
-    /// `string` at its quote: the lowered value (`None` on any problem).
-    fn string(&mut self) -> Option<ValueKind> {
-        let start = self.pos;
-        let triple = self.s.get(start..start + 3) == Some(b"\"\"\"".as_slice());
-        let (body_start, body_end) = if triple {
-            let mut i = start + 3;
-            loop {
-                match self.s.get(i..i + 3) {
-                    Some(b"\"\"\"") => break,
-                    _ => match self.s.get(i) {
-                        None => return None,
-                        Some(b'\\') if i + 1 < self.s.len() => i += 2,
-                        Some(b'\\') => return None,
-                        Some(_) => i += 1,
-                    },
-                }
-            }
-            self.pos = i + 3;
-            (start + 3, i)
-        } else {
-            let mut i = start + 1;
-            loop {
-                match self.s.get(i) {
-                    None | Some(b'\n') => return None,
-                    Some(b'"') => break,
-                    Some(b'\\') => match self.s.get(i + 1) {
-                        None | Some(b'\n') => return None,
-                        Some(_) => i += 2,
-                    },
-                    Some(_) => i += 1,
-                }
-            }
-            self.pos = i + 1;
-            (start + 1, i)
-        };
-        let body = self.text.get(body_start..body_end)?;
-        let lowered = strings::lower(self.file, body, self.base + body_start, triple);
-        lowered.problems.is_empty().then_some(ValueKind::Str(lowered.value))
-    }
-
-    /// `named`: a word or bool, a tagged block, `env(…)`/`secret(…)`, or a dotted
-    /// path (reference, `param.x`, workflow path).
-    fn named(&mut self) -> Option<Value> {
-        let (ps, pe) = self.dotted()?;
-        let path = self.slice(ps, pe);
-        let dotted = path.contains('.');
-        if self.peek() == b'@' {
-            let req = self.req()?;
-            let written = self.slice(ps, self.pos);
-            let end = self.pos;
-            // A tail after a reference is a syntax error.
-            let save = self.pos;
-            self.ws();
-            if matches!(self.peek(), b'(' | b'{' | b'@') {
-                return None;
-            }
-            self.pos = save;
-            let span = self.span(ps, end);
-            let kind = self.reference(ps, path, Some(req), written, span)?;
-            return Some(Value { kind, span });
-        }
-        let save = self.pos;
-        self.ws();
-        match self.peek() {
-            // A requirement after blanks is a syntax error.
-            b'@' => None,
-            b'(' => {
-                if path != "env" && path != "secret" {
-                    return None;
-                }
-                self.pos += 1;
-                self.ws();
-                if self.peek() != b'"' {
-                    return None;
-                }
-                let s = match self.string()? {
-                    ValueKind::Str(s) => s.as_plain()?,
-                    _ => return None,
-                };
-                if !self.eat(b')') {
-                    return None;
-                }
-                let span = self.span(ps, self.pos);
-                let kind = if path == "env" {
-                    ValueKind::Env(s)
-                } else {
-                    ValueKind::Secret(s)
-                };
-                Some(Value { kind, span })
-            }
-            b'{' if !dotted => {
-                let tag = Box::new(self.ident_at(ps, pe));
-                let b = self.block()?;
-                let span = self.span(ps, self.pos);
-                Some(Value {
-                    kind: ValueKind::Tagged(tag, b),
-                    span,
-                })
-            }
-            b'{' => None,
-            _ => {
-                self.pos = save;
-                let span = self.span(ps, pe);
-                let kind = match path {
-                    "true" => ValueKind::Bool(true),
-                    "false" => ValueKind::Bool(false),
-                    w if !dotted => ValueKind::Word(w.into()),
-                    _ => self.reference(ps, path, None, path, span)?,
-                };
-                Some(Value { kind, span })
-            }
-        }
-    }
-
-    /// A dotted `path` at `start` (with its requirement, if any): a reference, a
-    /// `param.x` or a workflow path.
-    fn reference(
-        &self,
-        start: usize,
-        path: &str,
-        req: Option<Req>,
-        written: &str,
-        span: Span,
-    ) -> Option<ValueKind> {
-        let mut segments: Vec<Ident> = Vec::new();
-        let mut at = start;
-        for seg in path.split('.') {
-            segments.push(self.ident_at(at, at + seg.len()));
-            at += seg.len() + 1;
-        }
-        let first = segments.first()?;
-        let Some(kind) = Kind::from_keyword(&first.name) else {
-            if req.is_some() {
-                return None;
-            }
-            if first.name == "param" {
-                return match segments.get(1..) {
-                    Some([name]) => Some(ValueKind::Param(name.clone())),
-                    _ => None,
-                };
-            }
-            segments.shrink_to_fit();
-            return Some(ValueKind::Path(segments));
-        };
-        let rest = segments.get(1..).unwrap_or(&[]);
-        if rest.is_empty() || (kind != Kind::Capability && rest.len() != 1) {
-            return None;
-        }
-        let (a, b) = (rest.first()?, rest.last()?);
-        let name_start = (a.span.start as usize).checked_sub(self.base)?;
-        let name_end = (b.span.end as usize).checked_sub(self.base)?;
-        Some(ValueKind::Ref(Box::new(Reference {
-            kind,
-            name: self.slice(name_start, name_end).into(),
-            name_span: a.span.to(b.span),
-            req,
-            written: written.into(),
-            span,
-        })))
     }
 }
