@@ -87,7 +87,8 @@ impl fmt::Display for Kind {
 /// A name with its span. Capability names may be dotted (`web.search`).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Ident {
-    pub name: String,
+    /// Inline up to 24 bytes (nearly every name): no allocation of its own.
+    pub name: compact_str::CompactString,
     pub span: Span,
 }
 
@@ -119,7 +120,7 @@ impl Decl {
     pub fn id(&self) -> String {
         match self.version.as_ref().and_then(|v| v.value.as_ref()) {
             Some(v) => format!("{}@{}", self.name.name, v),
-            None => self.name.name.clone(),
+            None => self.name.name.to_string(),
         }
     }
 
@@ -134,10 +135,11 @@ impl Decl {
 pub enum DeclBody {
     /// `{ ATTRIBUTES }`
     Attrs(Block),
-    /// `= template.T(ARGS) [{ OVERRIDES }]`
-    Instance(Instance),
+    /// `= template.T(ARGS) [{ OVERRIDES }]` (boxed, like `Template`: they are
+    /// rare and large, and every declaration pays for the largest variant).
+    Instance(Box<Instance>),
     /// `template NAME for KIND [extends template.U] { … }`
-    Template(TemplateDecl),
+    Template(Box<TemplateDecl>),
     /// The header parsed, the body had a syntax error (PM0001 already reported).
     Broken,
 }
@@ -510,6 +512,31 @@ fn walk_expr_values<'a>(e: &'a Expr, f: &mut dyn FnMut(&'a Value)) {
 #[cfg(test)]
 mod tests {
     use super::Kind;
+
+    /// The tree is most of the compiler's memory: these sizes must not grow
+    /// unnoticed (64-bit targets).
+    #[test]
+    #[cfg(target_pointer_width = "64")]
+    fn node_sizes_do_not_grow() {
+        use super::*;
+        use std::mem::size_of;
+        assert!(size_of::<Ident>() <= 40, "Ident {}", size_of::<Ident>());
+        assert!(size_of::<Value>() <= 64, "Value {}", size_of::<Value>());
+        assert!(
+            size_of::<ValueKind>() <= 48,
+            "ValueKind {}",
+            size_of::<ValueKind>()
+        );
+        assert!(size_of::<Item>() <= 120, "Item {}", size_of::<Item>());
+        assert!(size_of::<Attr>() <= 120, "Attr {}", size_of::<Attr>());
+        assert!(size_of::<Block>() <= 40, "Block {}", size_of::<Block>());
+        assert!(
+            size_of::<DeclBody>() <= 48,
+            "DeclBody {}",
+            size_of::<DeclBody>()
+        );
+        assert!(size_of::<Decl>() <= 200, "Decl {}", size_of::<Decl>());
+    }
 
     #[test]
     fn keywords_agree_with_kinds() {

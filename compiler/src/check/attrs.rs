@@ -56,7 +56,7 @@ impl<'a> Walker<'a> {
             symbols,
             in_template,
             owner: decl.header,
-            decl_name: decl.name.name.clone(),
+            decl_name: decl.name.name.to_string(),
             diags: Vec::new(),
             bad: BTreeSet::new(),
             uses: Vec::new(),
@@ -187,7 +187,7 @@ impl<'a> Walker<'a> {
         key: &str,
         steps: &mut Map<String, Json>,
     ) {
-        if steps.contains_key(&s.name.name) {
+        if steps.contains_key(s.name.name.as_str()) {
             self.diags.push(
                 Diagnostic::new(
                     "PM0205",
@@ -201,7 +201,7 @@ impl<'a> Walker<'a> {
         }
         let p = format!("{key}.{}", s.name.name);
         let body = self.block(rows, &s.body, &p);
-        steps.insert(s.name.name.clone(), Json::Object(body));
+        steps.insert(s.name.name.to_string(), Json::Object(body));
     }
 
     /// `returns: TYPE` and the like.
@@ -432,7 +432,7 @@ impl<'a> Walker<'a> {
                 schema
             }
             (Ty::StepRef, ValueKind::Path(segs)) if is_step_ref(segs) => {
-                segs.get(1).map(|s| Json::String(s.name.clone()))
+                segs.get(1).map(|s| Json::String(s.name.to_string()))
             }
             (Ty::Path, ValueKind::Path(_)) => Some(Json::String(render_value(v))),
             (
@@ -485,7 +485,7 @@ impl<'a> Walker<'a> {
             let p = join(path, &a.key.name);
             match self.value(inner, &a.value, &p, &a.key.name) {
                 Some(j) => {
-                    out.insert(a.key.name.clone(), j);
+                    out.insert(a.key.name.to_string(), j);
                 }
                 None => ok = false,
             }

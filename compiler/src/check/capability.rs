@@ -112,7 +112,7 @@ fn provided_by(cx: &Cx, unit: usize) -> Option<Vec<String>> {
     let mut names: Vec<String> = cx
         .targets(unit, PROVIDES)?
         .into_iter()
-        .filter_map(|(_, t)| cx.units.get(t).map(|c| c.decl.name.name.clone()))
+        .filter_map(|(_, t)| cx.units.get(t).map(|c| c.decl.name.name.to_string()))
         .collect();
     names.sort();
     names.dedup();
@@ -138,7 +138,7 @@ fn claims(
         .collect();
     let mut names: Vec<String> = claimed
         .iter()
-        .filter_map(|(_, t)| cx.units.get(*t).map(|u| u.decl.name.name.clone()))
+        .filter_map(|(_, t)| cx.units.get(*t).map(|u| u.decl.name.name.to_string()))
         .collect();
     names.sort();
     names.dedup();
@@ -243,7 +243,7 @@ fn required_closure(
         for &m in requires.get(&n).map_or(&[][..], Vec::as_slice) {
             if seen.insert(m) {
                 if let Some(u) = cx.units.get(m) {
-                    out.insert(u.decl.name.name.clone());
+                    out.insert(u.decl.name.name.to_string());
                 }
                 stack.push(m);
             }

@@ -108,7 +108,7 @@ fn entry(
         }
         _ => return None,
     }
-    e.insert("name".into(), Json::String(decl.name.name.clone()));
+    e.insert("name".into(), Json::String(decl.name.name.to_string()));
     if let Some(v) = decl.version.as_ref().and_then(|v| v.value.as_ref()) {
         e.insert("version".into(), Json::String(v.to_string()));
     }
@@ -119,7 +119,7 @@ fn entry(
         let mut args = Map::new();
         for a in &origin.args {
             if let Some(v) = arg_json(cx, &a.value) {
-                args.insert(a.name.name.clone(), v);
+                args.insert(a.name.name.to_string(), v);
             }
         }
         e.insert(

@@ -68,18 +68,18 @@ pub(crate) fn bind(
     let mut missing = Vec::new();
     for p in params {
         let name = &p.name.name;
-        if env.contains_key(name) {
+        if env.contains_key(name.as_str()) {
             continue;
         }
         let binding = match (&p.default, p.optional) {
             (Some(d), _) => Binding::Value(d.clone()),
             (None, true) => Binding::Absent,
             (None, false) => {
-                missing.push((name.clone(), p.name.span));
+                missing.push((name.to_string(), p.name.span));
                 Binding::Invalid
             }
         };
-        env.insert(name.clone(), binding);
+        env.insert(name.to_string(), binding);
     }
     if !missing.is_empty() {
         problems.push(Problem::MissingArgs {

@@ -22,43 +22,27 @@ pub const NOT_INHERITED: &str = "status";
 /// [`merge_blocks`], except that `base`'s top-level `status` is dropped first.
 /// The result's span is `over`'s.
 pub fn merge_decl_blocks(base: &Block, over: &Block) -> Block {
-    let inherited = Block {
-        items: base
-            .items
-            .iter()
-            .filter(|i| !matches!(i, Item::Attr(a) if a.key.name == NOT_INHERITED))
-            .cloned()
-            .collect(),
-        span: base.span,
-    };
-    merge_blocks(&inherited, over)
+    let inherited = base
+        .items
+        .iter()
+        .filter(|i| !is_not_inherited(i))
+        .cloned()
+        .collect();
+    merge_into(inherited, over)
+}
+
+/// [`merge_decl_blocks`] on a base the caller owns (no copy of it is made).
+pub(crate) fn merge_decl_blocks_owned(base: Block, over: &Block) -> Block {
+    let mut items = base.items;
+    items.retain(|i| !is_not_inherited(i));
+    merge_into(items, over)
 }
 
 /// Merges `over` into `base`, key by key, recursively (§6). Items keep `base`'s
 /// order; new keys from `over` follow in their own order. The result's span is
 /// `over`'s. Runs in time linear in the two blocks' sizes.
 pub fn merge_blocks(base: &Block, over: &Block) -> Block {
-    let mut items: Vec<Item> = base.items.clone();
-    // The first not-yet-overridden position of each key in `base`.
-    let mut slots: HashMap<Key<'_>, usize> = HashMap::with_capacity(base.items.len());
-    for (i, item) in base.items.iter().enumerate() {
-        slots.entry(key(item)).or_insert(i);
-    }
-    let mut tail = Vec::new();
-    for item in &over.items {
-        match slots
-            .remove(&key(item))
-            .and_then(|i| items.get_mut(i).map(|s| (i, s)))
-        {
-            Some((_, slot)) => *slot = merge_item(slot, item),
-            None => tail.push(item.clone()),
-        }
-    }
-    items.extend(tail);
-    Block {
-        items,
-        span: over.span,
-    }
+    merge_into(base.items.clone(), over)
 }
 
 /// Merges one overriding value into an inherited one.
@@ -77,6 +61,39 @@ pub fn merge_values(base: &Value, over: &Value) -> Value {
 }
 
 // Internals
+
+fn is_not_inherited(item: &Item) -> bool {
+    matches!(item, Item::Attr(a) if a.key.name == NOT_INHERITED)
+}
+
+/// [`merge_blocks`] with the base's items owned.
+fn merge_into(mut items: Vec<Item>, over: &Block) -> Block {
+    // Which base position each overriding item replaces: the first
+    // not-yet-overridden position of its key.
+    let targets: Vec<Option<usize>> = {
+        let mut slots: HashMap<Key<'_>, usize> = HashMap::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            slots.entry(key(item)).or_insert(i);
+        }
+        over.items
+            .iter()
+            .map(|item| slots.remove(&key(item)))
+            .collect()
+    };
+    let mut tail = Vec::new();
+    for (item, target) in over.items.iter().zip(targets) {
+        match target.and_then(|i| items.get_mut(i)) {
+            Some(slot) => *slot = merge_item(slot, item),
+            None => tail.push(item.clone()),
+        }
+    }
+    items.extend(tail);
+    items.shrink_to_fit();
+    Block {
+        items,
+        span: over.span,
+    }
+}
 
 /// What identifies an item in a block; attributes, typed fields, params and steps
 /// are keyed separately.

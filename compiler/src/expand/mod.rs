@@ -134,7 +134,8 @@ pub fn expand(sources: &SourceMap, parsed: Parsed) -> (Expanded, Diagnostics) {
     let chains = table.chains(sources, &mut problems);
     check_uses(&decls, &chains, &mut problems);
     let slots = enum_slots(&table, &chains, &mut problems);
-    let mut bodies: HashMap<usize, Unit> = HashMap::new();
+    // Instances by index: the merged body and the template id (`None`: broken).
+    let mut bodies: HashMap<usize, Option<(Block, String)>> = HashMap::new();
     let cx = Cx {
         sources,
         table: &table,
@@ -147,10 +148,38 @@ pub fn expand(sources: &SourceMap, parsed: Parsed) -> (Expanded, Diagnostics) {
         }
     }
     let templates = registry(&table, &chains);
+    // The declarations move into the units (no copies): an instance gives its
+    // arguments to its origin.
     let units = decls
         .into_iter()
         .enumerate()
-        .map(|(i, decl)| bodies.remove(&i).unwrap_or(Unit { decl, origin: None }))
+        .map(|(i, decl)| match bodies.remove(&i) {
+            None => Unit { decl, origin: None },
+            Some(None) => Unit {
+                decl: Decl {
+                    body: DeclBody::Broken,
+                    ..decl
+                },
+                origin: None,
+            },
+            Some(Some((body, template))) => {
+                let args = match decl.body {
+                    DeclBody::Instance(inst) => inst.args,
+                    _ => Vec::new(),
+                };
+                Unit {
+                    origin: Some(Origin {
+                        template,
+                        args,
+                        instance: decl.header,
+                    }),
+                    decl: Decl {
+                        body: DeclBody::Attrs(body),
+                        ..decl
+                    },
+                }
+            }
+        })
         .collect();
     let diags = problems
         .into_iter()
@@ -191,21 +220,21 @@ fn enum_slots(
 }
 
 /// One instance: its template resolved, its arguments bound, the chain's body
-/// substituted and the overrides merged in.
-fn instantiate(cx: &Cx<'_>, decl: &Decl, inst: &Instance, problems: &mut Vec<Problem>) -> Unit {
+/// substituted and the overrides merged in; the body and the template's id, or
+/// `None` when the instance is broken (its problem reported).
+fn instantiate(
+    cx: &Cx<'_>,
+    decl: &Decl,
+    inst: &Instance,
+    problems: &mut Vec<Problem>,
+) -> Option<(Block, String)> {
     let Cx {
         sources,
         table,
         chains,
         ..
     } = *cx;
-    let broken = || Unit {
-        decl: Decl {
-            body: DeclBody::Broken,
-            ..decl.clone()
-        },
-        origin: None,
-    };
+    let broken = || None;
     let pick = match table.lookup(&inst.template) {
         Ok(pick) => pick,
         Err(miss) => {
@@ -238,22 +267,18 @@ fn instantiate(cx: &Cx<'_>, decl: &Decl, inst: &Instance, problems: &mut Vec<Pro
     let none = Slots::new();
     let slots = cx.slots.get(&pick.index).unwrap_or(&none);
     subst::substitute(&mut body, &env, slots, sources);
-    let overrides = inst.overrides.clone().unwrap_or(Block {
-        items: Vec::new(),
-        span: inst.call_span,
-    });
-    let merged = merge::merge_decl_blocks(&body, &overrides);
-    Unit {
-        decl: Decl {
-            body: DeclBody::Attrs(merged),
-            ..decl.clone()
-        },
-        origin: Some(Origin {
-            template,
-            args: inst.args.clone(),
-            instance: decl.header,
-        }),
-    }
+    let empty;
+    let overrides = match &inst.overrides {
+        Some(o) => o,
+        None => {
+            empty = Block {
+                items: Vec::new(),
+                span: inst.call_span,
+            };
+            &empty
+        }
+    };
+    Some((merge::merge_decl_blocks_owned(body, overrides), template))
 }
 
 /// A template body less its `param` lines.
@@ -296,7 +321,7 @@ fn check_uses(decls: &[Decl], chains: &HashMap<usize, Chain>, problems: &mut Vec
                 };
                 subst::uses(&tmpl.body, &mut |id, place| {
                     let span = id.span;
-                    let name = id.name.clone();
+                    let name = id.name.to_string();
                     if place == Place::ParamDecl {
                         problems.push(Problem::ParamInParam { span, name });
                     } else if let Some(known) =
@@ -314,21 +339,14 @@ fn check_uses(decls: &[Decl], chains: &HashMap<usize, Chain>, problems: &mut Vec
             }
             DeclBody::Attrs(b) => outside(b, problems),
             DeclBody::Instance(inst) => {
-                let args = Block {
-                    items: inst
-                        .args
-                        .iter()
-                        .map(|a| {
-                            Item::Attr(crate::ast::Attr {
-                                key: a.name.clone(),
-                                value: a.value.clone(),
-                                span: a.span,
-                            })
+                for a in &inst.args {
+                    subst::uses_in_value(&a.value, Place::Body, &mut |id, _| {
+                        problems.push(Problem::OutsideTemplate {
+                            span: id.span,
+                            name: id.name.to_string(),
                         })
-                        .collect(),
-                    span: inst.call_span,
-                };
-                outside(&args, problems);
+                    });
+                }
                 if let Some(o) = &inst.overrides {
                     outside(o, problems);
                 }
@@ -342,7 +360,7 @@ fn outside(block: &Block, problems: &mut Vec<Problem>) {
     subst::uses(block, &mut |id, _| {
         problems.push(Problem::OutsideTemplate {
             span: id.span,
-            name: id.name.clone(),
+            name: id.name.to_string(),
         })
     });
 }
@@ -358,7 +376,7 @@ fn registry(table: &Table<'_>, chains: &HashMap<usize, Chain>) -> BTreeMap<Strin
         let block = chain.map_or(&tmpl.body, |c| &c.block);
         let params = params_of(block)
             .map(|f| ParamInfo {
-                name: f.name.name.clone(),
+                name: f.name.name.to_string(),
                 field: f.clone(),
                 schema: argtype::schema(&f.ty, f.constraints.as_ref()).unwrap_or_else(|| json!({})),
             })

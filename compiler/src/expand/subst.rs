@@ -105,7 +105,7 @@ fn uses_in_type(ty: &TypeExpr, place: Place, f: &mut dyn FnMut(&Ident, Place)) {
     }
 }
 
-fn uses_in_value(v: &Value, place: Place, f: &mut dyn FnMut(&Ident, Place)) {
+pub(crate) fn uses_in_value(v: &Value, place: Place, f: &mut dyn FnMut(&Ident, Place)) {
     match &v.kind {
         ValueKind::Param(id) => f(id, place),
         ValueKind::Str(s) => {
@@ -180,7 +180,7 @@ impl Substituter<'_> {
     /// Substitutes in place; false when the value is an absent param.
     fn value(&self, v: &mut Value) -> bool {
         match &mut v.kind {
-            ValueKind::Param(id) => match self.env.get(&id.name) {
+            ValueKind::Param(id) => match self.env.get(id.name.as_str()) {
                 Some(Binding::Value(arg)) => {
                     let site = v.span;
                     let mut new = arg.clone();
@@ -231,7 +231,7 @@ impl Substituter<'_> {
         for p in &s.parts {
             match p {
                 StrPart::Lit(l) => out.push_str(l),
-                StrPart::Interp(id) => match self.env.get(&id.name) {
+                StrPart::Interp(id) => match self.env.get(id.name.as_str()) {
                     Some(Binding::Value(arg)) => match self.text(arg) {
                         Some(t) => out.push_str(&t),
                         None => return Some(ValueKind::Invalid),
@@ -389,7 +389,7 @@ mod tests {
         uses(&b, &mut |id, place| seen.push((id.name.clone(), place)));
         assert_eq!(
             seen,
-            vec![("x".to_owned(), Place::Body), ("y".to_owned(), Place::Body)]
+            vec![("x".into(), Place::Body), ("y".into(), Place::Body)]
         );
     }
 }

@@ -216,7 +216,7 @@ agent a = template.t(n = 7, o = { a = 1 },
     let line = |s: Span| map.start(s).line;
     let lines: Vec<(String, u32)> = b
         .attrs()
-        .map(|a| (a.key.name.clone(), line(a.value.span)))
+        .map(|a| (a.key.name.to_string(), line(a.value.span)))
         .collect();
     assert_eq!(
         lines,

@@ -6,7 +6,7 @@ use crate::source::Span;
 
 fn ident(name: &str) -> Ident {
     Ident {
-        name: name.to_owned(),
+        name: name.into(),
         span: Span::default(),
     }
 }

@@ -145,7 +145,7 @@ pub fn synthetic(agents: usize) -> Synthetic {
             let decl = Decl {
                 kind,
                 name: Ident {
-                    name: id.clone(),
+                    name: id.as_str().into(),
                     span,
                 },
                 version: None,
@@ -163,7 +163,7 @@ pub fn synthetic(agents: usize) -> Synthetic {
     let index: HashMap<(Kind, String), usize> = units
         .iter()
         .enumerate()
-        .map(|(i, u)| ((u.decl.kind, u.decl.name.name.clone()), i))
+        .map(|(i, u)| ((u.decl.kind, u.decl.name.name.to_string()), i))
         .collect();
     let gov_start = toml.find("[governance]").unwrap_or(0);
     let governance = GovernanceConfig {

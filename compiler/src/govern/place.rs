@@ -159,18 +159,18 @@ fn step<'a>(node: Node<'a>, seg: &Segment) -> Option<(Option<Span>, Node<'a>)> {
             if k == "steps" && b.steps().next().is_some() {
                 return Some((None, Node::Steps(b)));
             }
-            if let Some(f) = b.fields().find(|f| &f.name.name == k) {
+            if let Some(f) = b.fields().find(|f| f.name.name == k) {
                 let next = match &f.ty.kind {
                     crate::ast::TypeKind::Object(ob) => Node::Block(ob),
                     _ => Node::Block(f.constraints.as_ref()?),
                 };
                 return Some((Some(f.span), next));
             }
-            let s = b.steps().find(|s| &s.name.name == k)?;
+            let s = b.steps().find(|s| s.name.name == k)?;
             Some((Some(s.header), Node::Block(&s.body)))
         }
         (Node::Steps(b), Segment::Key(k)) => {
-            let s = b.steps().find(|s| &s.name.name == k)?;
+            let s = b.steps().find(|s| s.name.name == k)?;
             Some((Some(s.header), Node::Block(&s.body)))
         }
         (Node::Value(v), Segment::Key(_)) => match &v.kind {

@@ -59,7 +59,7 @@ impl Lower {
 
     pub fn ident(&self, p: &P<'_>) -> Ident {
         Ident {
-            name: p.as_str().to_owned(),
+            name: p.as_str().into(),
             span: self.span(p),
         }
     }
@@ -117,12 +117,12 @@ impl Lower {
                 items: Vec::new(),
                 span: end,
             });
-            DeclBody::Template(TemplateDecl {
+            DeclBody::Template(Box::new(TemplateDecl {
                 for_kind,
                 for_span,
                 extends,
                 body,
-            })
+            }))
         } else {
             match parts.next() {
                 Some(p) if p.as_rule() == Rule::block => {
@@ -133,7 +133,7 @@ impl Lower {
                 Some(p) => {
                     let i = self.instance(p)?;
                     end = i.overrides.as_ref().map_or(i.call_span, |o| o.span);
-                    DeclBody::Instance(i)
+                    DeclBody::Instance(Box::new(i))
                 }
                 None => return Err(self.fatal(span, "expected a declaration body", "here")),
             }
@@ -154,7 +154,7 @@ impl Lower {
         let span = self.span(&p);
         let mut kind = Kind::Template;
         let mut name = Ident {
-            name: String::new(),
+            name: Default::default(),
             span,
         };
         let mut version = None;
@@ -271,7 +271,7 @@ impl Lower {
         let span = self.span(&p);
         let written = p.as_str().to_owned();
         let mut name = Ident {
-            name: String::new(),
+            name: Default::default(),
             span,
         };
         let mut req = None;
@@ -284,7 +284,7 @@ impl Lower {
         }
         Reference {
             kind: Kind::Template,
-            name: name.name,
+            name: name.name.to_string(),
             name_span: name.span,
             req,
             written,

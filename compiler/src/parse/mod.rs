@@ -11,6 +11,11 @@
 //! 3. `lower` / `value` turn pest pairs into the AST of [`crate::ast`], checking
 //!    literals (`literal`, `strings`) on the way (PM0002).
 //!
+//! Steps 2 and 3 are the reference; `fast` is a hand-written parser that builds
+//! the same tree directly for the declarations that parse cleanly (nearly all),
+//! and hands anything else (a syntax or literal error, anything unusual) back
+//! to pest, so every diagnostic still comes from the path above.
+//!
 //! A declaration with a syntax error is kept as [`DeclBody::Broken`] when its
 //! header parsed, so later stages still know its kind and name. Files, and the
 //! declarations of a file, are parsed in parallel; the output keeps source order.
@@ -20,6 +25,7 @@
 //! expression deeper than 64 operators (checked while lowering).
 
 mod errors;
+mod fast;
 mod grammar;
 mod lexer;
 mod literal;
@@ -58,7 +64,7 @@ pub fn parse(ws: &Workspace) -> (Parsed, Diagnostics) {
             None => (Vec::new(), Vec::new()),
         })
         .collect();
-    let mut decls = Vec::new();
+    let mut decls = Vec::with_capacity(results.iter().map(|(d, _)| d.len()).sum());
     let mut diags = Diagnostics::new();
     for (d, e) in results {
         decls.extend(d);
@@ -85,19 +91,43 @@ pub fn parse_source(file: &SourceFile) -> (Vec<Decl>, Vec<Diagnostic>) {
 }
 
 /// One declaration chunk: the declaration (broken or not) and its diagnostics.
+/// The hand-written fast path (`fast`) parses it when it can; pest otherwise.
 fn parse_chunk(file: &SourceFile, chunk: prescan::Chunk) -> (Option<Decl>, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
     let Some(original) = file.text.get(chunk.start..chunk.end) else {
-        return (None, diags);
+        return (None, Vec::new());
     };
     let blanked = blank_comments(original, chunk.start, &chunk.comments);
     let text = blanked.as_deref().unwrap_or(original);
+    let fast = match chunk.broken {
+        false => fast::decl(file.id, chunk.start, text),
+        true => None,
+    };
+    let (decl, diags) = match fast {
+        Some(d) => (Some(d), Vec::new()),
+        None => pest_chunk(file, chunk.start, chunk.broken, text),
+    };
+    let decl = decl.map(|mut d| {
+        d.doc = chunk.doc;
+        d
+    });
+    (decl, diags)
+}
+
+/// A chunk parsed by pest and lowered (without its doc comment): `text` is the
+/// chunk at file offset `start`, comments blanked.
+fn pest_chunk(
+    file: &SourceFile,
+    start: usize,
+    broken: bool,
+    text: &str,
+) -> (Option<Decl>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
     let mut lower = Lower {
         file: file.id,
-        base: chunk.start,
+        base: start,
         diags: Vec::new(),
     };
-    let decl = if chunk.broken {
+    let decl = if broken {
         header_only(&mut lower, text)
     } else {
         match PmthParser::parse(Rule::decl_file, text) {
@@ -111,22 +141,12 @@ fn parse_chunk(file: &SourceFile, chunk: prescan::Chunk) -> (Option<Decl>, Vec<D
                 None => None,
             },
             Err(e) => {
-                diags.push(errors::syntax_error(
-                    file.id,
-                    &file.text,
-                    text,
-                    chunk.start,
-                    &e,
-                ));
+                diags.push(errors::syntax_error(file.id, &file.text, text, start, &e));
                 header_only(&mut lower, text)
             }
         }
     };
     diags.append(&mut lower.diags);
-    let decl = decl.map(|mut d| {
-        d.doc = chunk.doc;
-        d
-    });
     (decl, diags)
 }
 

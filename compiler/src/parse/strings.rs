@@ -195,7 +195,7 @@ impl Builder {
         }
         let len = 2 + name_len + 1;
         self.parts.push(StrPart::Interp(Ident {
-            name: after.get(..name_len).unwrap_or("").to_owned(),
+            name: after.get(..name_len).unwrap_or("").into(),
             span: self.span(at, at + len),
         }));
         len

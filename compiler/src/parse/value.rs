@@ -342,7 +342,7 @@ impl Lower {
         let mut at = self.span(&path).start as usize;
         for seg in path.as_str().split('.') {
             segments.push(Ident {
-                name: seg.to_owned(),
+                name: seg.into(),
                 span: Span::new(self.file, at, at + seg.len()),
             });
             at += seg.len() + 1;

@@ -57,7 +57,7 @@ pub fn resolve_ref(syms: &Symbols, r: &Reference) -> Outcome {
         return match (&r.req, e.status) {
             (Some(_), _) => Outcome::Failed(Problem::Unversioned),
             (None, Status::Retired) => Outcome::Failed(Problem::OnlyRetired(vec![r.name.clone()])),
-            (None, status) => found(r, e, status),
+            (None, status) => found(e, status),
         };
     }
     let versioned = || {
@@ -84,7 +84,7 @@ pub fn resolve_ref(syms: &Symbols, r: &Reference) -> Outcome {
         .filter(|(e, _)| e.status != Status::Retired)
         .max_by(|a, b| a.1.cmp(b.1));
     if let Some((e, _)) = best {
-        return found(r, e, e.status);
+        return found(e, e.status);
     }
     if !satisfying.is_empty() {
         let ids = satisfying
@@ -101,14 +101,10 @@ pub fn resolve_ref(syms: &Symbols, r: &Reference) -> Outcome {
     ))
 }
 
-fn found(r: &Reference, e: &Entry, status: Status) -> Outcome {
-    let id = match &e.version {
-        Some(v) => format!("{}@{v}", r.name),
-        None => r.name.clone(),
-    };
+fn found(e: &Entry, status: Status) -> Outcome {
     Outcome::Found {
         unit: e.unit,
-        id,
+        id: e.id.clone(),
         deprecated: status == Status::Deprecated,
     }
 }

@@ -53,14 +53,16 @@ pub fn resolve(sources: &SourceMap, expanded: Expanded) -> (Resolved, Diagnostic
     let units = expanded.units;
     let (symbols, dups) = Symbols::build(sources, &units);
     let mut diags = Diagnostics::from(dups);
-    let mut refs = HashMap::new();
     let cx = Cx {
         sources,
         units: &units,
         symbols: &symbols,
     };
-    for unit in &units {
-        for r in refs_in(unit) {
+    // Collected first, so that the map is allocated once at its final size.
+    let all: Vec<(&Unit, Vec<&Reference>)> = units.iter().map(|u| (u, refs_in(u))).collect();
+    let mut refs = HashMap::with_capacity(all.iter().map(|(_, r)| r.len()).sum());
+    for (unit, found) in all {
+        for r in found {
             match resolve_ref(&symbols, r) {
                 Outcome::Found {
                     unit: target,

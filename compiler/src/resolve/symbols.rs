@@ -22,6 +22,8 @@ pub enum Status {
 pub struct Entry {
     /// Index into the units.
     pub unit: usize,
+    /// The declaration's id (`name` or `name@version`), built once.
+    pub id: String,
     /// `None` when unversioned (or when the version literal was invalid).
     pub version: Option<Version>,
     /// The version literal did not parse (PM0002 reported): the entry is
@@ -33,8 +35,9 @@ pub struct Entry {
 /// Every declaration by kind and name; the first of a duplicate pair wins.
 #[derive(Clone, Debug, Default)]
 pub struct Symbols {
-    /// `(kind, name)` → its declarations, lowest version first.
-    names: HashMap<(Kind, String), Vec<Entry>>,
+    /// By kind (`Kind as usize`), `name` → its declarations, lowest version
+    /// first (per kind, so that a lookup by `&str` allocates nothing).
+    names: [HashMap<String, Vec<Entry>>; 8],
     /// `(kind, id)` → unit.
     ids: HashMap<(Kind, String), usize>,
     /// `name` → the kinds declaring it (for PM0102).
@@ -55,7 +58,11 @@ impl Symbols {
             )
         };
         order.sort_by(|a, b| key(a).cmp(&key(b)));
-        let mut syms = Symbols::default();
+        let mut syms = Symbols {
+            ids: HashMap::with_capacity(units.len()),
+            kinds: HashMap::with_capacity(units.len()),
+            ..Symbols::default()
+        };
         let mut diags = Vec::new();
         for i in order {
             let Some(unit) = units.get(i) else { continue };
@@ -63,7 +70,7 @@ impl Symbols {
                 diags.push(d);
             }
         }
-        for entries in syms.names.values_mut() {
+        for entries in syms.names.iter_mut().flat_map(|m| m.values_mut()) {
             entries.sort_by(|a, b| a.version.cmp(&b.version));
         }
         for kinds in syms.kinds.values_mut() {
@@ -82,7 +89,7 @@ impl Symbols {
     ) -> Option<Diagnostic> {
         let decl = &unit.decl;
         let id = decl.id();
-        let name = decl.name.name.clone();
+        let name = decl.name.name.to_string();
         let versioned = decl.version.is_some();
         let first_at = |u: usize| units.get(u).map_or(decl.header, |u| u.decl.header);
         let stdlib = |u: usize| {
@@ -94,16 +101,17 @@ impl Symbols {
         let this_stdlib = stdlib(i);
         if versioned && decl.version.as_ref().is_some_and(|v| v.value.is_none()) {
             // The version literal errored (PM0002): known by name, never a duplicate.
-            self.names
-                .entry((decl.kind, name.clone()))
+            self.names_mut(decl.kind)
+                .entry(name.clone())
                 .or_default()
                 .push(Entry {
                     unit: i,
+                    id,
                     version: None,
                     invalid_version: true,
                     status: status_of(unit),
                 });
-            self.kinds.entry(name).or_default().push(decl.kind);
+            self.kinds.entry(name.clone()).or_default().push(decl.kind);
             return None;
         }
         if let Some(&first) = self.ids.get(&(decl.kind, id.clone())) {
@@ -138,7 +146,7 @@ impl Symbols {
             };
             return Some(d);
         }
-        let entries = self.names.entry((decl.kind, name.clone())).or_default();
+        let entries = self.names_mut(decl.kind).entry(name.clone()).or_default();
         if let Some(other) = entries
             .iter()
             .find(|e| !e.invalid_version && e.version.is_some() != versioned)
@@ -173,12 +181,13 @@ impl Symbols {
         let version = decl.version.as_ref().and_then(|v| v.value.clone());
         entries.push(Entry {
             unit: i,
+            id: id.clone(),
             invalid_version: versioned && version.is_none(),
             version,
             status: status_of(unit),
         });
         self.ids.insert((decl.kind, id), i);
-        self.kinds.entry(name).or_default().push(decl.kind);
+        self.kinds.entry(name.clone()).or_default().push(decl.kind);
         None
     }
 
@@ -187,10 +196,26 @@ impl Symbols {
         self.ids.get(&(kind, id.to_owned())).copied()
     }
 
+    fn names_mut(&mut self, kind: Kind) -> &mut HashMap<String, Vec<Entry>> {
+        let [agent, tool, model, workflow, capability, persona, service, template] =
+            &mut self.names;
+        match kind {
+            Kind::Agent => agent,
+            Kind::Tool => tool,
+            Kind::Model => model,
+            Kind::Workflow => workflow,
+            Kind::Capability => capability,
+            Kind::Persona => persona,
+            Kind::Service => service,
+            Kind::Template => template,
+        }
+    }
+
     /// Every declaration of a name, lowest version first.
     pub fn entries(&self, kind: Kind, name: &str) -> &[Entry] {
         self.names
-            .get(&(kind, name.to_owned()))
+            .get(kind as usize)
+            .and_then(|m| m.get(name))
             .map_or(&[], Vec::as_slice)
     }
 
@@ -209,9 +234,9 @@ impl Symbols {
     pub fn names_of(&self, kind: Kind) -> Vec<&str> {
         let mut out: Vec<&str> = self
             .names
-            .keys()
-            .filter(|(k, _)| *k == kind)
-            .map(|(_, n)| n.as_str())
+            .get(kind as usize)
+            .into_iter()
+            .flat_map(|m| m.keys().map(String::as_str))
             .collect();
         out.sort_unstable();
         out

@@ -37,7 +37,7 @@ pub fn literal_json(v: &Value) -> Result<Json, LiteralError> {
             for item in &b.items {
                 match item {
                     Item::Attr(a) => {
-                        m.insert(a.key.name.clone(), literal_json(&a.value)?);
+                        m.insert(a.key.name.to_string(), literal_json(&a.value)?);
                     }
                     _ => return Err(LiteralError::NotLiteral("a typed field")),
                 }

@@ -115,12 +115,12 @@ pub fn fields_schema<'a>(
         seen.push(f);
         match field_schema(cx, f, diags) {
             Some(s) => {
-                props.insert(f.name.name.clone(), s);
+                props.insert(f.name.name.to_string(), s);
             }
             None => ok = false,
         }
         if !f.optional && f.default.is_none() {
-            required.push(Json::String(f.name.name.clone()));
+            required.push(Json::String(f.name.name.to_string()));
         }
     }
     let mut obj = Map::new();
@@ -402,7 +402,7 @@ fn dependent_required(
             ok = false;
             continue;
         }
-        if out.contains_key(&a.key.name) {
+        if out.contains_key(a.key.name.as_str()) {
             diags.push(
                 Diagnostic::new(
                     "PM0205",
@@ -450,7 +450,7 @@ fn dependent_required(
                 }
             }
         }
-        out.insert(a.key.name.clone(), Json::Array(deps));
+        out.insert(a.key.name.to_string(), Json::Array(deps));
     }
     ok.then_some(out)
 }

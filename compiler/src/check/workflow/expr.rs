@@ -81,7 +81,7 @@ impl Ty {
 
 fn fields_of(b: &Block) -> Vec<(String, Ty)> {
     b.fields()
-        .map(|f| (f.name.name.clone(), Ty::from_type(&f.ty)))
+        .map(|f| (f.name.name.to_string(), Ty::from_type(&f.ty)))
         .collect()
 }
 

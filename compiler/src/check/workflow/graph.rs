@@ -359,7 +359,7 @@ impl<'a> Graph<'a> {
         let mut out = Vec::with_capacity(n);
         while let Some(i) = ready.pop_first() {
             if let Some(s) = self.steps.get(i) {
-                out.push(s.name.name.clone());
+                out.push(s.name.name.to_string());
             }
             for &d in dependents.get(i).into_iter().flatten() {
                 if let Some(x) = indeg.get_mut(d) {

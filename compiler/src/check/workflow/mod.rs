@@ -130,7 +130,7 @@ pub fn check_workflow(
             (Some(a), None) => {
                 if let ValueKind::Ref(r) = &a.value.kind {
                     if let Some(t) = refs.get(&r.span) {
-                        facts.agents.insert(step.name.name.clone(), t.id.clone());
+                        facts.agents.insert(step.name.name.to_string(), t.id.clone());
                     }
                 }
             }
@@ -152,7 +152,7 @@ pub fn check_workflow(
                                 )),
                             );
                         }
-                        facts.candidates.insert(step.name.name.clone(), cands);
+                        facts.candidates.insert(step.name.name.to_string(), cands);
                     }
                 }
             }
@@ -181,7 +181,7 @@ fn incompatible_personas(
     let mut seen: Vec<(String, &Ident, Span)> = Vec::new();
     let mut reported: Vec<(String, String)> = Vec::new();
     for step in steps {
-        let Some(agent_id) = facts.agents.get(&step.name.name) else {
+        let Some(agent_id) = facts.agents.get(step.name.name.as_str()) else {
             continue;
         };
         let Some(persona) = world.agents.get(agent_id).and_then(|a| a.persona.clone()) else {

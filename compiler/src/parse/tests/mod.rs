@@ -1,6 +1,7 @@
 //! Parser tests: constructs, recovery snapshots, conformance files, fuzzing.
 
 mod constructs;
+mod fast;
 mod fuzz;
 mod perf;
 mod recovery;
