@@ -68,7 +68,7 @@ fn items(doc: &DocRef<'_>, b: &Block) -> Vec<DocumentSymbol> {
         .map(|item| match item {
             Item::Attr(a) => symbol(
                 doc,
-                a.key.name.clone(),
+                a.key.name.to_string(),
                 None,
                 SymbolKind::PROPERTY,
                 a.span,
@@ -77,7 +77,7 @@ fn items(doc: &DocRef<'_>, b: &Block) -> Vec<DocumentSymbol> {
             ),
             Item::Field(f) => symbol(
                 doc,
-                f.name.name.clone(),
+                f.name.name.to_string(),
                 Some("field".into()),
                 SymbolKind::FIELD,
                 f.span,
@@ -86,7 +86,7 @@ fn items(doc: &DocRef<'_>, b: &Block) -> Vec<DocumentSymbol> {
             ),
             Item::Param(f) => symbol(
                 doc,
-                f.name.name.clone(),
+                f.name.name.to_string(),
                 Some("param".into()),
                 SymbolKind::TYPE_PARAMETER,
                 f.span,
@@ -95,7 +95,7 @@ fn items(doc: &DocRef<'_>, b: &Block) -> Vec<DocumentSymbol> {
             ),
             Item::Step(s) => symbol(
                 doc,
-                s.name.name.clone(),
+                s.name.name.to_string(),
                 Some("step".into()),
                 SymbolKind::EVENT,
                 s.span,
