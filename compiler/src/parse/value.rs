@@ -12,7 +12,8 @@ use crate::source::Span;
 const MAX_EXPR_DEPTH: usize = 64;
 
 impl Lower {
-    /// What `any_value` matched: an `expr` pair or a value rule's pair.
+    /// What `any_value` matched (always an `expr` pair: a lone value comes back as
+    /// that plain value), or a value rule's pair (`key { … }`).
     pub fn any_value(&mut self, p: P<'_>) -> Result<Value, Fatal> {
         if p.as_rule() == Rule::expr {
             self.expr(p)
