@@ -191,6 +191,12 @@ fn write_object(out: &mut String, m: &serde_json::Map<String, Json>) {
 /// Appends a string in canonical form (quoted, escaped).
 pub fn write_string(out: &mut String, s: &str) {
     out.push('"');
+    // Most strings need no escape: one tight scan, one copy.
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     // Runs of characters that need no escape are copied at once.
     let mut run = 0;
     for (i, b) in s.bytes().enumerate() {

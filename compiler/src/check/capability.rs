@@ -175,7 +175,7 @@ fn claims(
         };
         providers.push((*t, p));
     }
-    let mut closed: HashSet<&str> = HashSet::new();
+    let mut closed: HashSet<&str, foldhash::fast::RandomState> = HashSet::default();
     for (_, names) in &providers {
         for n in *names {
             let mut cur = n.as_str();
