@@ -74,7 +74,11 @@ impl<'a> Walker<'a> {
         path: &str,
     ) -> Map<String, Json> {
         let mut out = Map::new();
-        let mut seen: HashMap<&str, Span> = HashMap::new();
+        // The attributes set so far: a table has a few dozen rows at most.
+        let mut seen: Vec<(&'static str, Span)> = Vec::new();
+        let set_at = |seen: &[(&str, Span)], key: &str| {
+            seen.iter().find(|(k, _)| *k == key).map(|(_, s)| *s)
+        };
         let mut meant: BTreeSet<&'static str> = BTreeSet::new();
         let mut steps = Map::new();
         for item in &block.items {
@@ -84,8 +88,8 @@ impl<'a> Walker<'a> {
                 Item::Step(_) | Item::Param(_) => ("", item.span()),
             };
             let spec = schema::find(table, key);
-            if let Some(first) = spec.and_then(|_| seen.get(key)) {
-                self.diags.push(twice(key, key_span, *first));
+            if let Some(first) = spec.and_then(|_| set_at(&seen, key)) {
+                self.diags.push(twice(key, key_span, first));
                 continue;
             }
             match (item, spec) {
@@ -118,7 +122,7 @@ impl<'a> Walker<'a> {
                     self.diags.push(d);
                 }
                 (Item::Attr(a), Some(spec)) => {
-                    seen.insert(spec.name, a.key.span);
+                    seen.push((spec.name, a.key.span));
                     let p = join(path, spec.name);
                     let v = match spec.ty {
                         Ty::TypeExpr => {
@@ -141,7 +145,7 @@ impl<'a> Walker<'a> {
                     }
                 }
                 (Item::Field(f), Some(spec)) => {
-                    seen.insert(spec.name, f.name.span);
+                    seen.push((spec.name, f.name.span));
                     let p = join(path, spec.name);
                     if let Some(v) = self.type_field(spec, f, &p) {
                         out.insert(spec.key.into(), v);
@@ -150,7 +154,7 @@ impl<'a> Walker<'a> {
             }
         }
         for spec in table {
-            if seen.contains_key(spec.name) {
+            if set_at(&seen, spec.name).is_some() {
                 continue;
             }
             if let Ty::Steps(_) = spec.ty {
@@ -199,7 +203,7 @@ impl<'a> Walker<'a> {
             );
             return;
         }
-        let p = format!("{key}.{}", s.name.name);
+        let p = join(key, &s.name.name);
         let body = self.block(rows, &s.body, &p);
         steps.insert(s.name.name.to_string(), Json::Object(body));
     }
@@ -642,7 +646,11 @@ pub fn join(path: &str, key: &str) -> String {
     if path.is_empty() {
         key.to_owned()
     } else {
-        format!("{path}.{key}")
+        let mut out = String::with_capacity(path.len() + 1 + key.len());
+        out.push_str(path);
+        out.push('.');
+        out.push_str(key);
+        out
     }
 }
 

@@ -15,11 +15,16 @@ pub fn canonical(v: &Json) -> String {
 
 /// `sha256:` and the lowercase hex SHA-256 of `bytes`.
 pub fn sha256(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let hash = Sha256::digest(bytes);
     let mut out = String::with_capacity(7 + 64);
     out.push_str("sha256:");
     for b in hash {
-        let _ = write!(out, "{b:02x}");
+        for nibble in [b >> 4, b & 0xf] {
+            out.push(char::from(
+                HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+            ));
+        }
     }
     out
 }
@@ -112,8 +117,29 @@ pub fn sort_keys(v: &mut Json) {
 }
 
 /// JCS key order: by UTF-16 code units.
+///
+/// UTF-8 byte order is code point order, which is UTF-16 order except between
+/// a supplementary character (a surrogate pair, lead byte `F0`–`F4`) and one of
+/// U+E000–U+FFFF (lead byte `EE`/`EF`): those two are compared the other way
+/// round. So the bytes decide, unless the first difference is such a pair of
+/// lead bytes (a difference after a shared lead byte compares like kinds).
 pub fn key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    a.encode_utf16().cmp(b.encode_utf16())
+    let (x, y) = (a.as_bytes(), b.as_bytes());
+    match x.iter().zip(y).position(|(p, q)| p != q) {
+        None => x.len().cmp(&y.len()),
+        Some(i) => {
+            let (p, q) = (x.get(i).copied(), y.get(i).copied());
+            let high = |c: Option<u8>| c.is_some_and(|c| c >= 0xEE);
+            if high(p) && high(q) {
+                a.get(i..)
+                    .unwrap_or("")
+                    .encode_utf16()
+                    .cmp(b.get(i..).unwrap_or("").encode_utf16())
+            } else {
+                p.cmp(&q)
+            }
+        }
+    }
 }
 
 /// Appends the canonical text of `v`.
@@ -165,6 +191,12 @@ fn write_object(out: &mut String, m: &serde_json::Map<String, Json>) {
 /// Appends a string in canonical form (quoted, escaped).
 pub fn write_string(out: &mut String, s: &str) {
     out.push('"');
+    // Most strings need no escape: one tight scan, one copy.
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     // Runs of characters that need no escape are copied at once.
     let mut run = 0;
     for (i, b) in s.bytes().enumerate() {
@@ -365,6 +397,41 @@ mod tests {
             all.insert("source".into(), json!({"line": 1}));
             all.insert("digesu".into(), json!("d"));
             assert_eq!(got, canonical(&Json::Object(all)));
+        }
+    }
+
+    #[test]
+    fn key_cmp_is_utf16_order() {
+        let words = [
+            "",
+            "a",
+            "ab",
+            "b",
+            "é",
+            "\u{7ff}",
+            "\u{800}",
+            "\u{d7ff}",
+            "\u{e000}",
+            "\u{fb33}",
+            "\u{ffff}",
+            "\u{10000}",
+            "\u{1f600}",
+            "\u{10ffff}",
+            "a\u{fb33}",
+            "a\u{1f600}",
+            "\u{1f600}a",
+            "\u{1f601}",
+            "\u{fb33}\u{1f600}",
+            "\u{fb33}\u{e000}",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(
+                    key_cmp(a, b),
+                    a.encode_utf16().cmp(b.encode_utf16()),
+                    "{a:?} {b:?}"
+                );
+            }
         }
     }
 

@@ -61,6 +61,15 @@ pub fn check(cx: &Cx, diags: &mut Vec<Diagnostic>) -> CapabilityFacts {
         use rayon::prelude::*;
         let cyclic = &facts.cyclic;
         let edges = &edges;
+        // What each model and tool provides, once (agents share them).
+        let provides: Vec<Option<Vec<String>>> = (0..cx.units.len())
+            .into_par_iter()
+            .map(|i| match cx.units.get(i).map(|u| u.decl.kind) {
+                Some(Kind::Model | Kind::Tool) => provided_by(cx, i),
+                _ => None,
+            })
+            .collect();
+        let provides = &provides;
         (0..cx.units.len())
             .into_par_iter()
             .filter(|&i| {
@@ -68,7 +77,7 @@ pub fn check(cx: &Cx, diags: &mut Vec<Diagnostic>) -> CapabilityFacts {
             })
             .map(|i| {
                 let mut found = Vec::new();
-                let names = claims(cx, i, edges, cyclic, &mut found);
+                let names = claims(cx, i, edges, cyclic, provides, &mut found);
                 (i, names, found)
             })
             .collect()
@@ -125,6 +134,7 @@ fn claims(
     agent: usize,
     requires: &BTreeMap<usize, Vec<usize>>,
     cyclic: &HashSet<usize>,
+    provides: &[Option<Vec<String>>],
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<String> {
     let claimed: Vec<_> = cx
@@ -152,7 +162,7 @@ fn claims(
     let Some(tools) = cx.targets(agent, TOOLS) else {
         return names;
     };
-    let mut providers: Vec<(usize, Vec<String>)> = Vec::new();
+    let mut providers: Vec<(usize, &[String])> = Vec::new();
     for (_, t) in models.iter().chain(tools.iter()) {
         let Some(u) = cx.units.get(*t) else {
             return names;
@@ -160,14 +170,14 @@ fn claims(
         if !matches!(u.decl.kind, Kind::Model | Kind::Tool) {
             return names;
         }
-        let Some(p) = provided_by(cx, *t) else {
+        let Some(p) = provides.get(*t).and_then(Option::as_deref) else {
             return names;
         };
         providers.push((*t, p));
     }
-    let mut closed: HashSet<&str> = HashSet::new();
+    let mut closed: HashSet<&str, foldhash::fast::RandomState> = HashSet::default();
     for (_, names) in &providers {
-        for n in names {
+        for n in *names {
             let mut cur = n.as_str();
             closed.insert(cur);
             while let Some((parent, _)) = cur.rsplit_once('.') {
@@ -253,7 +263,7 @@ fn required_closure(
 }
 
 /// "model `gpt4o` provides nlp.chat; tool `web_search` provides web.search"
-fn provides_note(cx: &Cx, providers: &[(usize, Vec<String>)]) -> String {
+fn provides_note(cx: &Cx, providers: &[(usize, &[String])]) -> String {
     if providers.is_empty() {
         return "the agent uses no model or tool that provides capabilities".into();
     }

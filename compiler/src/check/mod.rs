@@ -86,14 +86,16 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
     // Each declaration's attributes are checked on their own, in parallel: its
     // facts, its registry entry unless a later rule still changes it, and its
     // `pmth.lock` references (sorted).
-    let canonical: Vec<bool> = {
-        use rayon::prelude::*;
-        units
-            .par_iter()
-            .enumerate()
-            .map(|(i, u)| symbols.lookup(u.decl.kind, &u.decl.id()) == Some(i))
-            .collect()
-    };
+    // The symbol table keys each kept unit by its own `(kind, id)`: the units
+    // it maps to are the canonical ones (no id is built or hashed here).
+    let mut canonical = vec![false; units.len()];
+    let mut index = HashMap::with_capacity(units.len());
+    for (key, &i) in symbols.ids() {
+        if let Some(c) = canonical.get_mut(i) {
+            *c = true;
+        }
+        index.insert(key.clone(), i);
+    }
     let base = Cx {
         sources: &ws.sources,
         units: &units,
@@ -164,7 +166,6 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
     // ordering the units by it orders them all.
     uses.sort_by(|a, b| a.first().map(|r| &r.decl).cmp(&b.first().map(|r| &r.decl)));
     let references: Vec<LockRef> = uses.into_iter().flatten().collect();
-    let index = symbols.ids().map(|(k, v)| (k.clone(), *v)).collect();
     drop(cx);
     (
         Checked {
@@ -221,6 +222,9 @@ pub struct UnitFacts {
 impl UnitFacts {
     /// True when `path` or anything below it errored.
     pub fn is_bad(&self, path: &str) -> bool {
+        if self.bad.is_empty() {
+            return false;
+        }
         let below = format!("{path}.");
         self.bad.contains(path)
             || self

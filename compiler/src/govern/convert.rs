@@ -68,7 +68,7 @@ fn read_decl(text: &str, keys: &mut Keys) -> Value {
 
 /// Interned object keys and short strings.
 #[derive(Default)]
-struct Keys(HashMap<Box<str>, Rc<str>>);
+struct Keys(HashMap<Box<str>, Rc<str>, foldhash::fast::RandomState>);
 
 impl Keys {
     fn get(&mut self, k: &str) -> Rc<str> {
