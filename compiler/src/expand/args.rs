@@ -6,10 +6,10 @@
 use super::argtype;
 use super::error::Problem;
 use super::subst::{Binding, Env};
+use super::FastMap;
 use crate::ast::{Arg, Field, Value, ValueKind};
 use crate::diag::suggest;
 use crate::source::Span;
-use std::collections::HashMap;
 
 /// Binds each param of `params` (the template chain's, in order) from `args`,
 /// reporting what does not fit.
@@ -18,12 +18,13 @@ pub(crate) fn bind(
     params: &[&Field],
     args: &[Arg],
     call: Span,
+    memo: &mut argtype::Memo,
     problems: &mut Vec<Problem>,
 ) -> Env {
-    let by_name: HashMap<&str, &Field> =
+    let by_name: FastMap<&str, &Field> =
         params.iter().map(|p| (p.name.name.as_str(), *p)).collect();
-    let mut env = Env::new();
-    let mut given: HashMap<&str, Span> = HashMap::new();
+    let mut env = Env::with_capacity_and_hasher(params.len(), Default::default());
+    let mut given: FastMap<&str, Span> = FastMap::default();
     for arg in args {
         let name = arg.name.name.as_str();
         if let Some(first) = given.get(name) {
@@ -50,7 +51,7 @@ pub(crate) fn bind(
             // Already reported (PM0002, or PM0602 for a param used here).
             Binding::Invalid
         } else {
-            match argtype::check(&param.ty, param.constraints.as_ref(), &arg.value) {
+            match memo.check(param, &arg.value) {
                 Ok(()) => Binding::Value(arg.value.clone()),
                 Err(problem) => {
                     problems.push(Problem::BadArg {

@@ -4,22 +4,12 @@
 //! 2020-12 from [`crate::types`] (the same schema the bundle carries, `format`
 //! asserted).
 
-use crate::ast::{Block, Item, Kind, TypeExpr, TypeKind, Value, ValueKind};
+use super::FastMap;
+use crate::ast::{Block, Field, Item, Kind, TypeExpr, TypeKind, Value, ValueKind};
 use crate::types::{literal_json, type_schema, validate, TypeCx};
 use serde_json::Value as Json;
 
 // Public Interface
-
-/// `Err` holds what is wrong, as a short phrase ("expected a string, found an
-/// integer", `"Billing" does not match "^[a-z]+$"`).
-pub(crate) fn check(ty: &TypeExpr, constraints: Option<&Block>, v: &Value) -> Result<(), String> {
-    shape(ty, v)?;
-    // A type or constraint that is wrong itself is the checker's to report.
-    let (Some(schema), Some(instance)) = (schema(ty, constraints), to_json(v)) else {
-        return Ok(());
-    };
-    validate(&schema, &instance)
-}
 
 /// The JSON Schema 2020-12 of a template param's type and constraints (`None`
 /// when the type itself has an error, which the checker reports). A reference
@@ -33,7 +23,68 @@ pub fn schema(ty: &TypeExpr, constraints: Option<&Block>) -> Option<Json> {
     )
 }
 
+/// Checks arguments against params. `Err` holds what is wrong, as a short
+/// phrase ("expected a string, found an integer", `"Billing" does not match
+/// "^[a-z]+$"`). Each param's schema is built once, and each
+/// (param, argument JSON) verdict computed once. Instances of one template
+/// mostly pass the same few values, and a verdict depends on nothing else.
+#[derive(Default)]
+pub(crate) struct Memo {
+    /// By the param's address (params live in the template chains, which
+    /// outlive the memo).
+    schemas: FastMap<usize, Option<Json>>,
+    verdicts: FastMap<usize, FastMap<String, Result<(), String>>>,
+}
+
+impl Memo {
+    /// The argument's shape against the param's type, then its JSON against
+    /// the type's schema (a type or constraint that is wrong itself is the
+    /// checker's to report: no error here).
+    pub(crate) fn check(&mut self, param: &Field, v: &Value) -> Result<(), String> {
+        shape(&param.ty, v)?;
+        let key = std::ptr::from_ref(param) as usize;
+        let schema = self
+            .schemas
+            .entry(key)
+            .or_insert_with(|| schema(&param.ty, param.constraints.as_ref()));
+        let (Some(schema), Some(instance)) = (schema.as_ref(), to_json(v)) else {
+            return Ok(());
+        };
+        if plainly_valid(schema, &instance) {
+            return Ok(());
+        }
+        // The text identifies the JSON value (serde_json's maps are ordered,
+        // integers and floats print differently).
+        let text = instance.to_string();
+        let verdicts = self.verdicts.entry(key).or_default();
+        if let Some(verdict) = verdicts.get(&text) {
+            return verdict.clone();
+        }
+        let verdict = validate(schema, &instance);
+        verdicts.insert(text, verdict.clone());
+        verdict
+    }
+}
+
 // Internals
+
+/// True when `schema` says nothing but `type` (and the `x-pmth-ref`
+/// annotation) and the instance has that type: valid by definition, no
+/// validator needed. Anything else goes to the validator.
+fn plainly_valid(schema: &Json, instance: &Json) -> bool {
+    let Json::Object(obj) = schema else {
+        return false;
+    };
+    if !obj.keys().all(|k| k == "type" || k == "x-pmth-ref") {
+        return false;
+    }
+    match obj.get("type").and_then(Json::as_str) {
+        Some("string") => instance.is_string(),
+        Some("boolean") => instance.is_boolean(),
+        Some("integer") => instance.is_i64() || instance.is_u64(),
+        _ => false,
+    }
+}
 
 /// A type word naming a declaration kind a param may refer to.
 fn ref_kind(word: &str) -> Option<Kind> {

@@ -10,8 +10,8 @@
 //! A key written twice in *one* block stays written twice (the first occurrence
 //! takes the override), so the checker still reports PM0205 at the second one.
 
+use super::FastMap;
 use crate::ast::{Attr, Block, Item, Step, Value, ValueKind};
-use std::collections::HashMap;
 
 // Public Interface
 
@@ -71,7 +71,8 @@ fn merge_into(mut items: Vec<Item>, over: &Block) -> Block {
     // Which base position each overriding item replaces: the first
     // not-yet-overridden position of its key.
     let targets: Vec<Option<usize>> = {
-        let mut slots: HashMap<Key<'_>, usize> = HashMap::with_capacity(items.len());
+        let mut slots: FastMap<Key<'_>, usize> =
+            FastMap::with_capacity_and_hasher(items.len(), Default::default());
         for (i, item) in items.iter().enumerate() {
             slots.entry(key(item)).or_insert(i);
         }

@@ -35,9 +35,13 @@ use crate::parse::Parsed;
 use crate::source::{SourceMap, Span};
 use error::Problem;
 use serde_json::{json, Map, Value as Json};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashSet};
 use subst::{Place, Slots};
 use templates::{Chain, Table};
+
+/// The stage's hash map: a fast fixed hasher (foldhash, already in the build
+/// through hashbrown) instead of SipHash; keys are indices, spans and names.
+pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::FixedState>;
 
 // Public Interface
 
@@ -135,16 +139,17 @@ pub fn expand(sources: &SourceMap, parsed: Parsed) -> (Expanded, Diagnostics) {
     check_uses(&decls, &chains, &mut problems);
     let slots = enum_slots(&table, &chains, &mut problems);
     // Instances by index: the merged body and the template id (`None`: broken).
-    let mut bodies: HashMap<usize, Option<(Block, String)>> = HashMap::new();
+    let mut bodies: FastMap<usize, Option<(Block, String)>> = FastMap::default();
     let cx = Cx {
         sources,
         table: &table,
         chains: &chains,
         slots: &slots,
     };
+    let mut memo = argtype::Memo::default();
     for (i, decl) in decls.iter().enumerate() {
         if let DeclBody::Instance(inst) = &decl.body {
-            bodies.insert(i, instantiate(&cx, decl, inst, &mut problems));
+            bodies.insert(i, instantiate(&cx, decl, inst, &mut memo, &mut problems));
         }
     }
     let templates = registry(&table, &chains);
@@ -194,8 +199,8 @@ pub fn expand(sources: &SourceMap, parsed: Parsed) -> (Expanded, Diagnostics) {
 struct Cx<'a> {
     sources: &'a SourceMap,
     table: &'a Table<'a>,
-    chains: &'a HashMap<usize, Chain>,
-    slots: &'a HashMap<usize, Slots>,
+    chains: &'a FastMap<usize, Chain>,
+    slots: &'a FastMap<usize, Slots>,
 }
 
 /// The enum slots of union params in every template with a sound chain, by
@@ -203,10 +208,10 @@ struct Cx<'a> {
 /// template, whatever the instances pass.
 fn enum_slots(
     table: &Table<'_>,
-    chains: &HashMap<usize, Chain>,
+    chains: &FastMap<usize, Chain>,
     problems: &mut Vec<Problem>,
-) -> HashMap<usize, Slots> {
-    let mut out = HashMap::new();
+) -> FastMap<usize, Slots> {
+    let mut out = FastMap::default();
     for i in table.indices() {
         let (Some((_, tmpl)), Some(chain)) = (table.template(i), chains.get(&i)) else {
             continue;
@@ -226,6 +231,7 @@ fn instantiate(
     cx: &Cx<'_>,
     decl: &Decl,
     inst: &Instance,
+    memo: &mut argtype::Memo,
     problems: &mut Vec<Problem>,
 ) -> Option<(Block, String)> {
     let Cx {
@@ -262,9 +268,16 @@ fn instantiate(
         return broken();
     };
     let params: Vec<&Field> = params_of(&chain.block).collect();
-    let env = args::bind(&template, &params, &inst.args, inst.call_span, problems);
+    let env = args::bind(
+        &template,
+        &params,
+        &inst.args,
+        inst.call_span,
+        memo,
+        problems,
+    );
     let mut body = without_params(&chain.block);
-    let none = Slots::new();
+    let none = Slots::default();
     let slots = cx.slots.get(&pick.index).unwrap_or(&none);
     subst::substitute(&mut body, &env, slots, sources);
     let empty;
@@ -304,7 +317,7 @@ fn params_of(block: &Block) -> impl Iterator<Item = &Field> {
 /// PM0602: in a template, a name that no param of its chain declares (skipped when
 /// the chain is broken: its params are not known), or a use inside a param line;
 /// outside templates, every use.
-fn check_uses(decls: &[Decl], chains: &HashMap<usize, Chain>, problems: &mut Vec<Problem>) {
+fn check_uses(decls: &[Decl], chains: &FastMap<usize, Chain>, problems: &mut Vec<Problem>) {
     for (i, decl) in decls.iter().enumerate() {
         match &decl.body {
             DeclBody::Template(tmpl) => {
@@ -366,7 +379,7 @@ fn outside(block: &Block, problems: &mut Vec<Problem>) {
 }
 
 /// The template registry: every template by id (the first of a duplicated id).
-fn registry(table: &Table<'_>, chains: &HashMap<usize, Chain>) -> BTreeMap<String, TemplateInfo> {
+fn registry(table: &Table<'_>, chains: &FastMap<usize, Chain>) -> BTreeMap<String, TemplateInfo> {
     let mut out = BTreeMap::new();
     for i in table.indices() {
         let Some((decl, tmpl)) = table.template(i) else {

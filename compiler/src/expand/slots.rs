@@ -20,7 +20,7 @@ use std::collections::HashMap;
 pub(crate) fn analyze(kind: Kind, body: &Block, params: &[&Field]) -> (Slots, Vec<Problem>) {
     let mut w = Walk {
         params: params.iter().map(|p| (p.name.name.as_str(), *p)).collect(),
-        slots: Slots::new(),
+        slots: Slots::default(),
         problems: Vec::new(),
     };
     w.block(schema::attrs(kind), body);

@@ -14,11 +14,11 @@
 //! nothing. A param whose argument is wrong or missing (PM0601 already reported)
 //! makes the values that use it invalid, so later checks skip them.
 
+use super::FastMap;
 use crate::ast::{
     Block, Expr, ExprKind, Ident, Item, Str, StrPart, TypeExpr, TypeKind, Value, ValueKind,
 };
 use crate::source::{SourceMap, Span};
-use std::collections::HashMap;
 
 /// What a param stands for in one instance.
 #[derive(Clone, Debug, PartialEq)]
@@ -31,7 +31,7 @@ pub(crate) enum Binding {
 }
 
 /// Param name → binding.
-pub(crate) type Env = HashMap<String, Binding>;
+pub(crate) type Env = FastMap<String, Binding>;
 
 /// What a `param.p` use (by its span) stands for, besides a value: the enum slots
 /// of union params, found by [`super::slots`].
@@ -44,7 +44,7 @@ pub(crate) enum Slot {
 }
 
 /// `param.p` use span → its slot.
-pub(crate) type Slots = HashMap<Span, Slot>;
+pub(crate) type Slots = FastMap<Span, Slot>;
 
 /// Where a param use stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -351,7 +351,7 @@ mod tests {
             ("topic", Binding::Value(strv("billing"))),
             ("n", Binding::Value(int(7))),
         ]);
-        substitute(&mut b, &e, &Slots::new(), &SourceMap::new());
+        substitute(&mut b, &e, &Slots::default(), &SourceMap::new());
         assert_eq!(
             render(&b),
             "{d=\"Answers billing (7)\" m=7 l=[7 2] g={x=\"billing\"}}"
@@ -372,7 +372,7 @@ mod tests {
             ("opt", Binding::Absent),
             ("missing", Binding::Invalid),
         ]);
-        substitute(&mut b, &e, &Slots::new(), &SourceMap::new());
+        substitute(&mut b, &e, &Slots::default(), &SourceMap::new());
         assert_eq!(
             render(&b),
             "{l=[1] s=\"xy\" bad=<invalid> bs=<invalid> unknown=<invalid>}"

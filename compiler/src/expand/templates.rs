@@ -4,16 +4,17 @@
 
 use super::error::Problem;
 use super::merge::merge_decl_blocks;
+use super::FastMap;
 use crate::ast::{Block, Decl, DeclBody, Item, Kind, Reference, TemplateDecl, ValueKind};
 use crate::diag::suggest;
 use crate::source::SourceMap;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
-/// Every template declaration by name, and the other kinds' names (for PM0102).
+/// Every template declaration by name (the other kinds' names, for PM0102, are
+/// looked up only when a template is unknown).
 pub(crate) struct Table<'a> {
     decls: &'a [Decl],
-    by_name: HashMap<&'a str, Vec<usize>>,
-    other_kinds: HashMap<&'a str, BTreeSet<Kind>>,
+    by_name: FastMap<&'a str, Vec<usize>>,
 }
 
 /// A successful lookup: the template's index in the declarations, and a warning
@@ -38,20 +39,13 @@ pub(crate) struct Chain {
 
 impl<'a> Table<'a> {
     pub fn new(decls: &'a [Decl]) -> Table<'a> {
-        let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut other_kinds: HashMap<&str, BTreeSet<Kind>> = HashMap::new();
+        let mut by_name: FastMap<&str, Vec<usize>> = FastMap::default();
         for (i, d) in decls.iter().enumerate() {
             if d.kind == Kind::Template {
                 by_name.entry(&d.name.name).or_default().push(i);
-            } else {
-                other_kinds.entry(&d.name.name).or_default().insert(d.kind);
             }
         }
-        Table {
-            decls,
-            by_name,
-            other_kinds,
-        }
+        Table { decls, by_name }
     }
 
     /// The template declaration at `index` (`None` for a broken one).
@@ -153,10 +147,13 @@ impl<'a> Table<'a> {
 
     fn unknown(&self, r: &Reference) -> Problem {
         let other_kinds = self
-            .other_kinds
-            .get(r.name.as_str())
-            .map(|k| k.iter().copied().collect())
-            .unwrap_or_default();
+            .decls
+            .iter()
+            .filter(|d| d.kind != Kind::Template && d.name.name == r.name)
+            .map(|d| d.kind)
+            .collect::<BTreeSet<Kind>>()
+            .into_iter()
+            .collect();
         let mut names: Vec<&str> = self.by_name.keys().copied().collect();
         names.sort_unstable();
         Problem::UnknownTemplate {
@@ -175,10 +172,10 @@ impl<'a> Table<'a> {
         &self,
         sources: &SourceMap,
         problems: &mut Vec<Problem>,
-    ) -> HashMap<usize, Chain> {
+    ) -> FastMap<usize, Chain> {
         let parents = self.parents(problems);
         let cyclic = self.cycles(sources, &parents, problems);
-        let mut chains: HashMap<usize, Chain> = HashMap::new();
+        let mut chains: FastMap<usize, Chain> = FastMap::default();
         let mut broken: BTreeSet<usize> = cyclic;
         for start in self.indices() {
             // Walk up to a template already done, a root or a broken link, then
@@ -220,8 +217,8 @@ impl<'a> Table<'a> {
     }
 
     /// Each template's resolved `extends` (absent: it extends nothing).
-    fn parents(&self, problems: &mut Vec<Problem>) -> HashMap<usize, Link> {
-        let mut parents = HashMap::new();
+    fn parents(&self, problems: &mut Vec<Problem>) -> FastMap<usize, Link> {
+        let mut parents = FastMap::default();
         for i in self.indices() {
             let Some((_, tmpl)) = self.template(i) else {
                 continue;
@@ -260,14 +257,14 @@ impl<'a> Table<'a> {
     fn cycles(
         &self,
         sources: &SourceMap,
-        parents: &HashMap<usize, Link>,
+        parents: &FastMap<usize, Link>,
         problems: &mut Vec<Problem>,
     ) -> BTreeSet<usize> {
         let mut done: BTreeSet<usize> = BTreeSet::new();
         let mut members = BTreeSet::new();
         for start in self.indices() {
             let mut path: Vec<usize> = Vec::new();
-            let mut on_path: HashMap<usize, usize> = HashMap::new();
+            let mut on_path: FastMap<usize, usize> = FastMap::default();
             let mut at = start;
             while !done.contains(&at) {
                 if let Some(&pos) = on_path.get(&at) {
@@ -292,7 +289,7 @@ impl<'a> Table<'a> {
         &self,
         sources: &SourceMap,
         cycle: &[usize],
-        parents: &HashMap<usize, Link>,
+        parents: &FastMap<usize, Link>,
     ) -> Problem {
         let place = |i: usize| {
             self.decls

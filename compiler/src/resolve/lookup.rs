@@ -65,33 +65,29 @@ pub fn resolve_ref(syms: &Symbols, r: &Reference) -> Outcome {
             .iter()
             .filter_map(|e| e.version.as_ref().map(|v| (e, v)))
     };
-    let satisfying: Vec<(&Entry, &Version)> = match &r.req {
-        Some(req) => versioned().filter(|(_, v)| req.req.matches(v)).collect(),
-        None => {
-            // No requirement: any version, preferring releases to pre-releases.
-            let releases: Vec<_> = versioned().filter(|(_, v)| v.pre.is_empty()).collect();
-            let live =
-                |xs: &[(&Entry, &Version)]| xs.iter().any(|(e, _)| e.status != Status::Retired);
-            if live(&releases) {
-                releases
-            } else {
-                versioned().collect()
-            }
-        }
+    // The candidates: those satisfying the requirement; without one, any
+    // version, preferring releases to pre-releases when a release is live.
+    // (Filters over the entries, not collected lists: the usual success
+    // allocates nothing.)
+    let releases_only = r.req.is_none()
+        && versioned().any(|(e, v)| v.pre.is_empty() && e.status != Status::Retired);
+    let satisfying = || {
+        versioned().filter(move |(_, v)| match &r.req {
+            Some(req) => req.req.matches(v),
+            None => !releases_only || v.pre.is_empty(),
+        })
     };
-    let best = satisfying
-        .iter()
+    let best = satisfying()
         .filter(|(e, _)| e.status != Status::Retired)
         .max_by(|a, b| a.1.cmp(b.1));
     if let Some((e, _)) = best {
         return found(e, e.status);
     }
-    if !satisfying.is_empty() {
-        let ids = satisfying
-            .iter()
-            .map(|(_, v)| format!("{}@{v}", r.name))
-            .collect();
-        return Outcome::Failed(Problem::OnlyRetired(ids));
+    let retired: Vec<String> = satisfying()
+        .map(|(_, v)| format!("{}@{v}", r.name))
+        .collect();
+    if !retired.is_empty() {
+        return Outcome::Failed(Problem::OnlyRetired(retired));
     }
     if entries.iter().any(|e| e.invalid_version) {
         return Outcome::Failed(Problem::Silent);

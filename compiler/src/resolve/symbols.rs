@@ -5,9 +5,14 @@ use crate::ast::{DeclBody, Kind, ValueKind};
 use crate::diag::Diagnostic;
 use crate::expand::Unit;
 use crate::schema::names;
-use crate::source::SourceMap;
+use crate::source::{FileId, SourceMap};
+use compact_str::CompactString;
 use semver::Version;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
+
+/// The table's hash maps: a fast fixed hasher (foldhash, already in the build
+/// through hashbrown) instead of SipHash, and names inline ([`CompactString`]).
+type Map<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
 /// A declaration's lifecycle status (`status = …`, default active).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,34 +42,60 @@ pub struct Entry {
 pub struct Symbols {
     /// By kind (`Kind as usize`), `name` → its declarations, lowest version
     /// first (per kind, so that a lookup by `&str` allocates nothing).
-    names: [HashMap<String, Vec<Entry>>; 8],
+    names: [Map<CompactString, Vec<Entry>>; 8],
     /// `(kind, id)` → unit.
-    ids: HashMap<(Kind, String), usize>,
+    ids: Map<(Kind, String), usize>,
     /// `name` → the kinds declaring it (for PM0102).
-    kinds: HashMap<String, Vec<Kind>>,
+    kinds: Map<CompactString, Vec<Kind>>,
 }
 
 impl Symbols {
     /// Builds the table, reporting PM0103 on each later duplicate.
     pub fn build(sources: &SourceMap, units: &[Unit]) -> (Symbols, Vec<Diagnostic>) {
-        let mut order: Vec<usize> = (0..units.len()).collect();
-        let key = |i: &usize| {
-            let d = units.get(*i).map(|u| &u.decl);
-            let file = d.and_then(|d| sources.get(d.span.file));
-            (
-                !file.is_some_and(|f| f.stdlib),
-                file.map_or("", |f| f.path.as_str()),
-                d.map_or(0, |d| d.span.start),
-            )
-        };
-        order.sort_by(|a, b| key(a).cmp(&key(b)));
+        // Stdlib first, then by path and offset: each file's rank in that order
+        // is computed once, so that the sort compares integers, not paths.
+        let mut files: Vec<(bool, &str, FileId)> = units
+            .iter()
+            .map(|u| u.decl.span.file)
+            .collect::<BTreeSet<FileId>>()
+            .into_iter()
+            .map(|id| {
+                let file = sources.get(id);
+                (
+                    !file.is_some_and(|f| f.stdlib),
+                    file.map_or("", |f| f.path.as_str()),
+                    id,
+                )
+            })
+            .collect();
+        files.sort();
+        // Files with the same place share a rank (then offset, then input order).
+        let mut rank: Map<FileId, usize> = Map::default();
+        let mut last: Option<(bool, &str)> = None;
+        let mut next = 0;
+        for (stdlib, path, id) in &files {
+            if last != Some((*stdlib, *path)) {
+                last = Some((*stdlib, *path));
+                next += 1;
+            }
+            rank.insert(*id, next);
+        }
+        let mut order: Vec<(usize, u32, usize)> = units
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                let span = u.decl.span;
+                (rank.get(&span.file).copied().unwrap_or(0), span.start, i)
+            })
+            .collect();
+        order.sort_unstable();
         let mut syms = Symbols {
-            ids: HashMap::with_capacity(units.len()),
-            kinds: HashMap::with_capacity(units.len()),
+            ids: Map::with_capacity_and_hasher(units.len(), Default::default()),
+            kinds: Map::with_capacity_and_hasher(units.len(), Default::default()),
             ..Symbols::default()
         };
         let mut diags = Vec::new();
-        for i in order {
+        for (_, _, i) in order {
             let Some(unit) = units.get(i) else { continue };
             if let Some(d) = syms.add(sources, units, i, unit) {
                 diags.push(d);
@@ -89,7 +120,7 @@ impl Symbols {
     ) -> Option<Diagnostic> {
         let decl = &unit.decl;
         let id = decl.id();
-        let name = decl.name.name.to_string();
+        let name = decl.name.name.clone();
         let versioned = decl.version.is_some();
         let first_at = |u: usize| units.get(u).map_or(decl.header, |u| u.decl.header);
         let stdlib = |u: usize| {
@@ -191,12 +222,18 @@ impl Symbols {
         None
     }
 
-    /// The unit declaring `(kind, id)`.
+    /// The unit declaring `(kind, id)` (found among the declarations of its
+    /// name, so that it allocates nothing: ids are `name` or `name@version`, and
+    /// names hold no `@`).
     pub fn lookup(&self, kind: Kind, id: &str) -> Option<usize> {
-        self.ids.get(&(kind, id.to_owned())).copied()
+        let name = id.split_once('@').map_or(id, |(name, _)| name);
+        self.entries(kind, name)
+            .iter()
+            .find(|e| !e.invalid_version && e.id == id)
+            .map(|e| e.unit)
     }
 
-    fn names_mut(&mut self, kind: Kind) -> &mut HashMap<String, Vec<Entry>> {
+    fn names_mut(&mut self, kind: Kind) -> &mut Map<CompactString, Vec<Entry>> {
         let [agent, tool, model, workflow, capability, persona, service, template] =
             &mut self.names;
         match kind {
@@ -236,7 +273,7 @@ impl Symbols {
             .names
             .get(kind as usize)
             .into_iter()
-            .flat_map(|m| m.keys().map(String::as_str))
+            .flat_map(|m| m.keys().map(CompactString::as_str))
             .collect();
         out.sort_unstable();
         out
