@@ -390,6 +390,17 @@ impl Str {
         }
         Some(out)
     }
+
+    /// The text as written, `${x}` kept (for union types' literals).
+    pub fn into_written(self) -> String {
+        self.parts
+            .into_iter()
+            .map(|part| match part {
+                StrPart::Lit(t) => t,
+                StrPart::Interp(i) => format!("${{{}}}", i.name),
+            })
+            .collect()
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -427,6 +438,20 @@ pub struct Req {
 pub struct Expr {
     pub kind: ExprKind,
     pub span: Span,
+}
+
+impl Expr {
+    /// A value as an expression: an expression value unwrapped, anything else
+    /// an atom.
+    pub fn from_value(v: Value) -> Expr {
+        match v.kind {
+            ValueKind::Expr(e) => *e,
+            _ => Expr {
+                span: v.span,
+                kind: ExprKind::Atom(v),
+            },
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

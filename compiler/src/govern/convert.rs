@@ -258,6 +258,19 @@ mod tests {
         assert_eq!(to_value(&json), via_text);
     }
 
+    /// The registry read from `json` converts like `json` itself, with an empty
+    /// map for every kind it lacks.
+    fn assert_converts_like_its_json(json: &serde_json::Value) {
+        let mut full = json.clone();
+        for kind in crate::ast::Kind::ALL {
+            if full.get(kind.plural()).is_none() {
+                full[kind.plural()] = serde_json::json!({});
+            }
+        }
+        let reg = Registry::from_json(json);
+        assert_eq!(registry_value(&reg), to_value(&full));
+    }
+
     #[test]
     fn registries_convert_like_their_json() {
         let json = serde_json::json!({
@@ -265,14 +278,7 @@ mod tests {
             "agents": {"a": {"n": [1, -2, 2.5, 1e300, "s\n", true, null, {"b": {}}], "é": {"x": "y"}}},
             "tools": {"t@1.0.0": {"risk": "low"}},
         });
-        let mut full = json.clone();
-        for kind in crate::ast::Kind::ALL {
-            if full.get(kind.plural()).is_none() {
-                full[kind.plural()] = serde_json::json!({});
-            }
-        }
-        let reg = Registry::from_json(&json);
-        assert_eq!(registry_value(&reg), to_value(&full));
+        assert_converts_like_its_json(&json);
     }
 
     #[test]
@@ -282,14 +288,7 @@ mod tests {
             deep = serde_json::json!({"d": [deep]});
         }
         let json = serde_json::json!({"agents": {"a": deep}});
-        let mut full = json.clone();
-        for kind in crate::ast::Kind::ALL {
-            if full.get(kind.plural()).is_none() {
-                full[kind.plural()] = serde_json::json!({});
-            }
-        }
-        let reg = Registry::from_json(&json);
-        assert_eq!(registry_value(&reg), to_value(&full));
+        assert_converts_like_its_json(&json);
     }
 
     #[test]

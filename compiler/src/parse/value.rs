@@ -43,7 +43,7 @@ impl Lower {
                         // No operator at all: a plain value.
                         return Ok((v, depth));
                     }
-                    let mut e = into_expr(v);
+                    let mut e = Expr::from_value(v);
                     let mut d = depth.max(1);
                     for not in nots.drain(..).rev() {
                         let span = not.to(e.span);
@@ -211,14 +211,7 @@ impl Lower {
     /// A `string` pair as plain text (`${x}` kept as written); for union types.
     pub fn string_text(&mut self, p: P<'_>) -> String {
         match self.string_value(p) {
-            ValueKind::Str(s) => s
-                .parts
-                .into_iter()
-                .map(|part| match part {
-                    StrPart::Lit(t) => t,
-                    StrPart::Interp(i) => format!("${{{}}}", i.name),
-                })
-                .collect(),
+            ValueKind::Str(s) => s.into_written(),
             _ => String::new(),
         }
     }
@@ -427,16 +420,6 @@ impl Lower {
                 None
             }
         }
-    }
-}
-
-fn into_expr(v: Value) -> Expr {
-    match v.kind {
-        ValueKind::Expr(e) => *e,
-        _ => Expr {
-            span: v.span,
-            kind: ExprKind::Atom(v),
-        },
     }
 }
 

@@ -491,14 +491,7 @@ impl<'a> Parser<'a> {
             loop {
                 let s = self.pos;
                 let value = match self.string()? {
-                    ValueKind::Str(v) => v
-                        .parts
-                        .into_iter()
-                        .map(|part| match part {
-                            StrPart::Lit(t) => t,
-                            StrPart::Interp(i) => format!("${{{}}}", i.name),
-                        })
-                        .collect(),
+                    ValueKind::Str(v) => v.into_written(),
                     _ => return None,
                 };
                 lits.push(StrLit {

@@ -13,16 +13,6 @@ fn is_op_start(b: u8) -> bool {
     matches!(b, b'!' | b'&' | b'<'..=b'>' | b'|')
 }
 
-fn into_expr(v: Value) -> Expr {
-    match v.kind {
-        ValueKind::Expr(e) => *e,
-        _ => Expr {
-            span: v.span,
-            kind: ExprKind::Atom(v),
-        },
-    }
-}
-
 fn prec(op: BinOp) -> u8 {
     match op {
         BinOp::Or => 1,
@@ -78,7 +68,8 @@ fn reduce(out: &mut Vec<(Expr, usize)>, op: BinOp) -> Option<()> {
 }
 
 impl Parser<'_> {
-    /// `any_value`: `value ~ !op_start | expr`. Each value is parsed once: an
+    /// `any_value` (the grammar's `expr`, read as a plain value when no operator
+    /// follows). Each value is parsed once: an
     /// operator after it continues the expression from it, and a value that fails
     /// is not retried as an expression unless `!` or `(` could start one (so a
     /// deep syntax error costs linear time, not 2^depth).
@@ -148,7 +139,7 @@ impl Parser<'_> {
                 self.depth -= 1;
                 return Some((v, depth));
             }
-            let mut e = into_expr(v);
+            let mut e = Expr::from_value(v);
             let mut d = depth.max(1);
             for not in nots.into_iter().rev() {
                 let span = not.to(e.span);
