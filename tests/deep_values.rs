@@ -7,10 +7,9 @@
 
 mod common;
 
-use common::{scratch, MANIFEST, PMTH};
+use common::{pmth_within, scratch, MANIFEST};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 const DEPTH: usize = 40;
 /// Milliseconds are expected; the bound only has to tell linear from exponential.
@@ -97,43 +96,11 @@ fn deeply_nested_values_parse_in_linear_time() {
 /// Runs `pmth check --format json .` with the time limit; its stdout when it
 /// exits with 1.
 fn run(ws: &Path) -> Result<String, String> {
-    let mut child = Command::new(PMTH)
-        .args(["check", "--format", "json", "."])
-        .current_dir(ws)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("spawn: {e}"))?;
-    let mut stdout = child.stdout.take();
-    let mut stderr = child.stderr.take();
-    let out = std::thread::spawn(move || read_all(stdout.as_mut()));
-    let err = std::thread::spawn(move || read_all(stderr.as_mut()));
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(status)) => break status,
-            Ok(None) if start.elapsed() > LIMIT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("still running after {LIMIT:?}"));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
-            Err(e) => return Err(format!("wait: {e}")),
-        }
-    };
-    let out = out.join().unwrap_or_default();
-    let err = err.join().unwrap_or_default();
+    let (status, out, err) = pmth_within(&["check", "--format", "json", "."], ws, LIMIT)?;
+    let out = String::from_utf8_lossy(&out).into_owned();
+    let err = String::from_utf8_lossy(&err);
     match status.code() {
         Some(1) => Ok(out),
         code => Err(format!("exit {code:?} (want 1):\n{out}{err}")),
     }
-}
-
-fn read_all(r: Option<&mut impl std::io::Read>) -> String {
-    let mut buf = Vec::new();
-    if let Some(r) = r {
-        let _ = r.read_to_end(&mut buf);
-    }
-    String::from_utf8_lossy(&buf).into_owned()
 }

@@ -6,10 +6,9 @@
 
 mod common;
 
-use common::{corpus, scratch, MANIFEST, PMTH};
+use common::{corpus, pmth_within, scratch, MANIFEST};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Random mutations per run; with the fixed inputs this keeps the test to a few
 /// seconds in a debug build.
@@ -69,34 +68,7 @@ fn no_input_crashes_the_binary() {
 }
 
 fn run(ws: &Path, format: &str) -> Result<(), String> {
-    let mut child = Command::new(PMTH)
-        .args(["check", "--format", format, "."])
-        .current_dir(ws)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| format!("spawn: {e}"))?;
-    // Drain the pipes on threads so a large output cannot block the child.
-    let mut out = child.stdout.take();
-    let mut err = child.stderr.take();
-    let out_t = std::thread::spawn(move || read_all(out.as_mut()));
-    let err_t = std::thread::spawn(move || read_all(err.as_mut()));
-    let start = Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break s,
-            Ok(None) if start.elapsed() > LIMIT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!("no answer within {LIMIT:?}"));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
-            Err(e) => return Err(format!("wait: {e}")),
-        }
-    };
-    let stdout = out_t.join().unwrap_or_default();
-    let stderr = err_t.join().unwrap_or_default();
+    let (status, stdout, stderr) = pmth_within(&["check", "--format", format, "."], ws, LIMIT)?;
     match status.code() {
         Some(0 | 1) => {}
         Some(c) => return Err(format!("exit {c}: {}", String::from_utf8_lossy(&stderr))),
@@ -107,14 +79,6 @@ fn run(ws: &Path, format: &str) -> Result<(), String> {
             .map_err(|e| format!("bad JSON: {e}"))?;
     }
     Ok(())
-}
-
-fn read_all<R: std::io::Read>(r: Option<&mut R>) -> Vec<u8> {
-    let mut buf = Vec::new();
-    if let Some(r) = r {
-        let _ = r.read_to_end(&mut buf);
-    }
-    buf
 }
 
 fn write_all(ws: &Path, files: &[(&str, &[u8])]) {

@@ -5,8 +5,9 @@
 pub mod corpus;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, ExitStatus, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 pub const PMTH: &str = env!("CARGO_BIN_EXE_pmth");
 
@@ -18,6 +19,52 @@ pub fn pmth(args: &[&str], cwd: &Path) -> Output {
         .env_remove("NO_COLOR")
         .output()
         .expect("run pmth")
+}
+
+/// Runs `pmth ARGS` in `cwd` with no input, killing it after `limit`: its exit
+/// status, stdout and stderr, or why it did not finish. Both pipes are drained
+/// on threads so that a large output cannot block the child.
+pub fn pmth_within(
+    args: &[&str],
+    cwd: &Path,
+    limit: Duration,
+) -> Result<(ExitStatus, Vec<u8>, Vec<u8>), String> {
+    let mut child = Command::new(PMTH)
+        .args(args)
+        .current_dir(cwd)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("spawn: {e}"))?;
+    let mut out = child.stdout.take();
+    let mut err = child.stderr.take();
+    let out_t = std::thread::spawn(move || read_all(out.as_mut()));
+    let err_t = std::thread::spawn(move || read_all(err.as_mut()));
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(s)) => break s,
+            Ok(None) if start.elapsed() > limit => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("still running after {limit:?}"));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(2)),
+            Err(e) => return Err(format!("wait: {e}")),
+        }
+    };
+    let stdout = out_t.join().unwrap_or_default();
+    let stderr = err_t.join().unwrap_or_default();
+    Ok((status, stdout, stderr))
+}
+
+fn read_all<R: std::io::Read>(r: Option<&mut R>) -> Vec<u8> {
+    let mut buf = Vec::new();
+    if let Some(r) = r {
+        let _ = r.read_to_end(&mut buf);
+    }
+    buf
 }
 
 pub fn stdout(o: &Output) -> String {
