@@ -6,7 +6,7 @@
 use super::expr::render_value;
 use crate::ast::{Block, Field, Item, Step, Value, ValueKind};
 use crate::diag::{suggest, Diagnostic};
-use crate::resolve::{Symbols, Target};
+use crate::resolve::{RefMap, Symbols};
 use crate::schema::{self, AttrSpec, Ty};
 use crate::source::Span;
 use crate::types::{self, TypeCx};
@@ -26,7 +26,7 @@ pub struct RefUse {
 
 /// Walks one declaration's blocks.
 pub struct Walker<'a> {
-    refs: &'a HashMap<Span, Target>,
+    refs: &'a RefMap,
     symbols: &'a Symbols,
     /// Template bodies: params are unknown and required attributes may come later.
     in_template: bool,
@@ -46,7 +46,7 @@ pub struct Walker<'a> {
 
 impl<'a> Walker<'a> {
     pub fn new(
-        refs: &'a HashMap<Span, Target>,
+        refs: &'a RefMap,
         symbols: &'a Symbols,
         decl: &crate::ast::Decl,
         in_template: bool,

@@ -36,9 +36,9 @@ use crate::ast::{Block, DeclBody, Kind, Reference, ValueKind};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::expand::Unit;
 use crate::load::Workspace;
-use crate::resolve::{in_instance, Resolved, Symbols, Target};
+use crate::resolve::{in_instance, RefMap, Resolved, Symbols};
 use crate::schema;
-use crate::source::{SourceMap, Span};
+use crate::source::SourceMap;
 use crate::types::{self, TypeCx};
 use serde_json::{Map, Value as Json};
 use std::collections::{BTreeSet, HashMap};
@@ -57,7 +57,7 @@ pub struct Checked {
     /// `(kind, id)` → index into `units`.
     pub index: HashMap<(Kind, String), usize>,
     /// Resolved references by span (go-to-definition, hover).
-    pub refs: HashMap<Span, Target>,
+    pub refs: RefMap,
     /// Every resolved reference in an attribute, as `pmth.lock` lists them;
     /// sorted, duplicates removed.
     pub references: Vec<LockRef>,
@@ -239,7 +239,7 @@ impl UnitFacts {
 pub struct Cx<'a> {
     pub sources: &'a SourceMap,
     pub units: &'a [Unit],
-    pub refs: &'a HashMap<Span, Target>,
+    pub refs: &'a RefMap,
     pub symbols: &'a Symbols,
     /// Per unit: it is the one its `(kind, id)` resolves to.
     pub canonical: Vec<bool>,
@@ -343,7 +343,7 @@ impl Cx<'_> {
 }
 
 /// Checks one unit's attributes (and a template's params).
-fn check_unit(refs: &HashMap<Span, Target>, symbols: &Symbols, unit: &Unit) -> UnitFacts {
+fn check_unit(refs: &RefMap, symbols: &Symbols, unit: &Unit) -> UnitFacts {
     let decl = &unit.decl;
     match &decl.body {
         DeclBody::Attrs(b) => {

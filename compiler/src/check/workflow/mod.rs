@@ -8,7 +8,7 @@ mod graph;
 
 use crate::ast::{Decl, DeclBody, Ident, Item, Step, ValueKind};
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::resolve::Target;
+use crate::resolve::RefMap;
 use crate::source::Span;
 use std::collections::{BTreeMap, HashMap};
 
@@ -86,7 +86,7 @@ pub struct WorkflowFacts {
 /// error was reported there) and the checks needing them are skipped.
 pub fn check_workflow(
     decl: &Decl,
-    refs: &HashMap<Span, Target>,
+    refs: &RefMap,
     world: &World,
     diags: &mut Diagnostics,
 ) -> WorkflowFacts {

@@ -2,6 +2,7 @@
 
 use super::*;
 use crate::ast::{walk_block_values, Kind};
+use crate::resolve::{RefMap, Target};
 use crate::source::{FileKind, SourceMap};
 
 /// Parses `src`, resolves every reference by name (test-only), and checks each
@@ -12,7 +13,7 @@ fn run(src: &str, world: &World) -> (Vec<(String, u32, String)>, WorkflowFacts) 
     let file = map.get(id).expect("file");
     let (decls, errs) = crate::parse::parse_source(file);
     assert!(errs.is_empty(), "parse errors: {errs:?}");
-    let mut refs = HashMap::new();
+    let mut refs = RefMap::default();
     for d in &decls {
         if let DeclBody::Attrs(b) = &d.body {
             walk_block_values(b, &mut |v| {
