@@ -2,6 +2,7 @@
 //! too, without a diagnostic, into the same tree (spans included).
 
 use super::super::{blank_comments, fast, pest_chunk, prescan};
+use super::fuzz::{Rng, PIECES};
 use super::{conformance_dir, pmth_files};
 use crate::source::{FileKind, SourceMap};
 
@@ -79,60 +80,7 @@ fn fast_path_agrees_with_pest_on_the_corpora() {
 
 #[test]
 fn fast_path_agrees_with_pest_on_mutations() {
-    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
-    let mut next = move || {
-        seed ^= seed >> 12;
-        seed ^= seed << 25;
-        seed ^= seed >> 27;
-        seed.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    };
-    const BITS: &[&str] = &[
-        " ",
-        "\n",
-        "=",
-        ":",
-        "?",
-        ",",
-        "{",
-        "}",
-        "[",
-        "]",
-        "(",
-        ")",
-        "<",
-        ">",
-        "|",
-        "!",
-        "@",
-        ".",
-        "-",
-        "\"",
-        "\"\"\"",
-        "\\",
-        "${",
-        "x",
-        "_",
-        "1",
-        "1.5",
-        "30s",
-        "60/m",
-        "==",
-        "&&",
-        "param",
-        "step",
-        "list",
-        "map",
-        "object",
-        "template.",
-        "tool.",
-        "capability.",
-        "@1",
-        "@^1.2",
-        "true",
-        "env(",
-        "secret(",
-        "é",
-    ];
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
     for path in corpus_files().iter().take(400) {
         let src = std::fs::read_to_string(path).unwrap_or_default();
         if src.is_empty() {
@@ -140,15 +88,15 @@ fn fast_path_agrees_with_pest_on_mutations() {
         }
         for _ in 0..12 {
             let mut s = src.clone().into_bytes();
-            for _ in 0..1 + next() % 3 {
-                let at = (next() % (s.len() as u64 + 1)) as usize;
-                match next() % 3 {
+            for _ in 0..1 + rng.below(3) {
+                let at = rng.below(s.len() + 1);
+                match rng.below(3) {
                     0 => {
-                        let end = (at + 1 + (next() % 4) as usize).min(s.len());
+                        let end = (at + 1 + rng.below(4)).min(s.len());
                         s.drain(at.min(end)..end);
                     }
                     _ => {
-                        let bit = BITS[(next() % BITS.len() as u64) as usize];
+                        let bit = PIECES[rng.below(PIECES.len())];
                         let at = at.min(s.len());
                         s.splice(at..at, bit.bytes());
                     }

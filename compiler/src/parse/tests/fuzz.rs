@@ -5,22 +5,22 @@ use super::{conformance_dir, parse_str, pmth_files};
 use std::time::{Duration, Instant};
 
 /// xorshift64*: deterministic, no dependency.
-struct Rng(u64);
+pub(super) struct Rng(pub(super) u64);
 
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
 
-    fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         (self.next() % (n.max(1) as u64)) as usize
     }
 }
 
-const PIECES: &[&str] = &[
+pub(super) const PIECES: &[&str] = &[
     "{",
     "}",
     "[",
@@ -79,6 +79,14 @@ const PIECES: &[&str] = &[
     "1.0.0",
     "true",
     "_",
+    "?",
+    "template.",
+    "tool.",
+    "capability.",
+    "@1",
+    "@^1.2",
+    "env(",
+    "secret(",
 ];
 
 /// Parses `src` and checks the invariants every parse must keep.
