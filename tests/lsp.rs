@@ -3,37 +3,13 @@
 //! broken params, and finally garbage instead of JSON-RPC. It must answer what
 //! it can and never panic or die by a signal.
 
+use pmth_bench::lsp::{frame, read_message};
 use serde_json::{json, Value};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 const PMTH: &str = env!("CARGO_BIN_EXE_pmth");
-
-fn frame(m: &Value) -> Vec<u8> {
-    let body = m.to_string();
-    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
-}
-
-fn read_message(r: &mut impl BufRead) -> Option<Value> {
-    let mut len = None;
-    loop {
-        let mut line = String::new();
-        if r.read_line(&mut line).ok()? == 0 {
-            return None;
-        }
-        let line = line.trim_end();
-        if line.is_empty() {
-            break;
-        }
-        if let Some(v) = line.strip_prefix("Content-Length:") {
-            len = v.trim().parse::<usize>().ok();
-        }
-    }
-    let mut body = vec![0; len?];
-    r.read_exact(&mut body).ok()?;
-    serde_json::from_slice(&body).ok()
-}
 
 #[test]
 fn hostile_client() {

@@ -202,9 +202,9 @@ impl Server {
     }
 
     fn send(&mut self, m: &Value) -> Result<(), String> {
-        let body = m.to_string();
         let stdin = self.stdin.as_mut().ok_or("stdin closed")?;
-        write!(stdin, "Content-Length: {}\r\n\r\n{body}", body.len())
+        stdin
+            .write_all(&frame(m))
             .and_then(|()| stdin.flush())
             .map_err(|e| format!("writing to pmth lsp: {e}"))
     }
@@ -236,8 +236,16 @@ impl Server {
     }
 }
 
+/// `m` framed for the wire (`Content-Length` header, then the JSON body).
+pub fn frame(m: &Value) -> Vec<u8> {
+    let body = m.to_string();
+    format!("Content-Length: {}\r\n\r\n{body}", body.len()).into_bytes()
+}
+
 /// One `Content-Length`-framed JSON message; `None` at the end of the stream.
-fn read_message(r: &mut impl BufRead) -> Option<Value> {
+/// Any JSON is accepted (not only well-formed JSON-RPC), so a test can see
+/// whatever the server wrote.
+pub fn read_message(r: &mut impl BufRead) -> Option<Value> {
     let mut len = None;
     loop {
         let mut line = String::new();
