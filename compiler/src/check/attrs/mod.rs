@@ -250,6 +250,14 @@ impl<'a> Walker<'a> {
         };
         let d = Diagnostic::new("PM0201", span, format!("unknown {noun} `{key}`"))
             .label(format!("not a known {noun} here"));
+        // Every name of the table, as the help lists them.
+        let listed = || {
+            table
+                .iter()
+                .map(|a| format!("`{}`", a.name))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
         match suggest(key, table.iter().map(|a| a.name)) {
             Some(s) => {
                 if let Some(spec) = schema::find(table, s) {
@@ -258,24 +266,13 @@ impl<'a> Walker<'a> {
                 if noun == "trait" {
                     d.help(format!(
                         "did you mean `{s}`? the known traits are {}",
-                        table
-                            .iter()
-                            .map(|a| format!("`{}`", a.name))
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        listed()
                     ))
                 } else {
                     d.help(format!("did you mean `{s}`?"))
                 }
             }
-            None => d.help(format!(
-                "the {noun}s here are {}",
-                table
-                    .iter()
-                    .map(|a| format!("`{}`", a.name))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
+            None => d.help(format!("the {noun}s here are {}", listed())),
         }
     }
 

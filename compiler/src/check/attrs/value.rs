@@ -69,17 +69,7 @@ impl Walker<'_> {
                 if words.contains(&w.as_str()) {
                     Some(Json::String(w.clone()))
                 } else {
-                    let d = Diagnostic::new(
-                        "PM0206",
-                        v.span,
-                        format!("`{w}` is not a valid value for `{name}`"),
-                    )
-                    .label(format!("expected one of {}", words.join(", ")));
-                    let d = match suggest(w, words.iter().copied()) {
-                        Some(s) => d.help(format!("did you mean `{s}`?")),
-                        None => d.help(format!("use one of {}", words.join(", "))),
-                    };
-                    return self.error_none(path, d);
+                    return self.error_none(path, invalid_word(w, name, v.span, words));
                 }
             }
             (Ty::Ref(kind), ValueKind::Ref(r)) => {
@@ -236,17 +226,7 @@ impl Walker<'_> {
     ) -> Option<Json> {
         let Some(variant) = schema::variant(variants, word) else {
             let all: Vec<&str> = variants.iter().map(|v| v.name).collect();
-            let d = Diagnostic::new(
-                "PM0206",
-                span,
-                format!("`{word}` is not a valid value for `{name}`"),
-            )
-            .label(format!("expected one of {}", all.join(", ")));
-            let d = match suggest(word, all.iter().copied()) {
-                Some(s) => d.help(format!("did you mean `{s}`?")),
-                None => d.help(format!("use one of {}", all.join(", "))),
-            };
-            return self.error_none(path, d);
+            return self.error_none(path, invalid_word(word, name, span, &all));
         };
         let before = self.failures;
         let empty = Block {
@@ -319,4 +299,19 @@ pub(super) fn out_of_range(name: &str, span: Span, text: &str, ty: &Ty) -> Diagn
     Diagnostic::new("PM0204", span, format!("`{name}` is out of range: {text}"))
         .label(format!("must be {}", ty.describe()))
         .help(format!("use a value that is {}", ty.describe()))
+}
+
+/// PM0206: `word` is none of `choices` (an enum's words or a tagged type's
+/// variants), with a suggestion when one is close.
+fn invalid_word(word: &str, name: &str, span: Span, choices: &[&str]) -> Diagnostic {
+    let d = Diagnostic::new(
+        "PM0206",
+        span,
+        format!("`{word}` is not a valid value for `{name}`"),
+    )
+    .label(format!("expected one of {}", choices.join(", ")));
+    match suggest(word, choices.iter().copied()) {
+        Some(s) => d.help(format!("did you mean `{s}`?")),
+        None => d.help(format!("use one of {}", choices.join(", "))),
+    }
 }
