@@ -176,7 +176,7 @@ fn formats() {
     let mut lines = gh.lines();
     assert_eq!(
         lines.next(),
-        Some("::error file=pmth.toml,line=4,col=1,endLine=4,endColumn=7,title=PM0003::unknown key `colour` in [package]%0Ahelp: the keys of [package] are: name, version")
+        Some("::error file=pmth.toml,line=4,col=1,endLine=4,endColumn=7,title=PM0003::unknown key `colour` in [package]%0Ahelp: the keys of [package] are: name, version, organization, homepage")
     );
     assert!(lines
         .next()
