@@ -378,3 +378,27 @@ fn governance_is_skipped_with_a_note_when_there_are_errors() {
         stdout(&o)
     );
 }
+
+/// `--format github` names a finding's policy once: the label ("flagged by
+/// policy …") is left out when the message already names the policy.
+#[test]
+fn github_names_the_policy_once() {
+    let dir = workspace(
+        "gh-policy",
+        &[
+            (
+                "pmth.toml",
+                b"[package]\nname = \"x\"\nversion = \"1.0.0\"\n",
+            ),
+            (
+                "main.pmth",
+                b"model m { description = \"m\" provider = \"openai\" }\n\
+                  agent chat {\n  description = \"d\"\n  kind = analytical\n  model = model.m\n}\n",
+            ),
+        ],
+    );
+    let gh = stdout(&pmth(&["check", "--format", "github"], &dir));
+    assert!(gh.contains("(policy `pmth.std.budget`)"), "{gh}");
+    assert!(!gh.contains("by policy `pmth.std.budget`"), "{gh}");
+    insta::assert_snapshot!(gh);
+}

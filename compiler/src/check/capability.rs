@@ -9,9 +9,9 @@
 
 use super::cycles::{cycle_diagnostic, find_cycles};
 use super::Cx;
+use crate::ast::Reference;
 use crate::ast::{DeclBody, Kind};
 use crate::diag::Diagnostic;
-use crate::ast::Reference;
 use crate::schema::names::{CAPABILITIES, DELEGATES, MODEL, PROVIDES, REMOTE, REQUIRES, TOOLS};
 use crate::source::Span;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -83,9 +83,14 @@ pub fn check(cx: &Cx, diags: &mut Vec<Diagnostic>) -> CapabilityFacts {
             .map(|i| base(cx, i, edges, cyclic, provides))
             .collect()
     };
-    let supported = fixpoint(&bases);
+    let at: HashMap<usize, usize> = bases
+        .iter()
+        .enumerate()
+        .map(|(j, b)| (b.agent, j))
+        .collect();
+    let supported = fixpoint(&bases, &at);
     for (b, sup) in bases.iter().zip(&supported) {
-        report(cx, b, sup, &bases, &supported, diags);
+        report(cx, b, sup, (&bases, &at, &supported), diags);
     }
     for b in bases {
         facts.claims.insert(b.agent, b.names);
@@ -175,7 +180,10 @@ fn base<'c>(
         .resolved(agent, CAPABILITIES)
         .into_iter()
         .filter_map(|(r, t)| {
-            let u = cx.units.get(t).filter(|u| u.decl.kind == Kind::Capability)?;
+            let u = cx
+                .units
+                .get(t)
+                .filter(|u| u.decl.kind == Kind::Capability)?;
             let requires = if cyclic.contains(&t) {
                 Vec::new()
             } else {
@@ -258,14 +266,12 @@ fn met(closed: &HashSet<String, foldhash::fast::RandomState>, c: &Claim) -> bool
 /// Everything an agent can rely on: what its model and tools provide, and
 /// each delegate's supported claims with what they require.
 fn provided(
-    b: &Base,
     own: &Own,
     bases: &[Base],
     at: &HashMap<usize, usize>,
     supported: &[Vec<bool>],
 ) -> HashSet<String, foldhash::fast::RandomState> {
     let mut closed = own.closed.clone();
-    let _ = b;
     for d in &own.delegates {
         let Some(&j) = at.get(d) else { continue };
         let (Some(db), Some(sup)) = (bases.get(j), supported.get(j)) else {
@@ -287,14 +293,13 @@ fn provided(
 /// tools, or by its delegates' supported claims. Remote agents' claims (and
 /// those of agents that could not be judged) are supported from the start, so
 /// a claim only a delegation cycle supports stays unsupported.
-fn fixpoint(bases: &[Base]) -> Vec<Vec<bool>> {
-    let at: HashMap<usize, usize> = bases.iter().enumerate().map(|(j, b)| (b.agent, j)).collect();
+fn fixpoint(bases: &[Base], at: &HashMap<usize, usize>) -> Vec<Vec<bool>> {
     let mut supported: Vec<Vec<bool>> = bases
         .iter()
         .map(|b| {
             let all = match &b.own {
                 None => true,
-                Some(o) => o.remote || delegates_unknown(o, bases, &at),
+                Some(o) => o.remote || delegates_unknown(o, bases, at),
             };
             match &b.own {
                 Some(o) if !all => b.claims.iter().map(|c| met(&o.closed, c)).collect(),
@@ -319,7 +324,7 @@ fn fixpoint(bases: &[Base]) -> Vec<Vec<bool>> {
             else {
                 continue;
             };
-            let closed = provided(b, o, bases, &at, &supported);
+            let closed = provided(o, bases, at, &supported);
             let Some(sup) = supported.get_mut(j) else {
                 continue;
             };
@@ -344,21 +349,17 @@ fn delegates_unknown(o: &Own, bases: &[Base], at: &HashMap<usize, usize>) -> boo
     })
 }
 
+/// Every agent's base, its index by unit, and its supported claims.
+type Judged<'a, 'c> = (&'a [Base<'c>], &'a HashMap<usize, usize>, &'a [Vec<bool>]);
+
 /// PM0301 for each of an agent's unsupported claims.
-fn report(
-    cx: &Cx,
-    b: &Base,
-    sup: &[bool],
-    bases: &[Base],
-    supported: &[Vec<bool>],
-    diags: &mut Vec<Diagnostic>,
-) {
+fn report(cx: &Cx, b: &Base, sup: &[bool], judged: Judged, diags: &mut Vec<Diagnostic>) {
     let Some(o) = &b.own else { return };
     if sup.iter().all(|ok| *ok) {
         return;
     }
-    let at: HashMap<usize, usize> = bases.iter().enumerate().map(|(j, b)| (b.agent, j)).collect();
-    let closed = provided(b, o, bases, &at, supported);
+    let (bases, at, supported) = judged;
+    let closed = provided(o, bases, at, supported);
     let agent_name = cx
         .units
         .get(b.agent)
@@ -380,27 +381,21 @@ fn report(
                 "agent `{agent_name}` claims `{}`, which nothing it uses provides",
                 c.reference.written
             )
-        } else if !missing_reqs.is_empty() {
+        } else {
             format!(
                 "agent `{agent_name}` claims `{}`, which requires `{}`, and nothing it uses provides {}",
                 c.reference.written,
                 missing_reqs.join("`, `"),
                 if missing_reqs.len() == 1 { "it" } else { "them" }
             )
-        } else {
-            // Met only by claims a delegation cycle supports.
-            format!(
-                "agent `{agent_name}` claims `{}`, which only a delegation cycle supports",
-                c.reference.written
-            )
         };
         let mut d = Diagnostic::new("PM0301", c.reference.span, message)
             .label("claimed here")
-            .note(provides_note(cx, &o.providers, &o.delegates, &at, bases, supported));
+            .note(provides_note(cx, &o.providers, &o.delegates, judged));
         if !missing_reqs.is_empty() {
             d = d.note(format!("`{name}` requires {}", missing_reqs.join(", ")));
         }
-        let what: Vec<&str> = if missing_self || missing_reqs.is_empty() {
+        let what: Vec<&str> = if missing_self {
             vec![name]
         } else {
             missing_reqs
@@ -446,9 +441,7 @@ fn provides_note(
     cx: &Cx,
     providers: &[(usize, Vec<String>)],
     delegates: &[usize],
-    at: &HashMap<usize, usize>,
-    bases: &[Base],
-    supported: &[Vec<bool>],
+    (bases, at, supported): Judged,
 ) -> String {
     if providers.is_empty() && delegates.is_empty() {
         return "the agent uses no model or tool that provides capabilities".into();

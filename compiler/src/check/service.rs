@@ -103,7 +103,10 @@ fn mcp(cx: &Cx, i: usize, body: &Block, diags: &mut Vec<Diagnostic>) -> bool {
                 attr.key.name
             ),
         )
-        .label(format!("`transport = {transport}` has no `{}`", attr.key.name))
+        .label(format!(
+            "`transport = {transport}` has no `{}`",
+            attr.key.name
+        ))
         .help(instead.to_owned())
     };
     if stdio {
@@ -217,7 +220,13 @@ mod tests {
 
     #[test]
     fn secret_names() {
-        for n in ["FS_TOKEN", "API_KEY", "db_password", "APIKEY", "CLIENT_SECRET"] {
+        for n in [
+            "FS_TOKEN",
+            "API_KEY",
+            "db_password",
+            "APIKEY",
+            "CLIENT_SECRET",
+        ] {
             assert!(secret_like(n), "{n}");
         }
         for n in ["ROOT", "MONKEY", "KEYBOARD", "PORT", "TOKENIZER_PATH"] {

@@ -190,9 +190,13 @@ impl Cx<'_> {
             }
             Problem::OtherKind(kinds) => {
                 let list: Vec<String> = kinds.iter().map(|k| format!("`{k}.{name}`")).collect();
-                let d = Diagnostic::new("PM0102", r.span, format!("`{name}` is not {}", kind.with_article()))
-                    .label(format!("no {kind} is named `{name}`"))
-                    .help(format!("did you mean {}?", list.join(" or ")));
+                let d = Diagnostic::new(
+                    "PM0102",
+                    r.span,
+                    format!("`{name}` is not {}", kind.with_article()),
+                )
+                .label(format!("no {kind} is named `{name}`"))
+                .help(format!("did you mean {}?", list.join(" or ")));
                 match kinds
                     .first()
                     .and_then(|k| self.symbols.entries(*k, name).first())

@@ -122,7 +122,8 @@ impl AttrSpec {
 
     /// "only when `kind = mcp`"
     pub fn condition(&self) -> Option<String> {
-        self.only_when.map(|(a, w)| format!("only when `{a} = {w}`"))
+        self.only_when
+            .map(|(a, w)| format!("only when `{a} = {w}`"))
     }
 }
 
@@ -295,7 +296,11 @@ impl Ty {
             Ty::Float { min, .. } => format!(
                 "write {}: `{name} = {}`",
                 self.describe_with_article(),
-                if min.is_some_and(|m| m > 0.5) { "1.0" } else { "0.5" }
+                if min.is_some_and(|m| m > 0.5) {
+                    "1.0"
+                } else {
+                    "0.5"
+                }
             ),
             Ty::Bool => format!("write `{name} = true` or `{name} = false`"),
             Ty::Duration => format!("write a duration: `{name} = 30s`"),
@@ -332,7 +337,10 @@ impl Ty {
             Ty::Path => format!("write a path: `{name} = input.FIELD`"),
             Ty::Expr => format!("write an expression: `{name} = input.FIELD`"),
             Ty::Either(tys) => {
-                let shown: Vec<String> = tys.iter().map(|t| format!("`{name} = {}`", t.sample())).collect();
+                let shown: Vec<String> = tys
+                    .iter()
+                    .map(|t| format!("`{name} = {}`", t.sample()))
+                    .collect();
                 format!("write {}", shown.join(" or "))
             }
         }

@@ -189,11 +189,7 @@ const TOOL_LIMITS: &[AttrSpec] = &[
 ];
 
 const HINTS_TABLE: &[AttrSpec] = &[
-    AttrSpec::new(
-        READ_ONLY,
-        Ty::Bool,
-        "It does not change its environment.",
-    ),
+    AttrSpec::new(READ_ONLY, Ty::Bool, "It does not change its environment."),
     AttrSpec::new(
         DESTRUCTIVE,
         Ty::Bool,
@@ -485,8 +481,12 @@ const OAUTH2: &[AttrSpec] = &[
     AttrSpec::new("scopes", Ty::List(&Ty::Str), "Scopes to request."),
 ];
 const OIDC: &[AttrSpec] = &[
-    AttrSpec::new("issuer", Ty::Url, "The OpenID Connect issuer (its discovery document).")
-        .required(),
+    AttrSpec::new(
+        "issuer",
+        Ty::Url,
+        "The OpenID Connect issuer (its discovery document).",
+    )
+    .required(),
     AttrSpec::new("client_id", Ty::Str, "The client id.").required(),
     AttrSpec::new(
         "client_secret",

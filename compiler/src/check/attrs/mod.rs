@@ -194,7 +194,12 @@ impl<'a> Walker<'a> {
     /// Whether a row's `only_when` condition holds in a block whose other
     /// attributes encoded to `out` (true without a condition; false while the
     /// sibling it depends on is absent or errored).
-    fn condition_holds(&self, spec: &AttrSpec, table: &[AttrSpec], out: &Map<String, Json>) -> bool {
+    fn condition_holds(
+        &self,
+        spec: &AttrSpec,
+        table: &[AttrSpec],
+        out: &Map<String, Json>,
+    ) -> bool {
         let Some((attr, word)) = spec.only_when else {
             return true;
         };
