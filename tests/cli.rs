@@ -316,17 +316,17 @@ fn a_missing_policy_path_is_reported_on_its_entry() {
 }
 
 #[test]
-fn the_example_fleet_checks_clean() {
+fn the_examples_check_clean() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let o = pmth(
-        &["check", "--format", "json", "examples/support-fleet"],
-        root,
-    );
-    assert_eq!(
-        stdout(&o).trim(),
-        "{\n  \"diagnostics\": [],\n  \"errors\": 0,\n  \"warnings\": 0\n}"
-    );
-    assert_eq!(code(&o), 0);
+    for example in ["examples/support-fleet", "examples/research-mcp"] {
+        let o = pmth(&["check", "--format", "json", example], root);
+        assert_eq!(
+            stdout(&o).trim(),
+            "{\n  \"diagnostics\": [],\n  \"errors\": 0,\n  \"warnings\": 0\n}",
+            "{example}"
+        );
+        assert_eq!(code(&o), 0, "{example}");
+    }
 }
 
 /// The README's 30-second example shows real output.
