@@ -24,6 +24,7 @@
 //! ever sees nesting deeper than 64 brackets (checked by the pre-scan) or an
 //! expression deeper than 64 operators (checked while lowering).
 
+mod docs;
 mod errors;
 mod fast;
 mod grammar;
@@ -108,6 +109,7 @@ fn parse_chunk(file: &SourceFile, chunk: prescan::Chunk) -> (Option<Decl>, Vec<D
     };
     let decl = decl.map(|mut d| {
         d.doc = chunk.doc;
+        docs::attach(&mut d, &file.text, &chunk.comments);
         d
     });
     (decl, diags)

@@ -124,6 +124,12 @@ const AGENT_ATTRS: &[AttrSpec] = &[
         "What it claims to do; each claim must be provided by its model or a tool (PM0301).",
     ),
     AttrSpec::new(
+        OUTPUT,
+        Ty::TypeExpr,
+        "Its structured output, written `output: TYPE` (§7); compiled to `output_schema`.",
+    )
+    .key("output_schema"),
+    AttrSpec::new(
         "governance",
         Ty::Block(GOVERNANCE),
         "Safety settings that policies check.",
