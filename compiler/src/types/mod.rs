@@ -520,8 +520,8 @@ impl Base {
             Base::Object(_) => "object",
             Base::Union(_) => "union",
             Base::Ref(_) => "reference",
-            Base::Any => "any",
-            Base::Null => "null",
+            Base::Any => "value of type `any`",
+            Base::Null => "null value",
             Base::AnyOf(_) => "union",
         }
     }
