@@ -399,4 +399,11 @@ agent counter {
         reg["agents"]["counter"]["output_schema"]["anyOf"][1],
         serde_json::json!({"type": "null"})
     );
+    // The published schema of the format covers it.
+    let published = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/registry.schema.json"),
+    )
+    .expect("docs/registry.schema.json");
+    let published: serde_json::Value = serde_json::from_str(&published).expect("JSON");
+    assert_eq!(pmth_compiler::types::validate(&published, &reg), Ok(()));
 }
