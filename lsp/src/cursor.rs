@@ -119,8 +119,8 @@ impl Context {
     /// `list<` or `map<`, and after a union's `|`.
     pub fn in_type(&self) -> bool {
         let typed = || {
-            self.recent.iter().any(|t| *t == Tok::Punct(':'))
-                && !self.recent.iter().any(|t| *t == Tok::Punct('='))
+            self.recent.contains(&Tok::Punct(':'))
+                && !self.recent.contains(&Tok::Punct('='))
         };
         match self.recent.as_slice() {
             [.., Tok::Word(_) | Tok::Punct('?'), Tok::Punct(':')] => true,

@@ -287,7 +287,10 @@ impl<'a> Lexer<'a> {
     fn swallowed_declaration(&self, from: usize, to: usize) -> Option<usize> {
         let body = self.text.get(from..to)?;
         let mut at = 0;
-        while let Some(nl) = body.get(at..).and_then(|r| r.iter().position(|c| *c == b'\n')) {
+        while let Some(nl) = body
+            .get(at..)
+            .and_then(|r| r.iter().position(|c| *c == b'\n'))
+        {
             let line = from + at + nl + 1;
             if line >= to {
                 return None;

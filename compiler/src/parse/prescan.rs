@@ -298,11 +298,7 @@ impl<'a> Splitter<'a> {
                     .and_then(|r| r.find('\n'))
                     .map_or(self.text.len(), |n| resume + n);
                 let header = self.slice(resume, line_end);
-                let header = header
-                    .split(['{', '='])
-                    .next()
-                    .unwrap_or(header)
-                    .trim();
+                let header = header.split(['{', '=']).next().unwrap_or(header).trim();
                 // The end of the last line with text before the declaration.
                 let before = self.slice(start, resume).trim_end();
                 let should = start + before.len();

@@ -142,13 +142,11 @@ pub(super) fn apply(
         seen.push(a);
         if name == DESCRIPTION {
             diags.push(
-                Diagnostic::new(
-                    "PM0201",
-                    a.key.span,
-                    "`description` is not a constraint",
-                )
-                .label("not a constraint")
-                .help("write the description as a `///` doc comment on the line before the field"),
+                Diagnostic::new("PM0201", a.key.span, "`description` is not a constraint")
+                    .label("not a constraint")
+                    .help(
+                        "write the description as a `///` doc comment on the line before the field",
+                    ),
             );
             ok = false;
             continue;

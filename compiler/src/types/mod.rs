@@ -200,23 +200,24 @@ pub fn type_schema(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Json> {
     let base = match &ty.kind {
-        TypeKind::Named(id) => match BaseType::from_name(&id.name) {
-            Some(BaseType::Null) => {
-                diags.push(
+        TypeKind::Named(id) => {
+            match BaseType::from_name(&id.name) {
+                Some(BaseType::Null) => {
+                    diags.push(
                     Diagnostic::new("PM0203", id.span, "`null` is only a type in a union")
                         .label("a field of type `null` holds nothing")
                         .help("write `T | null` for a value that may be null, or leave the field out"),
                 );
-                return None;
-            }
-            Some(b) => Base::from(b),
-            None => {
-                let word = id.name.as_str();
-                if let Some(kind) = crate::ast::Kind::from_keyword(word)
-                    .filter(|k| *k != crate::ast::Kind::Template)
-                {
-                    if !cx.allow_refs {
-                        diags.push(
+                    return None;
+                }
+                Some(b) => Base::from(b),
+                None => {
+                    let word = id.name.as_str();
+                    if let Some(kind) = crate::ast::Kind::from_keyword(word)
+                        .filter(|k| *k != crate::ast::Kind::Template)
+                    {
+                        if !cx.allow_refs {
+                            diags.push(
                             Diagnostic::new(
                                 "PM0203",
                                 id.span,
@@ -225,15 +226,16 @@ pub fn type_schema(
                             .label("not a data type")
                             .help("use `string`, `int`, `float`, `bool`, `duration`, `size`, `list<T>`, `map<T>`, `object { … }` or a union of strings"),
                         );
+                            return None;
+                        }
+                        Base::Ref(kind)
+                    } else {
+                        diags.push(unknown_type(cx, id));
                         return None;
                     }
-                    Base::Ref(kind)
-                } else {
-                    diags.push(unknown_type(cx, id));
-                    return None;
                 }
             }
-        },
+        }
         TypeKind::List(inner) => Base::List(type_schema(cx, inner, None, diags)?),
         TypeKind::Map(inner) => Base::Map(type_schema(cx, inner, None, diags)?),
         TypeKind::Object(block) => Base::Object(block_schema(cx, block, diags)?),
@@ -278,7 +280,8 @@ const ALIASES: &[(&str, &str)] = &[
 /// PM0203 for a type word that names no type, with the likeliest fix.
 fn unknown_type(cx: TypeCx, id: &crate::ast::Ident) -> Diagnostic {
     let word = id.name.as_str();
-    let d = Diagnostic::new("PM0203", id.span, format!("unknown type `{word}`")).label("not a type");
+    let d =
+        Diagnostic::new("PM0203", id.span, format!("unknown type `{word}`")).label("not a type");
     let alias = ALIASES.iter().find(|(w, _)| *w == word).map(|(_, t)| *t);
     match word {
         "object" => {

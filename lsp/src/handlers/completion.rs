@@ -59,9 +59,21 @@ fn type_names() -> Vec<CompletionItem> {
         ..Default::default()
     });
     let composite = [
-        ("list<…>", "list<$1>", "A list of items of one type: `list<string>`."),
-        ("map<…>", "map<$1>", "String keys to values of one type; `map<any>` is a free-form object."),
-        ("object { … }", "object {\n\t$0\n}", "A closed object with typed fields."),
+        (
+            "list<…>",
+            "list<$1>",
+            "A list of items of one type: `list<string>`.",
+        ),
+        (
+            "map<…>",
+            "map<$1>",
+            "String keys to values of one type; `map<any>` is a free-form object.",
+        ),
+        (
+            "object { … }",
+            "object {\n\t$0\n}",
+            "A closed object with typed fields.",
+        ),
     ]
     .into_iter()
     .map(|(label, snippet, doc)| CompletionItem {

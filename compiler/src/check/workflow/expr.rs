@@ -6,8 +6,8 @@ use super::attr;
 use super::graph::{unknown_step, Graph};
 use crate::ast::{BinOp, Block, Expr, ExprKind, Ident, Step, TypeExpr, TypeKind, Value, ValueKind};
 use crate::diag::{suggest, Diagnostic, Diagnostics};
-use crate::types::BaseType;
 use crate::source::Span;
+use crate::types::BaseType;
 
 /// The type of a value flowing through a workflow.
 #[derive(Clone, Debug, PartialEq)]
