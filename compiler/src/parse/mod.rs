@@ -24,6 +24,7 @@
 //! ever sees nesting deeper than 64 brackets (checked by the pre-scan) or an
 //! expression deeper than 64 operators (checked while lowering).
 
+mod dict;
 mod docs;
 mod errors;
 mod fast;
@@ -46,6 +47,8 @@ use grammar::{PmthParser, Rule};
 use lower::Lower;
 use pest::Parser;
 use rayon::prelude::*;
+
+pub use dict::fuzz_tokens;
 
 // Public Interface
 
