@@ -371,4 +371,103 @@ fn the_registry_carries_the_new_attributes_and_fits_its_schema() {
     assert_eq!(services["hosted"]["auth"]["type"], "oidc");
     assert!(services["api"].get("transport").is_none());
     let _ = std::fs::remove_dir_all(&dir);
+/// LANGUAGE.md §7: a `///` doc on a field (a tool param, an object field, a
+/// template `param`) is written into `registry.json` as that field's
+/// `description`; unions and `any` compile to `type: [..]`, `anyOf` and `{}`.
+#[test]
+fn field_docs_and_unions_reach_registry_json() {
+    let src = br#"tool convert {
+  description = "Convert an amount"
+  risk = low
+  params {
+    /// The amount to convert,
+    ///   in the account's currency.
+    amount: int | float
+    /// Where to send it.
+    target: object {
+      /// The IBAN.
+      iban: string
+    } | object { card: string }
+    memo?: string { max_len = 5 } | null
+    // A plain comment is not a description.
+    extra: map<any>
+  }
+  returns: string | null
+}
+
+template greeter for agent {
+  /// Who to greet.
+  param who: string | null
+  description = "Greets"
+  kind = conversational
+  model = model.m
+}
+
+model m {
+  description = "A model"
+  provider = "openai"
+  context_window = 1000
+}
+
+agent counter {
+  description = "Counts"
+  kind = analytical
+  model = model.m
+  output: object { total: float } | null
+}
+"#;
+    let dir = workspace(
+        "field_docs",
+        &[
+            (
+                "pmth.toml",
+                b"[package]\nname = \"docs\"\nversion = \"0.1.0\"\n\n[governance]\nstdlib = false\n",
+            ),
+            ("main.pmth", src),
+        ],
+    );
+    let o = pmth(&["build"], &dir);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let reg: serde_json::Value =
+        serde_json::from_slice(&read(&dir.join("dist/registry.json"))).expect("JSON");
+    let params = &reg["tools"]["convert"]["input_schema"]["properties"];
+    assert_eq!(
+        params["amount"],
+        serde_json::json!({
+            "type": ["integer", "number"],
+            "description": "The amount to convert,\n  in the account's currency."
+        })
+    );
+    assert_eq!(params["target"]["description"], "Where to send it.");
+    assert_eq!(
+        params["target"]["anyOf"][0]["properties"]["iban"]["description"],
+        "The IBAN."
+    );
+    assert_eq!(
+        params["memo"],
+        serde_json::json!({"anyOf": [{"type": "string", "maxLength": 5}, {"type": "null"}]})
+    );
+    assert_eq!(
+        params["extra"],
+        serde_json::json!({"type": "object", "additionalProperties": {}})
+    );
+    assert_eq!(
+        reg["tools"]["convert"]["output_schema"],
+        serde_json::json!({"type": ["string", "null"]})
+    );
+    assert_eq!(
+        reg["templates"]["greeter"]["params"]["properties"]["who"]["description"],
+        "Who to greet."
+    );
+    assert_eq!(
+        reg["agents"]["counter"]["output_schema"]["anyOf"][1],
+        serde_json::json!({"type": "null"})
+    );
+    // The published schema of the format covers it.
+    let published = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/registry.schema.json"),
+    )
+    .expect("docs/registry.schema.json");
+    let published: serde_json::Value = serde_json::from_str(&published).expect("JSON");
+    assert_eq!(pmth_compiler::types::validate(&published, &reg), Ok(()));
 }

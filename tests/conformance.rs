@@ -15,7 +15,6 @@ use common::corpus::{markers, run};
 const EXPECTED_FAILURES: &[&str] = &[
     // Language 0.2 (#10): tool steps, unions.
     "v2_tool_step_with",
-    "v2_union_types",
     // PM0110, coexisting versions keep semver (#15).
     "v2_semver_required_param",
 ];

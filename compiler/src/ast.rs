@@ -273,6 +273,9 @@ pub struct Field {
     pub constraints: Option<Block>,
     pub default: Option<Value>,
     pub span: Span,
+    /// The `///` lines right before the field (or `param`), joined and dedented
+    /// as a `"""` string is (§2) and trimmed: its JSON Schema `description`.
+    pub doc: Option<String>,
 }
 
 /// `step NAME { … }`.
@@ -305,6 +308,20 @@ pub enum TypeKind {
     Object(Block),
     /// `"a" | "b"` (one or more string literals).
     Union(Vec<StrLit>),
+    /// `T1 | T2 | …` with a member that is not a string literal (`string |
+    /// null`, `int | float`), each member with the constraints that follow it
+    /// (`string { max_len = 5 } | null`); adjacent string literals are one
+    /// [`TypeKind::Union`] member. Also a single type with its own constraints
+    /// where no field holds them (`list<string { min_len = 1 }>`).
+    AnyOf(Vec<Member>),
+}
+
+/// One member of a [`TypeKind::AnyOf`]: a type and the constraints written
+/// right after it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Member {
+    pub ty: TypeExpr,
+    pub constraints: Option<Block>,
 }
 
 /// A string literal's text after escapes and dedent, and its span.
@@ -523,9 +540,7 @@ pub fn walk_block_values<'a>(b: &'a Block, f: &mut dyn FnMut(&'a Value)) {
         match item {
             Item::Attr(a) => walk_value(&a.value, f),
             Item::Field(fl) | Item::Param(fl) => {
-                if let TypeKind::Object(ob) = &fl.ty.kind {
-                    walk_block_values(ob, f);
-                }
+                walk_type_values(&fl.ty, f);
                 if let Some(c) = &fl.constraints {
                     walk_block_values(c, f);
                 }
@@ -535,6 +550,22 @@ pub fn walk_block_values<'a>(b: &'a Block, f: &mut dyn FnMut(&'a Value)) {
             }
             Item::Step(s) => walk_block_values(&s.body, f),
         }
+    }
+}
+
+/// The values inside a type: its objects' fields and its members' constraints.
+fn walk_type_values<'a>(t: &'a TypeExpr, f: &mut dyn FnMut(&'a Value)) {
+    match &t.kind {
+        TypeKind::Object(ob) => walk_block_values(ob, f),
+        TypeKind::AnyOf(members) => {
+            for m in members {
+                walk_type_values(&m.ty, f);
+                if let Some(c) = &m.constraints {
+                    walk_block_values(c, f);
+                }
+            }
+        }
+        _ => {}
     }
 }
 

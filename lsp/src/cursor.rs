@@ -115,6 +115,20 @@ impl Context {
         )
     }
 
+    /// True where a type is written (§7): after `name:` or `name?:`, after
+    /// `list<` or `map<`, and after a union's `|`.
+    pub fn in_type(&self) -> bool {
+        let typed =
+            || self.recent.contains(&Tok::Punct(':')) && !self.recent.contains(&Tok::Punct('='));
+        match self.recent.as_slice() {
+            [.., Tok::Word(_) | Tok::Punct('?'), Tok::Punct(':')] => true,
+            [.., Tok::Word(w), Tok::Punct('<')] => w == "list" || w == "map",
+            [.., Tok::Punct('}'), Tok::Punct('|')] => true,
+            [.., before, Tok::Punct('|')] => *before != Tok::Punct('|') && typed(),
+            _ => false,
+        }
+    }
+
     /// The attribute table of the innermost frame, when it has one.
     pub fn table(&self) -> Option<&'static [AttrSpec]> {
         table_of(&self.frames)

@@ -350,3 +350,42 @@ fn loose_files_get_parse_diagnostics_and_odd_positions_clamp() {
     c.stop();
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// Type names (§7) complete where a type is written and hover there.
+#[test]
+fn type_names_complete_and_hover() {
+    let tool = "tool convert {\n  description = \"Converts\"\n  risk = low\n  params {\n    amount: int | float\n    memo: \n  }\n}\n";
+    let root = workspace("types", &[("pmth.toml", MANIFEST), ("tools.pmth", tool)]);
+    let doc = uri(&root.join("tools.pmth"));
+    let mut c = Client::start(&root);
+    let _ = c.publish(&doc, None);
+    c.notify::<n::DidOpenTextDocument>(json!({"textDocument": {
+        "uri": doc, "languageId": "pmth", "version": 1, "text": tool}}));
+    let _ = c.publish(&doc, Some(1));
+    let mut p = pos_of(tool, "memo: ");
+    p.character += 6;
+    let items = labels(c.request::<r::Completion>(at(&doc, p)));
+    assert_eq!(
+        items,
+        [
+            "string",
+            "int",
+            "float",
+            "bool",
+            "duration",
+            "size",
+            "any",
+            "null",
+            "list<…>",
+            "map<…>",
+            "object { … }"
+        ]
+    );
+    let mut p = pos_of(tool, "| float");
+    p.character += 2;
+    let items = labels(c.request::<r::Completion>(at(&doc, p)));
+    assert!(items.contains(&"null".to_owned()), "{items:?}");
+    let h = hover_text(c.request::<r::HoverRequest>(at(&doc, pos_of(tool, "float"))));
+    assert!(h.starts_with("**float** — a type"), "{h}");
+    c.stop();
+}

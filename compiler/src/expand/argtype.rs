@@ -6,7 +6,7 @@
 
 use super::FastMap;
 use crate::ast::{Block, Field, Item, Kind, TypeExpr, TypeKind, Value, ValueKind};
-use crate::types::{literal_json, type_schema, validate, TypeCx};
+use crate::types::{literal_json, type_schema, validate, BaseType, TypeCx};
 use serde_json::Value as Json;
 
 // Public Interface
@@ -98,15 +98,16 @@ fn found(v: &Value) -> String {
 fn shape(ty: &TypeExpr, v: &Value) -> Result<(), String> {
     let kind = &v.kind;
     let ok = match &ty.kind {
-        TypeKind::Named(n) => match (n.name.as_str(), kind) {
-            ("string", ValueKind::Str(_))
-            | ("int", ValueKind::Int(_))
-            | ("float", ValueKind::Float(_) | ValueKind::Int(_))
-            | ("bool", ValueKind::Bool(_))
-            | ("duration", ValueKind::Duration(_))
-            | ("size", ValueKind::Size(_)) => true,
-            ("string" | "int" | "float" | "bool" | "duration" | "size", _) => false,
-            (word, _) => match ref_kind(word) {
+        TypeKind::Named(n) => match (BaseType::from_name(&n.name), kind) {
+            (Some(BaseType::String), ValueKind::Str(_))
+            | (Some(BaseType::Int), ValueKind::Int(_))
+            | (Some(BaseType::Float), ValueKind::Float(_) | ValueKind::Int(_))
+            | (Some(BaseType::Bool), ValueKind::Bool(_))
+            | (Some(BaseType::Duration), ValueKind::Duration(_))
+            | (Some(BaseType::Size), ValueKind::Size(_))
+            | (Some(BaseType::Any), _) => true,
+            (Some(_), _) => false,
+            (None, _) => match ref_kind(&n.name) {
                 Some(k) => {
                     return match kind {
                         ValueKind::Ref(r) if r.kind == k => Ok(()),
@@ -160,22 +161,61 @@ fn shape(ty: &TypeExpr, v: &Value) -> Result<(), String> {
                 return Err(format!("expected one of {}", values.join(", ")));
             }
         }
+        // The value fits when it fits one member (the schema then checks the
+        // members' constraints).
+        TypeKind::AnyOf(members) => {
+            let mut first_err = None;
+            for m in members {
+                match shape(&m.ty, v) {
+                    Ok(()) => return Ok(()),
+                    Err(e) => {
+                        first_err.get_or_insert(e);
+                    }
+                }
+            }
+            if let [_] = members.as_slice() {
+                return Err(first_err.unwrap_or_default());
+            }
+            let expected: Vec<String> = members.iter().map(|m| expected(&m.ty)).collect();
+            return Err(format!(
+                "expected {}, found {}",
+                expected.join(" or "),
+                found(v)
+            ));
+        }
     };
     if ok {
         Ok(())
     } else {
-        let expected = match &ty.kind {
-            TypeKind::Named(n) => match n.name.as_str() {
-                "int" => "an integer",
-                "float" => "a number",
-                "bool" => "a bool",
-                "duration" => "a duration",
-                "size" => "a size",
-                _ => "a string",
+        Err(format!("expected {}, found {}", expected(ty), found(v)))
+    }
+}
+
+/// What a value of this type is, for "expected …" ("an integer", "null").
+fn expected(ty: &TypeExpr) -> String {
+    match &ty.kind {
+        TypeKind::Named(n) => match BaseType::from_name(&n.name) {
+            Some(BaseType::Int) => "an integer".into(),
+            Some(BaseType::Float) => "a number".into(),
+            Some(BaseType::Bool) => "a bool".into(),
+            Some(BaseType::Duration) => "a duration".into(),
+            Some(BaseType::Size) => "a size".into(),
+            Some(BaseType::Null) => "null".into(),
+            Some(BaseType::Any) => "any value".into(),
+            Some(BaseType::String) => "a string".into(),
+            None => match ref_kind(&n.name) {
+                Some(k) => format!("a reference to a {k}"),
+                None => "a string".into(),
             },
-            _ => "a value of the param's type",
-        };
-        Err(format!("expected {expected}, found {}", found(v)))
+        },
+        TypeKind::List(_) => "a list".into(),
+        TypeKind::Map(_) => "a map block".into(),
+        TypeKind::Object(_) => "an object block".into(),
+        TypeKind::Union(lits) => {
+            let values: Vec<String> = lits.iter().map(|l| format!("{:?}", l.value)).collect();
+            format!("one of {}", values.join(", "))
+        }
+        TypeKind::AnyOf(_) => "a value of the param's type".into(),
     }
 }
 

@@ -101,6 +101,14 @@ fn uses_in_type(ty: &TypeExpr, place: Place, f: &mut dyn FnMut(&Ident, Place)) {
     match &ty.kind {
         TypeKind::List(t) | TypeKind::Map(t) => uses_in_type(t, place, f),
         TypeKind::Object(b) => uses_in_block(b, place, f),
+        TypeKind::AnyOf(members) => {
+            for m in members {
+                uses_in_type(&m.ty, place, f);
+                if let Some(c) = &m.constraints {
+                    uses_in_block(c, place, f);
+                }
+            }
+        }
         TypeKind::Named(_) | TypeKind::Union(_) => {}
     }
 }
@@ -173,6 +181,14 @@ impl Substituter<'_> {
         match &mut ty.kind {
             TypeKind::List(t) | TypeKind::Map(t) => self.ty(t),
             TypeKind::Object(b) => self.block(b),
+            TypeKind::AnyOf(members) => {
+                for m in members {
+                    self.ty(&mut m.ty);
+                    if let Some(c) = &mut m.constraints {
+                        self.block(c);
+                    }
+                }
+            }
             TypeKind::Named(_) | TypeKind::Union(_) => {}
         }
     }

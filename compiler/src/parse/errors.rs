@@ -101,6 +101,11 @@ fn expected_list(positives: &[Rule]) -> Vec<&'static str> {
     {
         items.retain(|(_, d)| *d != "`{`" && *d != "`(`");
     }
+    // Inside `list<…>`, a member's constraint block is rarely what was meant
+    // next: the `>` is.
+    if items.iter().any(|(_, d)| *d == "`>`") {
+        items.retain(|(_, d)| *d != "`{`");
+    }
     // Strings, names, lists and blocks are all values.
     if items.iter().any(|(_, d)| *d == VALUE) {
         items.retain(|(_, d)| ![STRING, NAME, "`[`", "`{`"].contains(d));

@@ -49,6 +49,15 @@ pub(super) enum LexError {
     UnterminatedString { start: usize },
     /// A `"""` string that never closes; lexing resumes at `resume`.
     UnclosedTriple { start: usize, resume: usize },
+    /// A `"""` string whose close comes only after a line that starts, at
+    /// column 1, a declaration (`persona writer {`): its own close is probably
+    /// missing, and the `"""` at `close` opens that declaration's string.
+    /// Lexing resumes at `resume`, the declaration's line.
+    SwallowingTriple {
+        start: usize,
+        resume: usize,
+        close: usize,
+    },
     /// A `/*` comment that never closes; lexing resumes at `resume`.
     UnclosedComment { start: usize, resume: usize },
 }
@@ -58,6 +67,7 @@ impl LexError {
         match *self {
             LexError::UnterminatedString { start }
             | LexError::UnclosedTriple { start, .. }
+            | LexError::SwallowingTriple { start, .. }
             | LexError::UnclosedComment { start, .. } => start,
         }
     }
@@ -232,6 +242,14 @@ impl<'a> Lexer<'a> {
             let mut i = start + 3;
             while let Some(&c) = self.text.get(i) {
                 if c == b'"' && self.at(i + 1) == b'"' && self.at(i + 2) == b'"' {
+                    if let Some(resume) = self.swallowed_declaration(start + 3, i) {
+                        self.pos = resume;
+                        return Tok::Error(LexError::SwallowingTriple {
+                            start,
+                            resume,
+                            close: i,
+                        });
+                    }
                     self.pos = i + 3;
                     return Tok::Str { start, end: i + 3 };
                 }
@@ -262,6 +280,27 @@ impl<'a> Lexer<'a> {
         let resume = self.resume_after(start);
         self.pos = resume;
         Tok::Error(LexError::UnclosedComment { start, resume })
+    }
+
+    /// The first line in `from..to` (a string's body) that starts, at column 1,
+    /// a declaration header (see [`looks_like_declaration`]).
+    fn swallowed_declaration(&self, from: usize, to: usize) -> Option<usize> {
+        let body = self.text.get(from..to)?;
+        let mut at = 0;
+        while let Some(nl) = body
+            .get(at..)
+            .and_then(|r| r.iter().position(|c| *c == b'\n'))
+        {
+            let line = from + at + nl + 1;
+            if line >= to {
+                return None;
+            }
+            if looks_like_declaration(self.text, line) {
+                return Some(line);
+            }
+            at += nl + 1;
+        }
+        None
     }
 
     /// The start of the first line after `from`'s line that starts, at column 1,
@@ -331,6 +370,38 @@ pub(super) fn starts_declaration_line(text: &[u8], at: usize) -> bool {
         && after
             .get(blanks)
             .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+}
+
+/// True when the line at `at` reads as a declaration header: a kind word (or
+/// `template`), blanks, a name (maybe with `@VERSION`), then `{` or `=` (`for`
+/// after a template's name). Stricter than [`starts_declaration_line`], so that
+/// prose in a string (`agent smith said …`) does not count.
+pub(super) fn looks_like_declaration(text: &[u8], at: usize) -> bool {
+    if !starts_declaration_line(text, at) || text.get(at..at + 3) == Some(b"///".as_slice()) {
+        return false;
+    }
+    let rest = text.get(at..).unwrap_or(&[]);
+    let line = match rest.iter().position(|b| *b == b'\n') {
+        Some(n) => rest.get(..n).unwrap_or(&[]),
+        None => rest,
+    };
+    let mut words = line
+        .split(|b| matches!(b, b' ' | b'\t' | b'\r'))
+        .filter(|w| !w.is_empty());
+    let (Some(kind), Some(name)) = (words.next(), words.next()) else {
+        return false;
+    };
+    let name_char = |b: &u8| is_word_byte(*b) || matches!(b, b'.' | b'@' | b'-' | b'+');
+    // `persona writer{`: the brace glued to the name.
+    if let Some(i) = name.iter().position(|b| *b == b'{') {
+        return name.get(..i).is_some_and(|n| n.iter().all(name_char));
+    }
+    name.iter().all(name_char)
+        && match words.next() {
+            Some(w) if kind == b"template" => w == b"for",
+            Some(w) => w.starts_with(b"{") || w.starts_with(b"="),
+            None => false,
+        }
 }
 
 /// True when the token at `start` is the first thing on its line (column 1).

@@ -338,22 +338,18 @@ impl Lower {
         let mut name = None;
         let mut optional = false;
         let mut ty = None;
-        let mut constraints = None;
         let mut default = None;
-        let mut after_eq = false;
         for part in p.into_inner() {
             match part.as_rule() {
                 Rule::key | Rule::ident => name = Some(self.ident(&part)),
                 Rule::question => optional = true,
-                Rule::type_expr => ty = Some(self.type_expr(part)?),
-                Rule::eq => after_eq = true,
-                Rule::block if !after_eq => constraints = Some(self.block(part)?),
+                Rule::type_expr => ty = Some(self.field_type(part)?),
                 r if is_value(r) => default = Some(self.any_value(part)?),
                 _ => {}
             }
         }
         match (name, ty) {
-            (Some(name), Some(ty)) => {
+            (Some(name), Some((ty, constraints))) => {
                 let mut end = ty.span;
                 if let Some(c) = &constraints {
                     end = c.span;
@@ -368,6 +364,7 @@ impl Lower {
                     constraints,
                     default,
                     span: Span::new(self.file, span.start as usize, end.end as usize),
+                    doc: None,
                 })
             }
             _ => Err(self.fatal(span, "expected `name: TYPE`", "here")),
@@ -402,12 +399,62 @@ impl Lower {
         }
     }
 
-    /// A `type_expr` pair.
+    /// A field's `type_expr` pair: the type and, when it has one member, that
+    /// member's constraints (the field's).
+    fn field_type(&mut self, p: P<'_>) -> Result<(TypeExpr, Option<Block>), Fatal> {
+        let mut members = self.members(p)?;
+        if members.len() == 1 {
+            if let Some(m) = members.pop() {
+                return Ok((m.ty, m.constraints));
+            }
+        }
+        Ok((any_of(self.file, members), None))
+    }
+
+    /// A `type_expr` pair where no field holds its constraints (`list<…>`,
+    /// `map<…>`): a lone member with constraints is a one-member
+    /// [`TypeKind::AnyOf`].
     pub fn type_expr(&mut self, p: P<'_>) -> Result<TypeExpr, Fatal> {
-        let mut span = self.span(&p);
-        let Some(inner) = p.into_inner().next() else {
+        let mut members = self.members(p)?;
+        if members.len() == 1 && members.first().is_some_and(|m| m.constraints.is_none()) {
+            if let Some(m) = members.pop() {
+                return Ok(m.ty);
+            }
+        }
+        Ok(any_of(self.file, members))
+    }
+
+    /// The members of a `type_expr` pair, each with the block after it.
+    fn members(&mut self, p: P<'_>) -> Result<Vec<Member>, Fatal> {
+        let span = self.span(&p);
+        let mut members: Vec<Member> = Vec::new();
+        for part in p.into_inner() {
+            match part.as_rule() {
+                Rule::block => {
+                    let b = self.block(part)?;
+                    if let Some(m) = members.last_mut() {
+                        m.constraints = Some(b);
+                    }
+                }
+                Rule::type_pipe => {}
+                _ => {
+                    let ty = self.type_alt(part)?;
+                    members.push(Member {
+                        ty,
+                        constraints: None,
+                    });
+                }
+            }
+        }
+        if members.is_empty() {
             return Err(self.fatal(span, "expected a type", "here"));
-        };
+        }
+        Ok(members)
+    }
+
+    /// One member's pair (`list_type`, `named_type`, …).
+    fn type_alt(&mut self, inner: P<'_>) -> Result<TypeExpr, Fatal> {
+        let mut span = self.span(&inner);
         let kind = match inner.as_rule() {
             Rule::list_type | Rule::map_type => {
                 let is_list = inner.as_rule() == Rule::list_type;
@@ -444,5 +491,17 @@ impl Lower {
             _ => TypeKind::Named(self.ident(&inner)),
         };
         Ok(TypeExpr { kind, span })
+    }
+}
+
+/// Members → a [`TypeKind::AnyOf`] spanning them all (constraints included).
+pub(super) fn any_of(file: FileId, members: Vec<Member>) -> TypeExpr {
+    let start = members.first().map_or(0, |m| m.ty.span.start as usize);
+    let end = members.last().map_or(start, |m| {
+        m.constraints.as_ref().map_or(m.ty.span, |c| c.span).end as usize
+    });
+    TypeExpr {
+        kind: TypeKind::AnyOf(members),
+        span: Span::new(file, start, end),
     }
 }

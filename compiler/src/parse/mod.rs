@@ -25,6 +25,7 @@
 //! expression deeper than 64 operators (checked while lowering).
 
 mod dict;
+mod docs;
 mod errors;
 mod fast;
 mod grammar;
@@ -111,6 +112,7 @@ fn parse_chunk(file: &SourceFile, chunk: prescan::Chunk) -> (Option<Decl>, Vec<D
     };
     let decl = decl.map(|mut d| {
         d.doc = chunk.doc;
+        docs::attach(&mut d, &file.text, &chunk.comments);
         d
     });
     (decl, diags)

@@ -85,6 +85,7 @@ impl Brackets {
                 // Lexing resumes at a declaration line (or the end of the text).
                 Tok::Error(
                     LexError::UnclosedTriple { resume, .. }
+                    | LexError::SwallowingTriple { resume, .. }
                     | LexError::UnclosedComment { resume, .. },
                 ) if resume < bytes.len() => decl_lines.push(resume),
                 _ => {}
@@ -286,6 +287,39 @@ impl<'a> Splitter<'a> {
             )
             .label("this `\"\"\"` is never closed")
             .help("close it with `\"\"\"`"),
+            LexError::SwallowingTriple {
+                start,
+                resume,
+                close,
+            } => {
+                let line_end = self
+                    .text
+                    .get(resume..)
+                    .and_then(|r| r.find('\n'))
+                    .map_or(self.text.len(), |n| resume + n);
+                let header = self.slice(resume, line_end);
+                let header = header.split(['{', '=']).next().unwrap_or(header).trim();
+                // The end of the last line with text before the declaration.
+                let before = self.slice(start, resume).trim_end();
+                let should = start + before.len();
+                Diagnostic::new(
+                    "PM0001",
+                    self.span(start, start + 3),
+                    "unclosed multi-line string",
+                )
+                .label(format!("this `\"\"\"` is not closed before `{header}` begins"))
+                .related(
+                    self.span(should, should),
+                    "the string probably should have closed here",
+                )
+                .related(
+                    self.span(close, close + 3),
+                    format!("this `\"\"\"` belongs to `{header}`"),
+                )
+                .help(format!(
+                    "close the string with `\"\"\"`; a line that starts at column 1 with `{header}` begins a declaration (indent it if it is part of the text)"
+                ))
+            }
             LexError::UnclosedComment { start, .. } => Diagnostic::new(
                 "PM0001",
                 self.span(start, start + 2),
@@ -465,7 +499,7 @@ impl<'a> Splitter<'a> {
                             format!("nesting deeper than {MAX_DEPTH} levels"),
                         )
                         .label("this opens one level too many")
-                        .help("flatten the structure; brackets and braces nest at most 64 deep"),
+                        .help("flatten the structure: brackets, braces and the `<…>` of `list<…>` and `map<…>` types together nest at most 64 deep (`list<object { … }>` is two levels)"),
                     );
                 }
             }

@@ -37,7 +37,7 @@ pub(super) fn lower(file: FileId, body: &str, offset: usize, triple: bool) -> Lo
 
 /// Kotlin's `trimIndent` on raw text: the kept lines as (byte offset in `body`,
 /// text without the common indent and without a trailing `\r`).
-fn dedent(body: &str) -> Vec<(usize, &str)> {
+pub(super) fn dedent(body: &str) -> Vec<(usize, &str)> {
     let mut lines: Vec<(usize, &str)> = Vec::new();
     let mut start = 0;
     for line in body.split('\n') {

@@ -42,7 +42,8 @@ fn types_section(out: &mut String) {
          `NAME[?]: TYPE [{ CONSTRAINTS }] [= DEFAULT]`; `returns` and `output` take a TYPE.\n\
          Each compiles to JSON Schema 2020-12 (objects with `additionalProperties: false`,\n\
          `requires { a = [b] }` → `dependentRequired`), and every default is validated\n\
-         against its own schema (PM0501).\n\n\
+         against its own schema (PM0501). A `///` doc comment on the line(s) before a field\n\
+         or a template `param` is written into its schema as `description`.\n\n\
          | type | JSON Schema |\n|---|---|\n\
          | `string` | `{\"type\": \"string\"}` |\n\
          | `int` | `{\"type\": \"integer\"}` |\n\
@@ -53,7 +54,9 @@ fn types_section(out: &mut String) {
          | `list<T>` | `{\"type\": \"array\", \"items\": T}` |\n\
          | `map<T>` | `{\"type\": \"object\", \"additionalProperties\": T}` |\n\
          | `object { FIELDS }` | an object schema of the fields |\n\
+         | `any` | `{}` (any JSON value; `map<any>` is a free-form object) |\n\
          | `\"a\" \\| \"b\"` | `{\"type\": \"string\", \"enum\": [\"a\", \"b\"]}` |\n\
+         | `T1 \\| T2`, `T \\| null` | `{\"type\": [\"string\", \"null\"]}` when every member is a plain type, else `{\"anyOf\": [T1, T2]}`; string literals among the members form one `enum` member; constraints follow the member they apply to (`string { max_len = 5 } \\| null`) |\n\
          | `agent`, `tool`, `model`, `persona`, `service`, `capability` (template params only) | a reference of that kind |\n\n\
          | constraint | meaning |\n|---|---|\n",
     );
@@ -72,7 +75,11 @@ fn types_section(out: &mut String) {
     let _ = writeln!(
         out,
         "\n`format` is one of {} and is asserted; `pattern` must compile with the regex engine the\n\
-         `jsonschema` crate validates with (PM0002 otherwise); `min > max` or `min_len > max_len` is PM0204.",
+         `jsonschema` crate validates with (PM0002 otherwise); `min > max` or `min_len > max_len` is PM0204,\n\
+         and so are exclusive bounds that leave no value (`exclusive_min = 5  max = 5`).\n\
+         `null` is a type only as a union member; a field whose type includes `null` has no `null`\n\
+         default (leave it optional). An unknown type name is PM0203 with the likely spelling\n\
+         (`integer` → `int`, `number` → `float`, `str` → `string`, `boolean` → `bool`).",
         formats.join(", ")
     );
 }

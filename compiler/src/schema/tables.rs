@@ -173,6 +173,12 @@ const AGENT_ATTRS: &[AttrSpec] = &[
     )
     .excludes(&[MODEL, FALLBACK_MODELS, TOOLS, ENDPOINT]),
     AttrSpec::new(
+        OUTPUT,
+        Ty::TypeExpr,
+        "Its structured output, written `output: TYPE` (§7); compiled to `output_schema`.",
+    )
+    .key("output_schema"),
+    AttrSpec::new(
         "governance",
         Ty::Block(GOVERNANCE),
         "Safety settings that policies check.",

@@ -1,4 +1,5 @@
-//! The constraints of §7 (`min max min_len max_len pattern format unique`): which
+//! The constraints of §7 (`min max exclusive_min exclusive_max min_len max_len
+//! pattern format unique`): which
 //! type takes which, their JSON Schema keywords, and their consistency.
 
 use super::literal::check_pattern;
@@ -21,6 +22,14 @@ const CONSTRAINTS: &[Constraint] = &[
     Constraint {
         name: "max",
         doc: "largest allowed value (numbers, durations, sizes)",
+    },
+    Constraint {
+        name: "exclusive_min",
+        doc: "the value must be greater (numbers, durations, sizes)",
+    },
+    Constraint {
+        name: "exclusive_max",
+        doc: "the value must be less (numbers, durations, sizes)",
     },
     Constraint {
         name: "min_len",
@@ -63,15 +72,38 @@ pub fn constraints_by_type() -> [(&'static str, &'static [&'static str]); 7] {
 }
 
 /// The formats `format = "…"` accepts.
-pub const FORMATS: &[&str] = &["uri", "email", "hostname", "date-time", "uuid"];
+pub const FORMATS: &[&str] = &[
+    "uri",
+    "uri-reference",
+    "email",
+    "hostname",
+    "ipv4",
+    "ipv6",
+    "date",
+    "time",
+    "date-time",
+    "duration",
+    "uuid",
+];
+
+/// Not a constraint: a field's description is its `///` doc comment.
+const DESCRIPTION: &str = "description";
 
 fn allowed(base: &Base) -> &'static [&'static str] {
     match base {
         Base::String => &["min_len", "max_len", "pattern", "format"],
-        Base::Int | Base::Float | Base::Duration | Base::Size => &["min", "max"],
+        Base::Int | Base::Float | Base::Duration | Base::Size => {
+            &["min", "max", "exclusive_min", "exclusive_max"]
+        }
         Base::List(_) => &["min_len", "max_len", "unique"],
         Base::Map(_) => &["min_len", "max_len"],
-        Base::Bool | Base::Object(_) | Base::Union(_) | Base::Ref(_) => &[],
+        Base::Bool
+        | Base::Object(_)
+        | Base::Union(_)
+        | Base::Ref(_)
+        | Base::Any
+        | Base::Null
+        | Base::AnyOf(_) => &[],
     }
 }
 
@@ -86,7 +118,8 @@ pub(super) fn apply(
     let names = allowed(base);
     let mut ok = true;
     let mut seen: Vec<&Attr> = Vec::new();
-    let mut bounds: [Option<(&Attr, f64)>; 4] = [None; 4]; // min, max, min_len, max_len
+    // min, max, min_len, max_len, exclusive_min, exclusive_max
+    let mut bounds: [Option<(&Attr, f64)>; 6] = [None; 6];
     for item in &block.items {
         let Item::Attr(a) = item else {
             diags.push(
@@ -107,6 +140,17 @@ pub(super) fn apply(
             continue;
         }
         seen.push(a);
+        if name == DESCRIPTION {
+            diags.push(
+                Diagnostic::new("PM0201", a.key.span, "`description` is not a constraint")
+                    .label("not a constraint")
+                    .help(
+                        "write the description as a `///` doc comment on the line before the field",
+                    ),
+            );
+            ok = false;
+            continue;
+        }
         if !names.contains(&name) {
             diags.push(unknown(base, a, names));
             ok = false;
@@ -123,7 +167,9 @@ pub(super) fn apply(
                         "min" => 0,
                         "max" => 1,
                         "min_len" => 2,
-                        _ => 3,
+                        "max_len" => 3,
+                        "exclusive_min" => 4,
+                        _ => 5,
                     };
                     if let Some(s) = bounds.get_mut(slot) {
                         *s = Some((a, b));
@@ -134,9 +180,33 @@ pub(super) fn apply(
             None => ok = false,
         }
     }
-    for (lo, hi) in [(0, 1), (2, 3)] {
+    // (lower, upper, whether equal bounds leave no value)
+    for (lo, hi, strict) in [
+        (0, 1, false),
+        (2, 3, false),
+        (4, 1, true),
+        (0, 5, true),
+        (4, 5, true),
+    ] {
         if let (Some(Some((la, l))), Some(Some((ha, h)))) = (bounds.get(lo), bounds.get(hi)) {
-            if l > h {
+            if l > h || (strict && l == h) {
+                if l == h {
+                    diags.push(
+                        Diagnostic::new(
+                            "PM0204",
+                            ha.span,
+                            format!("`{}` equals `{}`", ha.key.name, la.key.name),
+                        )
+                        .label("no value can satisfy both")
+                        .related(la.span, "the lower bound")
+                        .help(format!(
+                            "make `{}` greater than `{}`",
+                            ha.key.name, la.key.name
+                        )),
+                    );
+                    ok = false;
+                    continue;
+                }
                 diags.push(
                     Diagnostic::new(
                         "PM0204",
@@ -203,8 +273,13 @@ fn constraint(
         None
     };
     match a.key.name.as_str() {
-        name @ ("min" | "max") => {
-            let key = if name == "min" { "minimum" } else { "maximum" };
+        name @ ("min" | "max" | "exclusive_min" | "exclusive_max") => {
+            let key = match name {
+                "min" => "minimum",
+                "max" => "maximum",
+                "exclusive_min" => "exclusiveMinimum",
+                _ => "exclusiveMaximum",
+            };
             let n: Json = match (base, &v.kind) {
                 (Base::Int, ValueKind::Int(n)) => json!(n),
                 (Base::Float, ValueKind::Int(n)) => json!(n),

@@ -17,7 +17,7 @@ mod literal;
 pub use constraints::{constraint_docs, constraints_by_type, FORMATS};
 pub use literal::{check_pattern, literal_json, validate, LiteralError};
 
-use crate::ast::{Attr, Block, Field, Item, TypeExpr, TypeKind, ValueKind};
+use crate::ast::{Attr, Block, Field, Item, Member, TypeExpr, TypeKind, ValueKind};
 use crate::diag::{suggest, Diagnostic};
 use serde_json::{json, Map, Value as Json};
 use std::collections::HashSet;
@@ -146,9 +146,18 @@ pub fn fields_schema<'a>(
 /// One field's schema, its default included (and validated, PM0501).
 pub fn field_schema(cx: TypeCx, f: &Field, diags: &mut Vec<Diagnostic>) -> Option<Json> {
     let mut schema = type_schema(cx, &f.ty, f.constraints.as_ref(), diags)?;
+    with_description(&mut schema, f);
     let Some(default) = &f.default else {
         return Some(schema);
     };
+    if matches!(&default.kind, ValueKind::Word(w) if w == NULL) {
+        diags.push(
+            default_error(f, "there is no `null` value").help(
+                "a field of a type with `null` has no default: leave it optional (`name?: T | null`) instead",
+            ),
+        );
+        return None;
+    }
     if let Some((kind, is_list)) = ref_kind(&f.ty) {
         // A reference-typed template param: its default must be such a reference.
         let fits = |v: &crate::ast::Value| matches!(&v.kind, ValueKind::Ref(r) if r.kind == kind);
@@ -191,19 +200,24 @@ pub fn type_schema(
     diags: &mut Vec<Diagnostic>,
 ) -> Option<Json> {
     let base = match &ty.kind {
-        TypeKind::Named(id) => match id.name.as_str() {
-            "string" => Base::String,
-            "int" => Base::Int,
-            "float" => Base::Float,
-            "bool" => Base::Bool,
-            "duration" => Base::Duration,
-            "size" => Base::Size,
-            word => {
-                if let Some(kind) = crate::ast::Kind::from_keyword(word)
-                    .filter(|k| *k != crate::ast::Kind::Template)
-                {
-                    if !cx.allow_refs {
-                        diags.push(
+        TypeKind::Named(id) => {
+            match BaseType::from_name(&id.name) {
+                Some(BaseType::Null) => {
+                    diags.push(
+                    Diagnostic::new("PM0203", id.span, "`null` is only a type in a union")
+                        .label("a field of type `null` holds nothing")
+                        .help("write `T | null` for a value that may be null, or leave the field out"),
+                );
+                    return None;
+                }
+                Some(b) => Base::from(b),
+                None => {
+                    let word = id.name.as_str();
+                    if let Some(kind) = crate::ast::Kind::from_keyword(word)
+                        .filter(|k| *k != crate::ast::Kind::Template)
+                    {
+                        if !cx.allow_refs {
+                            diags.push(
                             Diagnostic::new(
                                 "PM0203",
                                 id.span,
@@ -212,24 +226,16 @@ pub fn type_schema(
                             .label("not a data type")
                             .help("use `string`, `int`, `float`, `bool`, `duration`, `size`, `list<T>`, `map<T>`, `object { … }` or a union of strings"),
                         );
+                            return None;
+                        }
+                        Base::Ref(kind)
+                    } else {
+                        diags.push(unknown_type(cx, id));
                         return None;
                     }
-                    Base::Ref(kind)
-                } else {
-                    let mut names: Vec<&str> = BASE_TYPES.to_vec();
-                    if cx.allow_refs {
-                        names.extend(REF_TYPES);
-                    }
-                    let d = Diagnostic::new("PM0203", id.span, format!("unknown type `{word}`"))
-                        .label("not a type");
-                    diags.push(match suggest(word, names.iter().copied()) {
-                        Some(s) => d.help(format!("did you mean `{s}`?")),
-                        None => d.help(format!("the types are {}, list<T>, map<T>, object {{ … }} and unions of strings", BASE_TYPES.join(", "))),
-                    });
-                    return None;
                 }
             }
-        },
+        }
         TypeKind::List(inner) => Base::List(type_schema(cx, inner, None, diags)?),
         TypeKind::Map(inner) => Base::Map(type_schema(cx, inner, None, diags)?),
         TypeKind::Object(block) => Base::Object(block_schema(cx, block, diags)?),
@@ -243,6 +249,7 @@ pub fn type_schema(
             }
             Base::Union(values)
         }
+        TypeKind::AnyOf(members) => Base::AnyOf(any_of_schema(cx, members, diags)?),
     };
     let mut schema = base.schema();
     if let Some(cons) = cons {
@@ -254,8 +261,209 @@ pub fn type_schema(
 // ---- internals ----------------------------------------------------------------------
 
 const REQUIRES: &str = "requires";
-const BASE_TYPES: &[&str] = &["string", "int", "float", "bool", "duration", "size"];
+const NULL: &str = "null";
 const REF_TYPES: &[&str] = &["agent", "tool", "model", "persona", "service", "capability"];
+
+/// Names people write for a type that is spelled otherwise here.
+const ALIASES: &[(&str, &str)] = &[
+    ("integer", "int"),
+    ("number", "float"),
+    ("str", "string"),
+    ("boolean", "bool"),
+    ("double", "float"),
+    ("long", "int"),
+    ("text", "string"),
+    ("array", "list<T>"),
+    ("dict", "map<T>"),
+];
+
+/// PM0203 for a type word that names no type, with the likeliest fix.
+fn unknown_type(cx: TypeCx, id: &crate::ast::Ident) -> Diagnostic {
+    let word = id.name.as_str();
+    let d =
+        Diagnostic::new("PM0203", id.span, format!("unknown type `{word}`")).label("not a type");
+    let alias = ALIASES.iter().find(|(w, _)| *w == word).map(|(_, t)| *t);
+    match word {
+        "object" => {
+            return d.help("an object type lists its fields: `object { name: string … }`; write `map<any>` for a free-form object")
+        }
+        "list" => return d.help("a list names its item type: `list<string>`, `list<any>`"),
+        "map" => return d.help("a map names its value type: `map<string>`, or `map<any>` for a free-form object"),
+        _ => {}
+    }
+    if let Some(t) = alias {
+        return d.help(format!("`{word}` is written `{t}` here"));
+    }
+    let mut names: Vec<&str> = BaseType::ALL.iter().map(|b| b.name()).collect();
+    if cx.allow_refs {
+        names.extend(REF_TYPES);
+    }
+    match suggest(word, names.iter().copied()) {
+        Some(s) => d.help(format!("did you mean `{s}`?")),
+        None => d.help(format!(
+            "the types are {}, list<T>, map<T>, object {{ … }} and unions (`T | null`, `\"a\" | \"b\"`)",
+            BaseType::ALL
+                .iter()
+                .filter(|b| **b != BaseType::Null)
+                .map(|b| b.name())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
+/// `T1 | T2 | …`: the members' schemas (string literals merged into one `enum`
+/// member where the first stands) as `type: [..]` when every member is a plain
+/// type, `anyOf` otherwise; a lone member is its own schema.
+fn any_of_schema(cx: TypeCx, members: &[Member], diags: &mut Vec<Diagnostic>) -> Option<Json> {
+    let mut ok = true;
+    let mut schemas: Vec<Json> = Vec::new();
+    // Where the merged `enum` member stands in `schemas`, and its values.
+    let mut literals: Option<(usize, Vec<Json>)> = None;
+    for m in members {
+        let schema = match &m.ty.kind {
+            TypeKind::Named(id) if id.name == NULL => {
+                let mut s = Base::Null.schema();
+                match m.constraints.as_ref() {
+                    Some(c) => constraints::apply(&Base::Null, c, &mut s, diags).map(|()| s),
+                    None => Some(s),
+                }
+                .map(Json::Object)
+            }
+            _ => type_schema(cx, &m.ty, m.constraints.as_ref(), diags),
+        };
+        let Some(schema) = schema else {
+            ok = false;
+            continue;
+        };
+        if let (TypeKind::Union(_), Some(values)) = (&m.ty.kind, schema.get("enum")) {
+            let values = values.as_array().cloned().unwrap_or_default();
+            match &mut literals {
+                Some((_, all)) => {
+                    for v in values {
+                        if !all.contains(&v) {
+                            all.push(v);
+                        }
+                    }
+                }
+                None => {
+                    literals = Some((schemas.len(), values));
+                    schemas.push(Json::Null);
+                }
+            }
+            continue;
+        }
+        if !schemas.contains(&schema) {
+            schemas.push(schema);
+        }
+    }
+    if let Some((at, values)) = literals {
+        if let Some(slot) = schemas.get_mut(at) {
+            *slot = json!({"type": "string", "enum": values});
+        }
+    }
+    if !ok {
+        return None;
+    }
+    if let [one] = schemas.as_slice() {
+        return Some(one.clone());
+    }
+    let plain: Option<Vec<Json>> = schemas
+        .iter()
+        .map(|s| match s.as_object() {
+            Some(o) if o.len() == 1 => o.get("type").filter(|t| t.is_string()).cloned(),
+            _ => None,
+        })
+        .collect();
+    Some(match plain {
+        Some(mut types) => {
+            types.dedup();
+            json!({ "type": types })
+        }
+        None => json!({ "anyOf": schemas }),
+    })
+}
+
+/// Adds the field's `///` doc as the schema's `description`.
+pub(crate) fn with_description(schema: &mut Json, f: &Field) {
+    if let (Some(doc), Json::Object(m)) = (&f.doc, schema) {
+        m.insert("description".into(), Json::String(doc.clone()));
+    }
+}
+
+/// The built-in type names of §7: the one list that parsing of types,
+/// template-argument checking, workflow expressions, docs and the language
+/// server read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BaseType {
+    String,
+    Int,
+    Float,
+    Bool,
+    Duration,
+    Size,
+    Any,
+    Null,
+}
+
+impl BaseType {
+    pub const ALL: [BaseType; 8] = [
+        BaseType::String,
+        BaseType::Int,
+        BaseType::Float,
+        BaseType::Bool,
+        BaseType::Duration,
+        BaseType::Size,
+        BaseType::Any,
+        BaseType::Null,
+    ];
+
+    pub fn from_name(name: &str) -> Option<BaseType> {
+        BaseType::ALL.into_iter().find(|b| b.name() == name)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            BaseType::String => "string",
+            BaseType::Int => "int",
+            BaseType::Float => "float",
+            BaseType::Bool => "bool",
+            BaseType::Duration => "duration",
+            BaseType::Size => "size",
+            BaseType::Any => "any",
+            BaseType::Null => "null",
+        }
+    }
+
+    /// What it is, in a line (hover, docs).
+    pub fn doc(self) -> &'static str {
+        match self {
+            BaseType::String => "a string",
+            BaseType::Int => "an integer within ±(2^53−1)",
+            BaseType::Float => "a number (an int fits too)",
+            BaseType::Bool => "`true` or `false`",
+            BaseType::Duration => "a duration such as `30s`, in integer milliseconds",
+            BaseType::Size => "a size such as `256MB`, in integer bytes",
+            BaseType::Any => "any JSON value (JSON Schema `{}`); `map<any>` is a free-form object",
+            BaseType::Null => "no value: only as a union member, `T | null`",
+        }
+    }
+}
+
+impl From<BaseType> for Base {
+    fn from(b: BaseType) -> Base {
+        match b {
+            BaseType::String => Base::String,
+            BaseType::Int => Base::Int,
+            BaseType::Float => Base::Float,
+            BaseType::Bool => Base::Bool,
+            BaseType::Duration => Base::Duration,
+            BaseType::Size => Base::Size,
+            BaseType::Any => Base::Any,
+            BaseType::Null => Base::Null,
+        }
+    }
+}
 
 /// The base of a type, before constraints.
 enum Base {
@@ -270,6 +478,10 @@ enum Base {
     Object(Json),
     Union(Vec<Json>),
     Ref(crate::ast::Kind),
+    Any,
+    Null,
+    /// A compiled `T1 | T2 | …`.
+    AnyOf(Json),
 }
 
 impl Base {
@@ -288,6 +500,9 @@ impl Base {
             Base::Object(o) => o.clone(),
             Base::Union(values) => json!({"type": "string", "enum": values}),
             Base::Ref(kind) => json!({"type": "string", "x-pmth-ref": kind.keyword()}),
+            Base::Any => json!({}),
+            Base::Null => json!({"type": "null"}),
+            Base::AnyOf(s) => s.clone(),
         };
         match v {
             Json::Object(m) => m,
@@ -308,6 +523,9 @@ impl Base {
             Base::Object(_) => "object",
             Base::Union(_) => "union",
             Base::Ref(_) => "reference",
+            Base::Any => "value of type `any`",
+            Base::Null => "null value",
+            Base::AnyOf(_) => "union",
         }
     }
 }

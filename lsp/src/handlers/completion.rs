@@ -5,7 +5,7 @@
 //! the kind keywords at the top level.
 
 use crate::cursor::{self, Context};
-use crate::handlers::hover::{attr_doc, kind_doc};
+use crate::handlers::hover::{attr_doc, kind_doc, type_doc};
 use crate::handlers::{Ctx, DocRef};
 use crate::lookup::{str_attr, Analysis};
 use lsp_types::{
@@ -14,6 +14,7 @@ use lsp_types::{
 };
 use pmth_compiler::ast::Kind;
 use pmth_compiler::schema::{AttrSpec, Ty};
+use pmth_compiler::types::BaseType;
 
 pub fn completion(ctx: &Ctx, params: CompletionParams) -> Option<CompletionResponse> {
     let pos = &params.text_document_position;
@@ -38,12 +39,52 @@ fn items(doc: &DocRef<'_>, an: Option<&Analysis<'_>>, offset: usize) -> Vec<Comp
             Vec::new()
         };
     }
+    if cx.in_type() {
+        return type_names();
+    }
     if let Some((spec, in_list)) = cx.assigned() {
         if in_list || !cx.at_item_start() {
             return values(an, spec.ty, in_list);
         }
     }
     attributes(&cx)
+}
+
+/// The type names of §7 (one list: [`BaseType::ALL`]) and the composite forms.
+fn type_names() -> Vec<CompletionItem> {
+    let base = BaseType::ALL.into_iter().map(|b| CompletionItem {
+        label: b.name().to_owned(),
+        kind: Some(CompletionItemKind::TYPE_PARAMETER),
+        documentation: Some(markdown(type_doc(b))),
+        ..Default::default()
+    });
+    let composite = [
+        (
+            "list<…>",
+            "list<$1>",
+            "A list of items of one type: `list<string>`.",
+        ),
+        (
+            "map<…>",
+            "map<$1>",
+            "String keys to values of one type; `map<any>` is a free-form object.",
+        ),
+        (
+            "object { … }",
+            "object {\n\t$0\n}",
+            "A closed object with typed fields.",
+        ),
+    ]
+    .into_iter()
+    .map(|(label, snippet, doc)| CompletionItem {
+        label: label.to_owned(),
+        kind: Some(CompletionItemKind::TYPE_PARAMETER),
+        documentation: Some(markdown(doc.to_owned())),
+        insert_text: Some(snippet.to_owned()),
+        insert_text_format: Some(InsertTextFormat::SNIPPET),
+        ..Default::default()
+    });
+    base.chain(composite).collect()
 }
 
 fn keywords() -> Vec<CompletionItem> {

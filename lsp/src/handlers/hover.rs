@@ -9,6 +9,12 @@ use lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
 use pmth_compiler::ast::Kind;
 use pmth_compiler::diag::codes;
 use pmth_compiler::schema::{self, AttrSpec, DefaultValue, Ty};
+use pmth_compiler::types::BaseType;
+
+/// A built-in type name (§7).
+pub fn type_doc(b: BaseType) -> String {
+    format!("**{}** — a type: {}", b.name(), b.doc())
+}
 
 pub fn hover(ctx: &Ctx, params: HoverParams) -> Option<Hover> {
     let pos = &params.text_document_position_params;
@@ -47,6 +53,9 @@ fn markdown(
     }
     if word.text.contains('.') {
         return None;
+    }
+    if cx.in_type() {
+        return BaseType::from_name(word.text).map(type_doc);
     }
     if cx.at_item_start() {
         let spec = cursor::find(cx.table()?, word.text)?;

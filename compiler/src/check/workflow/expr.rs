@@ -7,6 +7,7 @@ use super::graph::{unknown_step, Graph};
 use crate::ast::{BinOp, Block, Expr, ExprKind, Ident, Step, TypeExpr, TypeKind, Value, ValueKind};
 use crate::diag::{suggest, Diagnostic, Diagnostics};
 use crate::source::Span;
+use crate::types::BaseType;
 
 /// The type of a value flowing through a workflow.
 #[derive(Clone, Debug, PartialEq)]
@@ -33,19 +34,21 @@ const STATUSES: [&str; 3] = ["ok", "failed", "skipped"];
 impl Ty {
     fn from_type(t: &TypeExpr) -> Ty {
         match &t.kind {
-            TypeKind::Named(n) => match n.name.as_str() {
-                "string" => Ty::Str,
-                "int" => Ty::Int,
-                "float" => Ty::Float,
-                "bool" => Ty::Bool,
-                "duration" => Ty::Duration,
-                "size" => Ty::Size,
-                _ => Ty::Any,
+            TypeKind::Named(n) => match BaseType::from_name(&n.name) {
+                Some(BaseType::String) => Ty::Str,
+                Some(BaseType::Int) => Ty::Int,
+                Some(BaseType::Float) => Ty::Float,
+                Some(BaseType::Bool) => Ty::Bool,
+                Some(BaseType::Duration) => Ty::Duration,
+                Some(BaseType::Size) => Ty::Size,
+                Some(BaseType::Any | BaseType::Null) | None => Ty::Any,
             },
             TypeKind::List(e) => Ty::List(Box::new(Ty::from_type(e))),
             TypeKind::Map(e) => Ty::Map(Box::new(Ty::from_type(e))),
             TypeKind::Object(b) => Ty::Object(fields_of(b)),
             TypeKind::Union(lits) => Ty::Enum(lits.iter().map(|l| l.value.clone()).collect()),
+            // Unions are typed over their compiled schemas (§8); here, anything.
+            TypeKind::AnyOf(_) => Ty::Any,
         }
     }
 

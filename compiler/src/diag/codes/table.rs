@@ -363,7 +363,9 @@ Add the attribute named in the message (`risk = low`).
 A value has the wrong type for its attribute or field: a string where a number is
 expected, a single value where a list is, a duration where a size is, a reference
 to a kind the attribute does not take, or a default that is not of its field's
-type.
+type. A type name that is not one of §7's (`integer`, `number`, `str`, a bare
+`object`) is PM0203 too, with the spelling to use (`int`, `float`, `string`,
+`object { … }` or `map<any>`).
 
 Types are checked at compile time so that the bundle a runtime loads is
 well-formed; nothing is coerced.

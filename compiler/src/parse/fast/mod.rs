@@ -455,16 +455,18 @@ impl<'a> Parser<'a> {
         if !self.eat(b':') {
             return None;
         }
-        let ty = self.type_expr()?;
-        let mut end = ty.span;
-        self.ws();
-        let constraints = if self.peek() == b'{' {
-            let b = self.block()?;
-            end = b.span;
-            Some(b)
-        } else {
-            None
+        let mut members = self.members()?;
+        let (ty, constraints) = match members.len() {
+            1 => {
+                let m = members.pop()?;
+                (m.ty, m.constraints)
+            }
+            _ => (super::lower::any_of(self.file, members), None),
         };
+        let mut end = ty.span;
+        if let Some(c) = &constraints {
+            end = c.span;
+        }
         let default = if self.eat(b'=') {
             let v = self.any_value()?;
             end = v.span;
@@ -479,10 +481,48 @@ impl<'a> Parser<'a> {
             constraints,
             default,
             span: Span::new(self.file, self.base + start, end.end as usize),
+            doc: None,
         })
     }
 
+    /// `type_expr` where no field holds the constraints (`list<…>`, `map<…>`).
     fn type_expr(&mut self) -> Option<TypeExpr> {
+        let mut members = self.members()?;
+        if members.len() == 1 && members.first().is_some_and(|m| m.constraints.is_none()) {
+            return Some(members.pop()?.ty);
+        }
+        Some(super::lower::any_of(self.file, members))
+    }
+
+    /// `type_alt ~ block? ~ (type_pipe ~ type_alt ~ block?)*`.
+    fn members(&mut self) -> Option<Vec<Member>> {
+        let mut members = Vec::new();
+        loop {
+            let ty = self.type_alt()?;
+            let save = self.pos;
+            self.ws();
+            let constraints = if self.peek() == b'{' {
+                Some(self.block()?)
+            } else {
+                self.pos = save;
+                None
+            };
+            members.push(Member { ty, constraints });
+            let save = self.pos;
+            self.ws();
+            if self.peek() == b'|' {
+                self.pos += 1;
+            } else {
+                self.pos = save;
+                break;
+            }
+        }
+        members.shrink_to_fit();
+        Some(members)
+    }
+
+    /// `type_alt`: one member, without its constraints.
+    fn type_alt(&mut self) -> Option<TypeExpr> {
         self.enter()?;
         self.ws();
         let start = self.pos;
@@ -498,18 +538,19 @@ impl<'a> Parser<'a> {
                     value,
                     span: self.span(s, self.pos),
                 });
+                // `(pipe ~ string)*`: a `|` not followed by a string is the next
+                // member's.
                 let save = self.pos;
                 self.ws();
-                if self.peek() == b'|' && self.at(self.pos + 1) != b'|' {
+                if self.peek() == b'|' {
                     self.pos += 1;
                     self.ws();
-                    if self.peek() != b'"' {
-                        return None;
+                    if self.peek() == b'"' {
+                        continue;
                     }
-                } else {
-                    self.pos = save;
-                    break;
                 }
+                self.pos = save;
+                break;
             }
             lits.shrink_to_fit();
             TypeExpr {

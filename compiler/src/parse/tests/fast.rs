@@ -151,3 +151,30 @@ fn deep_failures_stay_fast() {
     assert!(fast::decl(0, 0, &src).is_some());
     assert!(start.elapsed() < std::time::Duration::from_secs(1));
 }
+
+/// Unions, member constraints and field docs (§7) take the fast path and build
+/// pest's tree.
+#[test]
+fn fast_path_agrees_on_unions() {
+    let src = r#"tool t {
+  params {
+    /// doc
+    a: int | float
+    b?: string { max_len = 5 } | null = "x"
+    c: "a" | "b" | null | "c"
+    d: object { x: int } | object { y: string { min_len = 1 } | null }
+    e: list<string { min_len = 1 }>
+    f: map<any> { min_len = 1 }
+    g: list<int | null> { max_len = 3 }
+    h: null|string|"q"|"r"{ }
+  }
+  returns: string | null
+}
+template x for tool {
+  param p: int | float { min = 0 } = 1
+  param q?: any
+}
+"#;
+    let (total, fast_ones) = agree(src, "unions");
+    assert_eq!((total, fast_ones), (2, 2));
+}

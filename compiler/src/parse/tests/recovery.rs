@@ -51,6 +51,20 @@ snap!(
     "persona p {\n  instructions = \"\"\"\n    Be brief.\n}\n\npersona q { tone = \"x\" }\n"
 );
 
+// A missing `"""` in one persona: the string runs into the next persona, whose
+// opening `"""` closes it. Reported at the string that is really unclosed, and
+// the next persona still parses (it is not "unknown" later).
+snap!(
+    triple_string_swallows_a_declaration,
+    "persona analyst {\n  instructions = \"\"\"\n    Be careful.\n\npersona writer {\n  instructions = \"\"\"\n    Write well.\n  \"\"\"\n}\n\nagent a { persona = persona.writer }\n"
+);
+
+// Prose in a closed string that merely starts with a kind word is text.
+snap!(
+    triple_string_with_prose_at_column_one,
+    "persona p {\n  instructions = \"\"\"\nagent smith says hello\ntool use is fine\n\"\"\"\n}\npersona q { tone = \"x\" }\n"
+);
+
 snap!(
     unclosed_block_comment,
     "tool a { risk = low }\n/* a comment that\n   never ends\ntool b { risk = low }\ntool c { risk = high }\n"
@@ -62,6 +76,16 @@ snap!(
         "tool deep {{ x = {}{} }}\ntool fine {{ risk = low }}\n",
         "[".repeat(70),
         "]".repeat(70)
+    )
+);
+
+// `list<…>` counts as a level, as brackets and braces do.
+snap!(
+    too_deep_type_nesting,
+    &format!(
+        "tool deep {{ params {{ x: {}object {{ a: int }}{} }} }}\ntool fine {{ risk = low }}\n",
+        "list<".repeat(70),
+        ">".repeat(70)
     )
 );
 
