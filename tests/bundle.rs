@@ -371,6 +371,8 @@ fn the_registry_carries_the_new_attributes_and_fits_its_schema() {
     assert_eq!(services["hosted"]["auth"]["type"], "oidc");
     assert!(services["api"].get("transport").is_none());
     let _ = std::fs::remove_dir_all(&dir);
+}
+
 /// LANGUAGE.md §7: a `///` doc on a field (a tool param, an object field, a
 /// template `param`) is written into `registry.json` as that field's
 /// `description`; unions and `any` compile to `type: [..]`, `anyOf` and `{}`.
