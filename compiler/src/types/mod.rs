@@ -11,10 +11,12 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+pub mod fit;
 mod constraints;
 mod literal;
 
 pub use constraints::{constraint_docs, constraints_by_type, FORMATS};
+pub use fit::{fits, same_type};
 pub use literal::{check_pattern, literal_json, validate, LiteralError};
 
 use crate::ast::{Attr, Block, Field, Item, TypeExpr, TypeKind, ValueKind};
