@@ -50,8 +50,17 @@ pub fn check(cx: &mut Cx, caps: &CapabilityFacts, diags: &mut Vec<Diagnostic>) {
                 s.insert("candidates".into(), json!(cands));
             }
         }
+        for (step, schema) in facts.outputs {
+            if let Some(Json::Object(s)) = steps.get_mut(&step) {
+                s.insert(STEP_OUTPUT_SCHEMA.into(), schema);
+            }
+        }
     }
 }
+
+/// The registry key of a step's output type (its own `output`, or its tool's
+/// or agent's; a list under `for_each`), written when it is known.
+pub const STEP_OUTPUT_SCHEMA: &str = "output_schema";
 
 /// The registry key of a workflow's steps, from the table.
 fn steps_key() -> Option<&'static str> {
@@ -80,8 +89,18 @@ fn world(cx: &Cx, caps: &CapabilityFacts) -> World {
                         claims: caps.claims.get(&i).cloned().unwrap_or_default(),
                         retired: status_of(unit) == Status::Retired,
                         persona,
+                        output: cx
+                            .facts
+                            .get(i)
+                            .and_then(|f| f.io.as_ref())
+                            .and_then(|io| io.output.clone()),
                     },
                 );
+            }
+            Kind::Tool => {
+                if let Some(io) = cx.facts.get(i).and_then(|f| f.io.as_deref()) {
+                    w.tools.insert(unit.decl.id(), io.clone());
+                }
             }
             Kind::Persona => {
                 // After merging: an inherited `incompatible_with` counts too.

@@ -31,6 +31,7 @@ pub mod workflow;
 pub use attrs::{is_url, RefUse};
 pub use compact::{Entry, Registry};
 pub use expr::{render_expr, render_value};
+pub use flows::STEP_OUTPUT_SCHEMA;
 
 use crate::ast::{Block, DeclBody, Kind, Reference, ValueKind};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -112,6 +113,7 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
             .map(|(i, unit)| {
                 let mut f = check_unit(&refs, &symbols, unit);
                 let uses = lock_refs(&base, i, std::mem::take(&mut f.uses));
+                f.io = io_schemas(unit.decl.kind, &f.json);
                 let built = if registry::deferred(unit.decl.kind) {
                     None
                 } else {
@@ -214,6 +216,9 @@ pub struct UnitFacts {
     pub params: Option<Json>,
     /// Attribute paths whose value errored (`limits.timeout`, `steps.a.after`).
     pub bad: BTreeSet<String>,
+    /// A tool's `input_schema`/`output_schema`, an agent's `output_schema`:
+    /// kept for the workflow rules once the entry is built.
+    pub io: Option<Box<workflow::ToolFacts>>,
     /// Its references (moved into [`Checked::references`] once checked).
     pub uses: Vec<RefUse>,
     pub diags: Vec<Diagnostic>,
@@ -342,6 +347,27 @@ impl Cx<'_> {
     }
 }
 
+/// The schemas of a tool (`params`, `returns`) or an agent (`output`), by their
+/// rows' registry keys; `None` for other kinds.
+fn io_schemas(kind: Kind, json: &Map<String, Json>) -> Option<Box<workflow::ToolFacts>> {
+    use schema::names::{OUTPUT, PARAMS, RETURNS};
+    let get = |row: &str| {
+        let spec = schema::find(schema::attrs(kind), row)?;
+        json.get(spec.key).cloned()
+    };
+    match kind {
+        Kind::Tool => Some(Box::new(workflow::ToolFacts {
+            input: get(PARAMS),
+            output: get(RETURNS),
+        })),
+        Kind::Agent => Some(Box::new(workflow::ToolFacts {
+            input: None,
+            output: get(OUTPUT),
+        })),
+        _ => None,
+    }
+}
+
 /// Checks one unit's attributes (and a template's params).
 fn check_unit(refs: &RefMap, symbols: &Symbols, unit: &Unit) -> UnitFacts {
     let decl = &unit.decl;
@@ -354,6 +380,7 @@ fn check_unit(refs: &RefMap, symbols: &Symbols, unit: &Unit) -> UnitFacts {
                 json,
                 params: None,
                 bad: w.bad,
+                io: None,
                 uses: w.uses,
                 diags: w.diags,
             }
@@ -369,6 +396,7 @@ fn check_unit(refs: &RefMap, symbols: &Symbols, unit: &Unit) -> UnitFacts {
                 json: Map::new(),
                 params,
                 bad: w.bad,
+                io: None,
                 uses: w.uses,
                 diags,
             }

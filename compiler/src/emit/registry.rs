@@ -94,8 +94,9 @@ pub fn versioned_decls(registry: &Registry, references: &[LockRef]) -> Vec<(Stri
 
 /// A declaration's registry JSON as its author wrote it: without `source` and
 /// `digest`, each reference as written (`tool.web_search@^1.2`) rather than
-/// its resolved id, and without what other declarations decide (a `select`
-/// step's `candidates`). A new version of a dependency changes what a
+/// its resolved id, and without what other declarations decide (a step's
+/// `output_schema`, which may come from its tool or agent; a step's own type
+/// is its `output`). A new version of a dependency changes what a
 /// reference resolves to (the lock's `resolve` lines say so), not this.
 pub fn authored(decl: &Json, refs: &[&LockRef]) -> Json {
     let mut v = decl.clone();
@@ -106,6 +107,7 @@ pub fn authored(decl: &Json, refs: &[&LockRef]) -> Json {
             for step in steps.values_mut() {
                 if let Json::Object(s) = step {
                     s.remove("candidates");
+                    s.remove(crate::check::STEP_OUTPUT_SCHEMA);
                 }
             }
         }

@@ -167,7 +167,13 @@ fn value(ty: &Ty) -> Json {
         }
         Ty::Steps(rows_) => json!({
             "type": "object",
-            "additionalProperties": object(rows_, &[("candidates", json!({"type": "array", "items": {"type": "string"}}))])
+            "additionalProperties": object(rows_, &[
+                ("candidates", json!({"type": "array", "items": {"type": "string"}})),
+                ("output_schema", json!({
+                    "type": ["object", "boolean"],
+                    "$comment": "a JSON Schema 2020-12: the step's output type (its own `output`, or its tool's `returns`, or its agent's `output`; a list under `for_each`), when known"
+                })),
+            ])
         }),
         Ty::Either(tys) => json!({"anyOf": tys.iter().map(value).collect::<Vec<_>>()}),
     }

@@ -26,6 +26,66 @@ pub fn same_type(a: &Json, b: &Json) -> bool {
     strip_docs(a) == strip_docs(b)
 }
 
+/// A compiled type written back in `.pmth` syntax, for messages:
+/// `list<string>`, `int | null`, `"a" | "b"`, `object { q: string  n?: int }`.
+pub fn show(s: &Json) -> String {
+    let Json::Object(m) = s else {
+        return if *s == Json::Bool(false) { "nothing".into() } else { "any".into() };
+    };
+    if let Some(Json::Array(members)) = m.get("anyOf").or_else(|| m.get("oneOf")) {
+        return members.iter().map(show).collect::<Vec<_>>().join(" | ");
+    }
+    if let Some(values) = m.get("enum").and_then(Json::as_array) {
+        return values.iter().map(Json::to_string).collect::<Vec<_>>().join(" | ");
+    }
+    if let Some(c) = m.get("const") {
+        return c.to_string();
+    }
+    let comment = m.get("$comment").and_then(Json::as_str);
+    let one = |t: &str| -> String {
+        match t {
+            "integer" if comment == Some(super::DURATION_COMMENT) => "duration".into(),
+            "integer" if comment == Some(super::SIZE_COMMENT) => "size".into(),
+            "integer" => "int".into(),
+            "number" => "float".into(),
+            "boolean" => "bool".into(),
+            "array" => format!("list<{}>", m.get("items").map_or("any".into(), show)),
+            "object" => match (props(m), m.get("additionalProperties")) {
+                (Some(p), _) => {
+                    let required: Vec<&str> = m
+                        .get("required")
+                        .and_then(Json::as_array)
+                        .map(|r| r.iter().filter_map(Json::as_str).collect())
+                        .unwrap_or_default();
+                    let fields: Vec<String> = p
+                        .iter()
+                        .take(4)
+                        .map(|(n, t)| {
+                            let opt = if required.contains(&n.as_str()) { "" } else { "?" };
+                            format!("{n}{opt}: {}", show(t))
+                        })
+                        .collect();
+                    let more = if p.len() > 4 { "  …" } else { "" };
+                    format!("object {{ {}{more} }}", fields.join("  "))
+                }
+                (None, Some(v @ Json::Object(_))) => format!("map<{}>", show(v)),
+                _ => "map<any>".into(),
+            },
+            other => other.into(),
+        }
+    };
+    match m.get("type") {
+        Some(Json::String(t)) => one(t),
+        Some(Json::Array(ts)) => ts
+            .iter()
+            .filter_map(Json::as_str)
+            .map(one)
+            .collect::<Vec<_>>()
+            .join(" | "),
+        _ => "any".into(),
+    }
+}
+
 // ---- internals ----------------------------------------------------------------
 
 /// One member of a union, as a shape.
@@ -426,6 +486,18 @@ mod tests {
         let v = obj(json!({"p": inner_v}), &["p"], true);
         assert!(fits(&v, &t));
         assert!(!fits(&t, &v));
+    }
+
+    #[test]
+    fn types_are_shown_in_pmth_syntax() {
+        assert_eq!(show(&json!({"type": "array", "items": s()})), "list<string>");
+        assert_eq!(show(&json!({"type": ["integer", "null"]})), "int | null");
+        assert_eq!(show(&json!({"anyOf": [float(), nul()]})), "float | null");
+        assert_eq!(show(&json!({"type": "string", "enum": ["a", "b"]})), "\"a\" | \"b\"");
+        assert_eq!(show(&obj(json!({"q": s(), "n": int()}), &["q"], true)), "object { n?: int  q: string }");
+        assert_eq!(show(&json!({"type": "object", "additionalProperties": {}})), "map<any>");
+        assert_eq!(show(&any()), "any");
+        assert_eq!(show(&json!({"type": "integer", "$comment": crate::types::DURATION_COMMENT})), "duration");
     }
 
     #[test]

@@ -3,16 +3,18 @@
 //! and incompatible personas. Attribute *types* of steps are checked by the schema
 //! checker; this module checks what the schema cannot.
 
+mod error;
 mod expr;
 mod graph;
 
-use crate::ast::{Decl, DeclBody, Ident, Item, Step, ValueKind};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::ast::{Block, Decl, DeclBody, Field, Ident, Item, Step, ValueKind};
+use crate::diag::Diagnostics;
 use crate::resolve::RefMap;
 use crate::source::Span;
+use crate::types::{self, same_type, TypeCx};
+use error::Problem;
+use serde_json::{json, Value as Json};
 use std::collections::{BTreeMap, HashMap};
-
-pub use expr::InputType;
 
 /// Step attribute names this module interprets: rows of the step schema.
 pub(crate) use crate::schema::names as attr;
@@ -24,6 +26,8 @@ pub(crate) use crate::schema::names as attr;
 pub struct World {
     /// Agent id → facts, for every agent of the compilation.
     pub agents: BTreeMap<String, AgentFacts>,
+    /// Tool id → its schemas, for every tool of the compilation.
+    pub tools: HashMap<String, ToolFacts>,
     /// Persona id → the ids it is `incompatible_with` (after `extends` merging).
     pub incompatible: HashMap<String, Vec<String>>,
     /// Capability → non-retired agents claiming it or a capability below it,
@@ -67,6 +71,17 @@ pub struct AgentFacts {
     pub retired: bool,
     /// Its persona's id, if any.
     pub persona: Option<String>,
+    /// Its structured output (`output: TYPE`), compiled, when it declares one.
+    pub output: Option<Json>,
+}
+
+/// A tool as a workflow sees it.
+#[derive(Clone, Debug, Default)]
+pub struct ToolFacts {
+    /// Its `params` (`input_schema`); `None` when they did not compile.
+    pub input: Option<Json>,
+    /// Its `returns` (`output_schema`), when it declares one.
+    pub output: Option<Json>,
 }
 
 /// What the bundle records about a checked workflow.
@@ -79,6 +94,17 @@ pub struct WorkflowFacts {
     pub candidates: BTreeMap<String, Vec<String>>,
     /// For each `agent` step, the resolved agent id.
     pub agents: BTreeMap<String, String>,
+    /// Each step's output type when known (a list under `for_each`).
+    pub outputs: BTreeMap<String, Json>,
+}
+
+/// How a step runs: exactly one of `agent`, `select`, `tool` (else PM0405).
+enum Runs<'a> {
+    Agent(Option<String>),
+    Select(&'a crate::ast::Attr),
+    Tool(Option<String>),
+    /// None or several: reported, the step's other checks skipped.
+    Broken,
 }
 
 /// Checks one workflow declaration. `refs` maps reference spans to their targets
@@ -94,17 +120,7 @@ pub fn check_workflow(
         return WorkflowFacts::default();
     };
     let steps: Vec<&Step> = body.steps().collect();
-    let input = body
-        .items
-        .iter()
-        .find_map(|i| match i {
-            Item::Attr(a) if a.key.name == attr::INPUT => match &a.value.kind {
-                ValueKind::Block(b) => Some(InputType::from_fields(b)),
-                _ => None,
-            },
-            _ => None,
-        })
-        .unwrap_or_default();
+    let input = input_schema(body);
 
     let g = graph::Graph::build(&steps, diags);
     let mut facts = WorkflowFacts {
@@ -112,44 +128,65 @@ pub fn check_workflow(
         ..WorkflowFacts::default()
     };
 
-    for (i, step) in steps.iter().enumerate() {
-        let agent = step.body.attr(attr::AGENT);
-        let select = step.body.attr(attr::SELECT);
-        match (agent, select) {
-            (Some(_), Some(s)) => diags.push(
-                Diagnostic::new("PM0405", step.header, format!("step `{}` has both `agent` and `select`", step.name.name))
-                    .label("this step")
-                    .related(s.span, "`select` given here")
-                    .help("give either `agent = agent.X` for a fixed agent or `select = capability.X` to let any capable agent run it"),
-            ),
-            (None, None) => diags.push(
-                Diagnostic::new("PM0405", step.header, format!("step `{}` has neither `agent` nor `select`", step.name.name))
-                    .label("this step runs nothing")
-                    .help("add `agent = agent.X` or `select = capability.X`"),
-            ),
-            (Some(a), None) => {
-                if let ValueKind::Ref(r) = &a.value.kind {
-                    if let Some(t) = refs.get(&r.span) {
-                        facts.agents.insert(step.name.name.to_string(), t.id.clone());
-                    }
-                }
+    let runs: Vec<Runs> = steps.iter().map(|s| runs(s, refs, diags)).collect();
+    // Each step's own output type, then the output type others read. Under
+    // `for_each` the element type comes first, from `input` alone.
+    let mut outputs: Vec<Option<Json>> = Vec::with_capacity(steps.len());
+    for (step, run) in steps.iter().zip(&runs) {
+        outputs.push(step_output(step, run, world, diags));
+    }
+    {
+        let flow = expr::Flow {
+            graph: &g,
+            input: &input,
+            outputs: &[],
+        };
+        for (step, out) in steps.iter().zip(outputs.iter_mut()) {
+            if step.body.attr(attr::FOR_EACH).is_some() {
+                *out = match (out.take(), expr::item_type(step, &flow)) {
+                    (Some(per_item), Some(_)) => Some(json!({"type": "array", "items": per_item})),
+                    _ => None,
+                };
             }
-            (None, Some(s)) => {
+        }
+    }
+    for (step, out) in steps.iter().zip(&outputs) {
+        if let Some(o) = out {
+            facts.outputs.insert(step.name.name.to_string(), o.clone());
+        }
+    }
+    let flow = expr::Flow {
+        graph: &g,
+        input: &input,
+        outputs: &outputs,
+    };
+
+    for (i, (step, run)) in steps.iter().zip(&runs).enumerate() {
+        let mut tool = None;
+        match run {
+            Runs::Broken => continue,
+            Runs::Agent(Some(id)) => {
+                facts.agents.insert(step.name.name.to_string(), id.clone());
+            }
+            Runs::Agent(None) => {}
+            Runs::Tool(id) => {
+                tool = id.as_deref().and_then(|id| {
+                    let params = world.tools.get(id)?.input.as_ref()?;
+                    Some(expr::ToolCall { name: id, params })
+                });
+            }
+            Runs::Select(s) => {
                 if let ValueKind::Ref(r) = &s.value.kind {
                     if refs.contains_key(&r.span) {
                         let cands = candidates(world, &r.name);
                         if cands.is_empty() {
                             diags.push(
-                                Diagnostic::new(
-                                    "PM0403",
-                                    s.span,
-                                    format!("no agent provides `{}` for step `{}`", r.name, step.name.name),
-                                )
-                                .label("nothing can be selected")
-                                .help(format!(
-                                    "declare an agent that claims `capability.{}` (or a more specific capability below it), or name an agent with `agent = agent.X`",
-                                    r.name
-                                )),
+                                Problem::NoCandidate {
+                                    span: s.span,
+                                    capability: r.name.clone(),
+                                    step: step.name.name.to_string(),
+                                }
+                                .into_diagnostic(),
                             );
                         }
                         facts.candidates.insert(step.name.name.to_string(), cands);
@@ -158,10 +195,118 @@ pub fn check_workflow(
             }
         }
         g.check_on_error(i, step, diags);
-        expr::check_step_data(step, i, &g, &input, diags);
+        expr::check_step_data(step, i, &flow, tool, diags);
+    }
+    if let Some(result) = body.attr(attr::RESULT) {
+        let output = own_type(body, attr::OUTPUT);
+        expr::check_result(result, &flow, output.as_ref().and_then(Option::as_ref), diags);
     }
     incompatible_personas(&steps, &facts, world, diags);
     facts
+}
+
+/// How a step runs, after PM0405 for none or several of `agent`, `select`,
+/// `tool`. A reference that did not resolve gives `None` (reported already).
+fn runs<'a>(step: &'a Step, refs: &RefMap, diags: &mut Diagnostics) -> Runs<'a> {
+    let given: Vec<(&'static str, &crate::ast::Attr)> = [attr::AGENT, attr::SELECT, attr::TOOL]
+        .into_iter()
+        .filter_map(|k| step.body.attr(k).map(|a| (k, a)))
+        .collect();
+    let target = |a: &crate::ast::Attr| match &a.value.kind {
+        ValueKind::Ref(r) => refs.get(&r.span).map(|t| t.id.clone()),
+        _ => None,
+    };
+    match given.as_slice() {
+        [(k, a)] if *k == attr::AGENT => Runs::Agent(target(a)),
+        [(k, a)] if *k == attr::TOOL => Runs::Tool(target(a)),
+        [(_, a)] => Runs::Select(a),
+        _ => {
+            diags.push(
+                Problem::StepKind {
+                    header: step.header,
+                    step: step.name.name.to_string(),
+                    given: given.iter().map(|(k, a)| (*k, a.span)).collect(),
+                }
+                .into_diagnostic(),
+            );
+            Runs::Broken
+        }
+    }
+}
+
+/// A step's output type (per element under `for_each`): its own `output`, its
+/// tool's `returns` or its agent's `output`; PM0203 when the step's own one
+/// is not the same type as the one its tool or agent declares.
+fn step_output(step: &Step, run: &Runs, world: &World, diags: &mut Diagnostics) -> Option<Json> {
+    let (target, declared) = match run {
+        Runs::Tool(Some(id)) => (
+            format!("tool `{id}`"),
+            world.tools.get(id).and_then(|t| t.output.clone()),
+        ),
+        Runs::Agent(Some(id)) => (
+            format!("agent `{id}`"),
+            world.agents.get(id).and_then(|a| a.output.clone()),
+        ),
+        Runs::Broken => return None,
+        _ => (String::new(), None),
+    };
+    let Some(own) = own_type(&step.body, attr::OUTPUT) else {
+        return declared;
+    };
+    // `Some(None)`: written, but it did not compile (reported already).
+    let own = own?;
+    match declared {
+        Some(d) if !same_type(&own, &d) => {
+            let span = step_field(&step.body, attr::OUTPUT).map_or(step.header, |f| f.span);
+            diags.push(
+                Problem::OutputDisagrees {
+                    span,
+                    step: step.name.name.to_string(),
+                    target,
+                    declared: types::show(&own),
+                    returns: types::show(&d),
+                }
+                .into_diagnostic(),
+            );
+            None
+        }
+        _ => Some(own),
+    }
+}
+
+/// A typed field of a block (`output: TYPE`).
+fn step_field<'b>(b: &'b Block, name: &str) -> Option<&'b Field> {
+    b.items.iter().find_map(|i| match i {
+        Item::Field(f) if f.name.name == name => Some(&**f),
+        _ => None,
+    })
+}
+
+/// `NAME: TYPE` of a block compiled: `None` when absent, `Some(None)` when it
+/// did not compile (its errors are the schema checker's, reported there).
+fn own_type(b: &Block, name: &str) -> Option<Option<Json>> {
+    let f = step_field(b, name)?;
+    let mut quiet = Vec::new();
+    let cx = TypeCx { allow_refs: false };
+    Some(types::type_schema(cx, &f.ty, f.constraints.as_ref(), &mut quiet))
+}
+
+/// The workflow's `input` as a schema: `{}` (anything) when it did not compile
+/// (reported already), the empty closed object when there is none.
+fn input_schema(body: &Block) -> Json {
+    let block = body.items.iter().find_map(|i| match i {
+        Item::Attr(a) if a.key.name == attr::INPUT => Some(&a.value.kind),
+        _ => None,
+    });
+    match block {
+        None => json!({"type": "object", "properties": {}, "additionalProperties": false}),
+        Some(ValueKind::Block(b)) => {
+            let mut quiet = Vec::new();
+            types::block_schema(TypeCx { allow_refs: false }, b, &mut quiet)
+                .unwrap_or_else(|| json!({}))
+        }
+        Some(_) => json!({}),
+    }
 }
 
 /// Non-retired agents whose claims cover `cap` or a capability below it, sorted.
@@ -212,14 +357,15 @@ fn incompatible_personas(
             }
             reported.push(pair);
             diags.push(
-                Diagnostic::new(
-                    "PM0304",
-                    attr.span,
-                    format!("personas `{persona}` and `{other}` are incompatible but meet in this workflow"),
-                )
-                .label(format!("step `{}` runs with persona `{persona}`", step.name.name))
-                .related(other_step.span, format!("step `{}` runs with persona `{other}`", other_step.name))
-                .help("use agents with compatible personas, or split the workflow"),
+                Problem::IncompatiblePersonas {
+                    span: attr.span,
+                    persona: persona.clone(),
+                    step: step.name.name.to_string(),
+                    other: other.clone(),
+                    other_step: other_step.name.to_string(),
+                    other_span: other_step.span,
+                }
+                .into_diagnostic(),
             );
         }
         seen.push((persona, &step.name, attr.span));

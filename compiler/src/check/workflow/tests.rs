@@ -69,6 +69,7 @@ fn world() -> World {
             claims: vec!["acme.search".into()],
             retired: false,
             persona: Some("calm".into()),
+            output: Some(serde_json::json!({"type": "object", "properties": {"title": {"type": "string"}, "score": {"type": "integer"}}, "required": ["title"], "additionalProperties": false})),
         },
     );
     w.agents.insert(
@@ -77,6 +78,7 @@ fn world() -> World {
             claims: vec!["acme".into()],
             retired: false,
             persona: Some("loud".into()),
+            output: None,
         },
     );
     w.agents.insert(
@@ -85,10 +87,107 @@ fn world() -> World {
             claims: vec!["acme.write".into()],
             retired: true,
             persona: None,
+            output: None,
         },
     );
     w.incompatible.insert("loud".into(), vec!["calm".into()]);
+    w.tools.insert(
+        "search".into(),
+        ToolFacts {
+            input: Some(serde_json::json!({"type": "object", "properties": {"query": {"type": "string"}, "limit": {"type": "integer", "maximum": 20, "default": 5}}, "required": ["query"], "additionalProperties": false})),
+            output: Some(serde_json::json!({"type": "array", "items": {"type": "string"}})),
+        },
+    );
     w
+}
+
+const TOOLS: &str = "tool search { description = \"t\" }\n";
+
+/// Line numbers below count from the workflow header (line 1 of `src`).
+fn flow_codes(body: &str) -> Vec<(String, u32)> {
+    let src = format!("workflow w {{\n  description = \"x\"\n{body}}}\n{AGENTS}{TOOLS}");
+    codes(&src)
+}
+
+fn code_lines(list: &[(&str, u32)]) -> Vec<(String, u32)> {
+    list.iter().map(|(c, l)| ((*c).to_owned(), *l)).collect()
+}
+
+#[test]
+fn exactly_one_of_agent_select_and_tool() {
+    let got = flow_codes(
+        "  step a { tool = tool.search  select = capability.acme  with { nope = 1 } }\n  step b { tool = tool.search  agent = agent.worker  select = capability.acme }\n  step c { tool = tool.search  with { query = \"q\" } }\n",
+    );
+    // The other checks of a broken step are skipped: no PM0404 for `nope`.
+    assert_eq!(got, code_lines(&[("PM0405", 3), ("PM0405", 4)]));
+}
+
+#[test]
+fn tool_steps_check_their_bindings_against_params() {
+    let got = flow_codes(concat!(
+        "  input { q: string  n: int = 1  f: float = 1.0 }\n",
+        "  step ok { tool = tool.search  with { query = input.q  limit = input.n } }\n",
+        "  step unknown { tool = tool.search  with { query = input.q  lmit = 3 } }\n",
+        "  step missing { tool = tool.search  with { limit = 3 } }\n",
+        "  step no_with { tool = tool.search }\n",
+        "  step float_for_int { tool = tool.search  with { query = input.q  limit = input.f } }\n",
+        "  step literal_out_of_range { tool = tool.search  with { query = \"x\"  limit = 50 } }\n",
+        "  step untyped { agent = agent.shouter }\n",
+        "  step from_untyped { tool = tool.search  after = [step.untyped]  with { query = step.untyped.output } }\n",
+    ));
+    assert_eq!(
+        got,
+        code_lines(&[("PM0404", 5), ("PM0404", 6), ("PM0404", 7), ("PM0404", 8), ("PM0404", 9)])
+    );
+}
+
+#[test]
+fn step_outputs_are_typed_and_checked() {
+    let got = flow_codes(concat!(
+        "  input { items: list<string> = [] }\n",
+        "  step write { agent = agent.worker }\n",
+        "  step use_field { agent = agent.worker  after = [step.write]  with { t = step.write.output.title } }\n",
+        "  step bad_field { agent = agent.worker  after = [step.write]  with { t = step.write.output.titel } }\n",
+        "  step find { tool = tool.search  with { query = step.write.output.title }  after = [step.write] }\n",
+        "  step wrong { tool = tool.search  after = [step.find]  with { query = step.find.output } }\n",
+        "  step agrees { tool = tool.search  with { query = \"q\" }\n    output: list<string>\n  }\n",
+        "  step disagrees { tool = tool.search  with { query = \"q\" }\n    output: string\n  }\n",
+        "  step each { tool = tool.search  for_each = input.items  with { query = item } }\n",
+        "  step after_each { tool = tool.search  after = [step.each]  with { query = step.each.output } }\n",
+    ));
+    assert_eq!(
+        got,
+        code_lines(&[("PM0404", 6), ("PM0404", 8), ("PM0203", 13), ("PM0404", 16)])
+    );
+}
+
+#[test]
+fn step_output_types_reach_the_facts() {
+    let src = format!(
+        "workflow w {{\n  description = \"x\"\n  input {{ items: list<string> = [] }}\n  step a {{ tool = tool.search  with {{ query = \"q\" }} }}\n  step b {{ tool = tool.search  for_each = input.items  with {{ query = item }} }}\n  step c {{ agent = agent.shouter }}\n  step d {{ agent = agent.shouter\n    output: int\n  }}\n}}\n{AGENTS}{TOOLS}"
+    );
+    let (d, facts) = run(&src, &world());
+    assert!(d.is_empty(), "{d:?}");
+    let list = serde_json::json!({"type": "array", "items": {"type": "string"}});
+    assert_eq!(facts.outputs.get("a"), Some(&list));
+    assert_eq!(
+        facts.outputs.get("b"),
+        Some(&serde_json::json!({"type": "array", "items": list}))
+    );
+    assert_eq!(facts.outputs.get("c"), None);
+    assert_eq!(facts.outputs.get("d"), Some(&serde_json::json!({"type": "integer"})));
+}
+
+#[test]
+fn result_is_checked_against_output() {
+    let ok = flow_codes("  output: list<string>\n  result = step.a.output\n  step a { tool = tool.search  with { query = \"q\" } }\n");
+    assert!(ok.is_empty(), "{ok:?}");
+    let bad = flow_codes("  output: string\n  result = step.a.output\n  step a { tool = tool.search  with { query = \"q\" } }\n");
+    assert_eq!(bad, code_lines(&[("PM0404", 4)]));
+    let alone = flow_codes("  result = step.nope.output\n  step a { tool = tool.search  with { query = \"q\" } }\n");
+    assert_eq!(alone, code_lines(&[("PM0402", 3)]));
+    let item = flow_codes("  result = item\n  step a { agent = agent.worker }\n");
+    assert_eq!(item, code_lines(&[("PM0404", 3)]));
 }
 
 const AGENTS: &str = "agent worker { description = \"w\" }\nagent shouter { description = \"s\" }\ncapability acme { description = \"a\" }\ncapability acme.search { description = \"a\" }\ncapability acme.write { description = \"a\" }\n";
