@@ -149,32 +149,28 @@ pub(super) fn check_step_data(
         let Ok(typed) = typed else {
             continue;
         };
-        if !fits(&typed.ty, param) {
-            report(
-                diags,
-                Problem::ParamMismatch {
-                    span: binding.value.span,
-                    param: binding.key.name.to_string(),
-                    tool: tool.name.to_owned(),
-                    expected: show(param),
-                    found: show(&typed.ty),
-                },
-            );
-        } else if is_literal(&binding.value) {
-            // A literal is checked in full, constraints included.
-            if let Ok(value) = literal_json(&binding.value) {
-                if let Err(message) = validate(param, &value) {
-                    report(
-                        diags,
-                        Problem::ParamLiteral {
-                            span: binding.value.span,
-                            param: binding.key.name.to_string(),
-                            tool: tool.name.to_owned(),
-                            message,
-                        },
-                    );
-                }
-            }
+        // A literal is checked in full, constraints included; anything else
+        // by its type.
+        let literal = is_literal(&binding.value)
+            .then(|| literal_json(&binding.value).ok())
+            .flatten();
+        let problem = match literal {
+            Some(value) => validate(param, &value).err().map(|message| Problem::ParamLiteral {
+                span: binding.value.span,
+                param: binding.key.name.to_string(),
+                tool: tool.name.to_owned(),
+                message,
+            }),
+            None => (!fits(&typed.ty, param)).then(|| Problem::ParamMismatch {
+                span: binding.value.span,
+                param: binding.key.name.to_string(),
+                tool: tool.name.to_owned(),
+                expected: show(param),
+                found: show(&typed.ty),
+            }),
+        };
+        if let Some(p) = problem {
+            report(diags, p);
         }
     }
     if let Some(tool) = &tool {
