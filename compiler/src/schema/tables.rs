@@ -299,7 +299,8 @@ pub const STEP_ATTRS: &[AttrSpec] = &[
     AttrSpec::new(
         WITH,
         Ty::Map(&Ty::Expr),
-        "The step's inputs: `input.FIELD`, `step.N.output` or `item`.",
+        "The step's inputs: `input.FIELD`, `step.N.output[.FIELD]` or `item[.FIELD]`; on a \
+         `tool` step, one per param of the tool, each fitting its type (PM0404).",
     ),
     AttrSpec::new(WHEN, Ty::Expr, "Run only when this is true."),
     AttrSpec::new(
