@@ -23,6 +23,7 @@ mod compact;
 mod cycles;
 mod expr;
 mod flows;
+pub(crate) mod index;
 mod persona;
 mod registry;
 mod service;
@@ -151,7 +152,9 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
     let caps = capability::check(&cx, &mut diags);
     persona::check(&mut cx, &mut diags);
     service::check(&cx, &mut diags);
-    flows::check(&mut cx, &caps, &mut diags);
+    let world = flows::check(&mut cx, &caps, &mut diags);
+    let capability_index = index::build(&cx, &world);
+    drop(world);
     let deferred = cx
         .facts
         .iter_mut()
@@ -163,7 +166,7 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
         })
         .map(|(i, f)| (i, std::mem::take(&mut f.json)))
         .collect();
-    let registry = registry::build(ws, &cx, built, deferred);
+    let registry = registry::build(ws, &cx, built, deferred, capability_index);
     // Each unit's references are sorted, and each unit has its own `decl`:
     // ordering the units by it orders them all.
     uses.sort_by(|a, b| a.first().map(|r| &r.decl).cmp(&b.first().map(|r| &r.decl)));

@@ -106,7 +106,6 @@ pub fn authored(decl: &Json, refs: &[&LockRef]) -> Json {
         if let Some(Json::Object(steps)) = m.get_mut("steps") {
             for step in steps.values_mut() {
                 if let Json::Object(s) = step {
-                    s.remove("candidates");
                     s.remove(crate::check::STEP_OUTPUT_SCHEMA);
                 }
             }
@@ -241,7 +240,7 @@ mod tests {
         let decl = json!({
             "tools": ["x@1.3.0", "y"], "model": "m@2.0.0", "digest": "sha256:1",
             "source": {"file": "a.pmth", "line": 1},
-            "steps": {"s": {"agent": "a@1.0.0", "candidates": ["b"]}},
+            "steps": {"s": {"agent": "a@1.0.0", "output_schema": {"type": "string"}}},
         });
         let refs = [
             LockRef {

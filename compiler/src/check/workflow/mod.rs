@@ -1,5 +1,6 @@
 //! Workflow semantics (§8): the step graph (cycles, unknown and unreachable steps,
-//! compensation), `select` candidates, the data flow of `with`/`when`/`for_each`
+//! compensation), how each step runs and what it outputs, `select` candidates
+//! (PM0403; the registry lists them once per capability, in `index`), the data flow of `with`/`when`/`for_each`
 //! and incompatible personas. Attribute *types* of steps are checked by the schema
 //! checker; this module checks what the schema cannot.
 
@@ -11,9 +12,9 @@ use crate::ast::{Block, Decl, DeclBody, Field, Ident, Item, Step, ValueKind};
 use crate::diag::Diagnostics;
 use crate::resolve::RefMap;
 use crate::source::Span;
-use crate::types::{self, same_type, TypeCx};
+use crate::types::{self, same_type};
 use error::Problem;
-use serde_json::{json, Value as Json};
+use serde_json::{json, Map, Value as Json};
 use std::collections::{BTreeMap, HashMap};
 
 /// Step attribute names this module interprets: rows of the step schema.
@@ -38,26 +39,17 @@ pub struct World {
 impl World {
     /// The candidates for `select = capability.CAP`: one hash lookup, so a
     /// workflow costs the same however many agents there are.
-    fn providers_of(&self, cap: &str) -> &[String] {
+    pub(crate) fn providers_of(&self, cap: &str) -> &[String] {
         let index = self.providers.get_or_init(|| {
-            let mut index: HashMap<String, Vec<String>> = HashMap::new();
-            // `agents` is a BTreeMap, so each list is filled in sorted order.
-            for (id, agent) in self.agents.iter().filter(|(_, a)| !a.retired) {
-                for claim in &agent.claims {
-                    let mut cap = claim.as_str();
-                    loop {
-                        let list = index.entry(cap.to_owned()).or_default();
-                        if list.last() != Some(id) {
-                            list.push(id.clone());
-                        }
-                        match cap.rsplit_once('.') {
-                            Some((parent, _)) => cap = parent,
-                            None => break,
-                        }
-                    }
-                }
-            }
-            index
+            let agents = self
+                .agents
+                .iter()
+                .filter(|(_, a)| !a.retired)
+                .map(|(id, a)| (id.as_str(), a.claims.as_slice()));
+            crate::check::index::by_name(agents)
+                .into_iter()
+                .map(|(cap, ids)| (cap, ids.into_iter().collect()))
+                .collect()
         });
         index.get(cap).map_or(&[], Vec::as_slice)
     }
@@ -90,8 +82,6 @@ pub struct WorkflowFacts {
     /// Step names in a topological order (ties broken by source order); steps on
     /// a cycle are left out.
     pub order: Vec<String>,
-    /// For each `select` step, the candidate agent ids, sorted.
-    pub candidates: BTreeMap<String, Vec<String>>,
     /// For each `agent` step, the resolved agent id.
     pub agents: BTreeMap<String, String>,
     /// Each step's output type when known (a list under `for_each`).
@@ -107,11 +97,15 @@ enum Runs<'a> {
     Broken,
 }
 
-/// Checks one workflow declaration. `refs` maps reference spans to their targets
-/// (from the resolve stage); references that did not resolve are absent (their
-/// error was reported there) and the checks needing them are skipped.
+/// Checks one workflow declaration. `compiled` is its registry JSON as the
+/// attribute checker built it (its `input_schema`, `output_schema` and each
+/// step's own `output`, compiled once there; a key is absent when its type
+/// errored). `refs` maps reference spans to their targets (from the resolve
+/// stage); references that did not resolve are absent (their error was
+/// reported there) and the checks needing them are skipped.
 pub fn check_workflow(
     decl: &Decl,
+    compiled: &Map<String, Json>,
     refs: &RefMap,
     world: &World,
     diags: &mut Diagnostics,
@@ -120,7 +114,10 @@ pub fn check_workflow(
         return WorkflowFacts::default();
     };
     let steps: Vec<&Step> = body.steps().collect();
-    let input = input_schema(body);
+    let keys = Keys::new();
+    // `{}` (anything) when `input` did not compile (reported already).
+    let input = compiled.get(keys.input).cloned().unwrap_or_else(|| json!({}));
+    let compiled_steps = compiled.get(keys.steps).and_then(Json::as_object);
 
     let g = graph::Graph::build(&steps, diags);
     let mut facts = WorkflowFacts {
@@ -133,7 +130,12 @@ pub fn check_workflow(
     // `for_each` the element type comes first, from `input` alone.
     let mut outputs: Vec<Option<Json>> = Vec::with_capacity(steps.len());
     for (step, run) in steps.iter().zip(&runs) {
-        outputs.push(step_output(step, run, world, diags));
+        let own = step_field(&step.body, attr::OUTPUT).map(|_| {
+            compiled_steps
+                .and_then(|m| m.get(step.name.name.as_str()))
+                .and_then(|s| s.get(keys.step_output))
+        });
+        outputs.push(step_output(step, run, own, world, diags));
     }
     {
         let flow = expr::Flow {
@@ -178,8 +180,7 @@ pub fn check_workflow(
             Runs::Select(s) => {
                 if let ValueKind::Ref(r) = &s.value.kind {
                     if refs.contains_key(&r.span) {
-                        let cands = candidates(world, &r.name);
-                        if cands.is_empty() {
+                        if world.providers_of(&r.name).is_empty() {
                             diags.push(
                                 Problem::NoCandidate {
                                     span: s.span,
@@ -189,7 +190,6 @@ pub fn check_workflow(
                                 .into_diagnostic(),
                             );
                         }
-                        facts.candidates.insert(step.name.name.to_string(), cands);
                     }
                 }
             }
@@ -198,8 +198,7 @@ pub fn check_workflow(
         expr::check_step_data(step, i, &flow, tool, diags);
     }
     if let Some(result) = body.attr(attr::RESULT) {
-        let output = own_type(body, attr::OUTPUT);
-        expr::check_result(result, &flow, output.as_ref().and_then(Option::as_ref), diags);
+        expr::check_result(result, &flow, compiled.get(keys.output), diags);
     }
     incompatible_personas(&steps, &facts, world, diags);
     facts
@@ -234,10 +233,40 @@ fn runs<'a>(step: &'a Step, refs: &RefMap, diags: &mut Diagnostics) -> Runs<'a> 
     }
 }
 
-/// A step's output type (per element under `for_each`): its own `output`, its
-/// tool's `returns` or its agent's `output`; PM0203 when the step's own one
-/// is not the same type as the one its tool or agent declares.
-fn step_output(step: &Step, run: &Runs, world: &World, diags: &mut Diagnostics) -> Option<Json> {
+/// The registry keys of what the workflow checker reads, from the tables.
+struct Keys {
+    input: &'static str,
+    output: &'static str,
+    steps: &'static str,
+    step_output: &'static str,
+}
+
+impl Keys {
+    fn new() -> Keys {
+        let key = |table: &'static [crate::schema::AttrSpec], name: &'static str| {
+            crate::schema::find(table, name).map_or(name, |a| a.key)
+        };
+        let table = crate::schema::attrs(crate::ast::Kind::Workflow);
+        Keys {
+            input: key(table, attr::INPUT),
+            output: key(table, attr::OUTPUT),
+            steps: key(table, attr::STEP),
+            step_output: key(crate::schema::STEP_ATTRS, attr::OUTPUT),
+        }
+    }
+}
+
+/// A step's output type (per element under `for_each`): its own `output`
+/// (`own`: `None` when it declares none, `Some(None)` when it did not
+/// compile), its tool's `returns` or its agent's `output`; PM0203 when the
+/// step's own one is not the same type as the one its tool or agent declares.
+fn step_output(
+    step: &Step,
+    run: &Runs,
+    own: Option<Option<&Json>>,
+    world: &World,
+    diags: &mut Diagnostics,
+) -> Option<Json> {
     let (target, declared) = match run {
         Runs::Tool(Some(id)) => (
             format!("tool `{id}`"),
@@ -250,11 +279,11 @@ fn step_output(step: &Step, run: &Runs, world: &World, diags: &mut Diagnostics) 
         Runs::Broken => return None,
         _ => (String::new(), None),
     };
-    let Some(own) = own_type(&step.body, attr::OUTPUT) else {
+    let Some(own) = own else {
         return declared;
     };
-    // `Some(None)`: written, but it did not compile (reported already).
-    let own = own?;
+    // Written, but it did not compile (reported already): untyped.
+    let own = own?.clone();
     match declared {
         Some(d) if !same_type(&own, &d) => {
             let span = step_field(&step.body, attr::OUTPUT).map_or(step.header, |f| f.span);
@@ -280,38 +309,6 @@ fn step_field<'b>(b: &'b Block, name: &str) -> Option<&'b Field> {
         Item::Field(f) if f.name.name == name => Some(&**f),
         _ => None,
     })
-}
-
-/// `NAME: TYPE` of a block compiled: `None` when absent, `Some(None)` when it
-/// did not compile (its errors are the schema checker's, reported there).
-fn own_type(b: &Block, name: &str) -> Option<Option<Json>> {
-    let f = step_field(b, name)?;
-    let mut quiet = Vec::new();
-    let cx = TypeCx { allow_refs: false };
-    Some(types::type_schema(cx, &f.ty, f.constraints.as_ref(), &mut quiet))
-}
-
-/// The workflow's `input` as a schema: `{}` (anything) when it did not compile
-/// (reported already), the empty closed object when there is none.
-fn input_schema(body: &Block) -> Json {
-    let block = body.items.iter().find_map(|i| match i {
-        Item::Attr(a) if a.key.name == attr::INPUT => Some(&a.value.kind),
-        _ => None,
-    });
-    match block {
-        None => json!({"type": "object", "properties": {}, "additionalProperties": false}),
-        Some(ValueKind::Block(b)) => {
-            let mut quiet = Vec::new();
-            types::block_schema(TypeCx { allow_refs: false }, b, &mut quiet)
-                .unwrap_or_else(|| json!({}))
-        }
-        Some(_) => json!({}),
-    }
-}
-
-/// Non-retired agents whose claims cover `cap` or a capability below it, sorted.
-fn candidates(world: &World, cap: &str) -> Vec<String> {
-    world.providers_of(cap).to_vec()
 }
 
 /// One PM0304 warning per pair of incompatible personas meeting in the workflow,

@@ -37,7 +37,8 @@ fn run(src: &str, world: &World) -> (Vec<(String, u32, String)>, WorkflowFacts) 
     let mut diags = Diagnostics::new();
     let mut facts = WorkflowFacts::default();
     for d in decls.iter().filter(|d| d.kind == Kind::Workflow) {
-        facts = check_workflow(d, &refs, world, &mut diags);
+        let compiled = compiled(d);
+        facts = check_workflow(d, &compiled, &refs, world, &mut diags);
     }
     diags.finish(&map);
     let out = diags
@@ -51,6 +52,49 @@ fn run(src: &str, world: &World) -> (Vec<(String, u32, String)>, WorkflowFacts) 
         })
         .collect();
     (out, facts)
+}
+
+/// What the attribute checker compiles for the workflow checker: `input_schema`
+/// (the empty object when there is no `input`), `output_schema` and each
+/// step's own `output`.
+fn compiled(d: &Decl) -> serde_json::Map<String, serde_json::Value> {
+    use crate::types::{block_schema, type_schema, TypeCx};
+    let mut m = serde_json::Map::new();
+    let DeclBody::Attrs(b) = &d.body else {
+        return m;
+    };
+    let cx = TypeCx { allow_refs: false };
+    let mut quiet = Vec::new();
+    let field = |b: &crate::ast::Block, name: &str| {
+        b.items.iter().find_map(|i| match i {
+            Item::Field(f) if f.name.name == name => Some(f.clone()),
+            _ => None,
+        })
+    };
+    let input = match b.attr("input").map(|a| &a.value.kind) {
+        Some(ValueKind::Block(ib)) => block_schema(cx, ib, &mut quiet),
+        _ => Some(serde_json::json!({"type": "object", "properties": {}, "additionalProperties": false})),
+    };
+    if let Some(i) = input {
+        m.insert("input_schema".into(), i);
+    }
+    if let Some(f) = field(b, "output") {
+        if let Some(o) = type_schema(cx, &f.ty, f.constraints.as_ref(), &mut quiet) {
+            m.insert("output_schema".into(), o);
+        }
+    }
+    let mut steps = serde_json::Map::new();
+    for s in b.steps() {
+        let mut sm = serde_json::Map::new();
+        if let Some(f) = field(&s.body, "output") {
+            if let Some(o) = type_schema(cx, &f.ty, f.constraints.as_ref(), &mut quiet) {
+                sm.insert("output".into(), o);
+            }
+        }
+        steps.insert(s.name.name.to_string(), serde_json::Value::Object(sm));
+    }
+    m.insert("steps".into(), serde_json::Value::Object(steps));
+    m
 }
 
 fn codes(src: &str) -> Vec<(String, u32)> {
@@ -225,10 +269,10 @@ fn select_candidates_cover_descendants_and_skip_retired() {
         d.iter().map(|x| (x.0.as_str(), x.1)).collect::<Vec<_>>(),
         vec![("PM0403", 9)]
     );
-    assert_eq!(
-        facts.candidates.get("s").cloned(),
-        Some(vec!["shouter".to_owned(), "worker".to_owned()])
-    );
+    let w = world();
+    assert_eq!(w.providers_of("acme"), ["shouter".to_owned(), "worker".to_owned()]);
+    assert_eq!(w.providers_of("acme.search"), ["worker".to_owned()]);
+    assert!(w.providers_of("acme.write").is_empty(), "retired agents are no candidates");
     assert_eq!(facts.order, vec!["s".to_owned(), "t".to_owned()]);
 }
 
