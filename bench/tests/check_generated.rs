@@ -82,7 +82,11 @@ fn select_heavy_registry_bytes_per_decl(n: usize) -> (f64, pmth_compiler::Compil
         .filter(|d| d.is_error())
         .map(|d| d.message.as_str())
         .collect();
-    assert!(errors.is_empty(), "{n}: {:?}", &errors[..errors.len().min(5)]);
+    assert!(
+        errors.is_empty(),
+        "{n}: {:?}",
+        &errors[..errors.len().min(5)]
+    );
     let checked = comp.checked.as_ref().expect("checked");
     let bytes = pmth_compiler::emit::registry::registry_doc(&checked.registry)
         .to_canonical()
@@ -105,7 +109,12 @@ fn the_select_heavy_bundle_grows_linearly() {
         "{candidates} candidates of {agents} agents"
     );
     for (id, wf) in registry["workflows"].as_object().into_iter().flatten() {
-        for step in wf["steps"].as_object().into_iter().flatten().map(|(_, s)| s) {
+        for step in wf["steps"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(_, s)| s)
+        {
             assert!(step.get("candidates").is_none(), "{id}: {step}");
         }
     }

@@ -30,13 +30,21 @@ pub fn same_type(a: &Json, b: &Json) -> bool {
 /// `list<string>`, `int | null`, `"a" | "b"`, `object { q: string  n?: int }`.
 pub fn show(s: &Json) -> String {
     let Json::Object(m) = s else {
-        return if *s == Json::Bool(false) { "nothing".into() } else { "any".into() };
+        return if *s == Json::Bool(false) {
+            "nothing".into()
+        } else {
+            "any".into()
+        };
     };
     if let Some(Json::Array(members)) = m.get("anyOf").or_else(|| m.get("oneOf")) {
         return members.iter().map(show).collect::<Vec<_>>().join(" | ");
     }
     if let Some(values) = m.get("enum").and_then(Json::as_array) {
-        return values.iter().map(Json::to_string).collect::<Vec<_>>().join(" | ");
+        return values
+            .iter()
+            .map(Json::to_string)
+            .collect::<Vec<_>>()
+            .join(" | ");
     }
     if let Some(c) = m.get("const") {
         return c.to_string();
@@ -61,7 +69,11 @@ pub fn show(s: &Json) -> String {
                         .iter()
                         .take(4)
                         .map(|(n, t)| {
-                            let opt = if required.contains(&n.as_str()) { "" } else { "?" };
+                            let opt = if required.contains(&n.as_str()) {
+                                ""
+                            } else {
+                                "?"
+                            };
                             format!("{n}{opt}: {}", show(t))
                         })
                         .collect();
@@ -226,7 +238,10 @@ fn object_fits(v: &Map<String, Json>, t: &Map<String, Json>) -> bool {
     let (vp, tp) = (props(v).unwrap_or(&empty), props(t).unwrap_or(&empty));
     let required = |m: &Map<String, Json>| -> Vec<String> {
         match m.get("required") {
-            Some(Json::Array(r)) => r.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect(),
+            Some(Json::Array(r)) => r
+                .iter()
+                .filter_map(|x| x.as_str().map(str::to_owned))
+                .collect(),
             _ => Vec::new(),
         }
     };
@@ -292,9 +307,9 @@ fn strip_docs(s: &Json) -> Json {
         .filter(|(k, _)| *k != "description" && *k != "title")
         .map(|(k, v)| {
             let v = match (k.as_str(), v) {
-                ("properties", Json::Object(p)) => Json::Object(
-                    p.iter().map(|(n, x)| (n.clone(), strip_docs(x))).collect(),
-                ),
+                ("properties", Json::Object(p)) => {
+                    Json::Object(p.iter().map(|(n, x)| (n.clone(), strip_docs(x))).collect())
+                }
                 ("items" | "additionalProperties", x) => strip_docs(x),
                 ("anyOf" | "oneOf" | "allOf", Json::Array(xs)) => {
                     Json::Array(xs.iter().map(strip_docs).collect())
@@ -351,7 +366,8 @@ mod tests {
 
     #[test]
     fn durations_and_sizes_are_integers() {
-        let duration = json!({"type": "integer", "minimum": 0, "$comment": "duration in milliseconds"});
+        let duration =
+            json!({"type": "integer", "minimum": 0, "$comment": "duration in milliseconds"});
         assert!(fits(&duration, &int()));
         assert!(fits(&int(), &duration), "constraints are not compared");
         assert!(fits(&duration, &float()));
@@ -362,7 +378,10 @@ mod tests {
         let short = json!({"type": "string", "maxLength": 5});
         let pattern = json!({"type": "string", "pattern": "^a"});
         assert!(fits(&short, &pattern));
-        assert!(fits(&json!({"type": "integer", "minimum": 100}), &json!({"type": "integer", "maximum": 1})));
+        assert!(fits(
+            &json!({"type": "integer", "minimum": 100}),
+            &json!({"type": "integer", "maximum": 1})
+        ));
     }
 
     #[test]
@@ -383,7 +402,10 @@ mod tests {
         let mixed = json!({"enum": ["a", 1, null]});
         assert!(fits(&json!({"enum": [1, "a"]}), &mixed));
         assert!(!fits(&mixed, &s()));
-        assert!(fits(&mixed, &json!({"type": ["string", "integer", "null"]})));
+        assert!(fits(
+            &mixed,
+            &json!({"type": ["string", "integer", "null"]})
+        ));
         assert!(fits(&json!({"type": "string", "enum": ["a"]}), &mixed));
         assert!(fits(&nul(), &mixed));
         assert!(!fits(&s(), &mixed));
@@ -418,11 +440,20 @@ mod tests {
 
     #[test]
     fn any_fits_everything_and_everything_fits_any() {
-        for t in [s(), int(), nul(), obj(json!({}), &[], true), json!({"type": "array"})] {
+        for t in [
+            s(),
+            int(),
+            nul(),
+            obj(json!({}), &[], true),
+            json!({"type": "array"}),
+        ] {
             assert!(fits(&any(), &t), "{t}");
             assert!(fits(&t, &any()), "{t}");
         }
-        assert!(fits(&json!({"anyOf": [s(), any()]}), &int()), "a union with any is any");
+        assert!(
+            fits(&json!({"anyOf": [s(), any()]}), &int()),
+            "a union with any is any"
+        );
         assert!(fits(&int(), &json!({"anyOf": [s(), any()]})));
         assert!(fits(&json!(true), &s()));
     }
@@ -437,8 +468,14 @@ mod tests {
         assert!(!fits(&lf, &li));
         assert!(!fits(&ls, &li));
         assert!(fits(&ls, &json!({"type": "array"})));
-        assert!(fits(&json!({"type": "array"}), &ls), "items of any type fit");
-        assert!(fits(&json!({"type": "array", "items": {}}), &json!({"type": "array"})));
+        assert!(
+            fits(&json!({"type": "array"}), &ls),
+            "items of any type fit"
+        );
+        assert!(fits(
+            &json!({"type": "array", "items": {}}),
+            &json!({"type": "array"})
+        ));
         assert!(!fits(&ls, &s()));
     }
 
@@ -446,11 +483,26 @@ mod tests {
     fn objects_need_their_required_fields_with_fitting_types() {
         let t = obj(json!({"q": s(), "n": float()}), &["q"], true);
         assert!(fits(&obj(json!({"q": s()}), &["q"], true), &t));
-        assert!(fits(&obj(json!({"q": s(), "n": int()}), &["q", "n"], true), &t));
-        assert!(!fits(&obj(json!({"q": s()}), &[], true), &t), "q may be absent");
-        assert!(!fits(&obj(json!({"n": int()}), &["n"], true), &t), "q missing");
-        assert!(!fits(&obj(json!({"q": int()}), &["q"], true), &t), "q of another type");
-        assert!(!fits(&obj(json!({"q": s(), "n": s()}), &["q"], true), &t), "n of another type");
+        assert!(fits(
+            &obj(json!({"q": s(), "n": int()}), &["q", "n"], true),
+            &t
+        ));
+        assert!(
+            !fits(&obj(json!({"q": s()}), &[], true), &t),
+            "q may be absent"
+        );
+        assert!(
+            !fits(&obj(json!({"n": int()}), &["n"], true), &t),
+            "q missing"
+        );
+        assert!(
+            !fits(&obj(json!({"q": int()}), &["q"], true), &t),
+            "q of another type"
+        );
+        assert!(
+            !fits(&obj(json!({"q": s(), "n": s()}), &["q"], true), &t),
+            "n of another type"
+        );
     }
 
     #[test]
@@ -460,7 +512,10 @@ mod tests {
         let wider = obj(json!({"q": s(), "extra": int()}), &["q", "extra"], true);
         assert!(!fits(&wider, &closed));
         assert!(fits(&wider, &open));
-        assert!(!fits(&open, &closed), "an open object may hold other fields");
+        assert!(
+            !fits(&open, &closed),
+            "an open object may hold other fields"
+        );
         assert!(fits(&closed, &open));
     }
 
@@ -473,7 +528,10 @@ mod tests {
         assert!(fits(&map_any, &map_s), "any fits everything");
         assert!(fits(&obj(json!({"a": s()}), &["a"], true), &map_s));
         assert!(!fits(&obj(json!({"a": int()}), &["a"], true), &map_s));
-        assert!(!fits(&map_s, &obj(json!({"a": s()}), &["a"], true)), "a map may lack `a`");
+        assert!(
+            !fits(&map_s, &obj(json!({"a": s()}), &["a"], true)),
+            "a map may lack `a`"
+        );
         assert!(fits(&map_s, &obj(json!({"a": s()}), &[], false)));
         assert!(!fits(&map_s, &obj(json!({"a": int()}), &[], false)));
     }
@@ -490,14 +548,29 @@ mod tests {
 
     #[test]
     fn types_are_shown_in_pmth_syntax() {
-        assert_eq!(show(&json!({"type": "array", "items": s()})), "list<string>");
+        assert_eq!(
+            show(&json!({"type": "array", "items": s()})),
+            "list<string>"
+        );
         assert_eq!(show(&json!({"type": ["integer", "null"]})), "int | null");
         assert_eq!(show(&json!({"anyOf": [float(), nul()]})), "float | null");
-        assert_eq!(show(&json!({"type": "string", "enum": ["a", "b"]})), "\"a\" | \"b\"");
-        assert_eq!(show(&obj(json!({"q": s(), "n": int()}), &["q"], true)), "object { n?: int  q: string }");
-        assert_eq!(show(&json!({"type": "object", "additionalProperties": {}})), "map<any>");
+        assert_eq!(
+            show(&json!({"type": "string", "enum": ["a", "b"]})),
+            "\"a\" | \"b\""
+        );
+        assert_eq!(
+            show(&obj(json!({"q": s(), "n": int()}), &["q"], true)),
+            "object { n?: int  q: string }"
+        );
+        assert_eq!(
+            show(&json!({"type": "object", "additionalProperties": {}})),
+            "map<any>"
+        );
         assert_eq!(show(&any()), "any");
-        assert_eq!(show(&json!({"type": "integer", "$comment": crate::types::DURATION_COMMENT})), "duration");
+        assert_eq!(
+            show(&json!({"type": "integer", "$comment": crate::types::DURATION_COMMENT})),
+            "duration"
+        );
     }
 
     #[test]
@@ -514,7 +587,10 @@ mod tests {
         assert!(!same_type(&d, &e));
         let f = json!({"type": "object", "properties": {"description": s(), "title": s()}, "dependentRequired": {"description": ["title"]}});
         assert!(same_type(&f, &f.clone()));
-        assert!(!same_type(&f, &json!({"type": "object", "properties": {"description": s(), "title": s()}})));
+        assert!(!same_type(
+            &f,
+            &json!({"type": "object", "properties": {"description": s(), "title": s()}})
+        ));
         let g = json!({"anyOf": [{"type": "string", "description": "a"}, nul()]});
         assert!(same_type(&g, &json!({"anyOf": [s(), nul()]})));
     }

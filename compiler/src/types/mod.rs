@@ -11,8 +11,8 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
-pub mod fit;
 mod constraints;
+pub mod fit;
 mod literal;
 
 pub use constraints::{constraint_docs, constraints_by_type, FORMATS};

@@ -139,7 +139,8 @@ pub enum Problem {
     },
 }
 
-const EXPR_NAMES: &str = "use `input.FIELD`, `step.NAME.output`, `step.NAME.status`, `item` or a literal";
+const EXPR_NAMES: &str =
+    "use `input.FIELD`, `step.NAME.output`, `step.NAME.status`, `item` or a literal";
 
 impl Problem {
     /// The diagnostic for this problem.

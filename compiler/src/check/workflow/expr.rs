@@ -155,12 +155,14 @@ pub(super) fn check_step_data(
             .then(|| literal_json(&binding.value).ok())
             .flatten();
         let problem = match literal {
-            Some(value) => validate(param, &value).err().map(|message| Problem::ParamLiteral {
-                span: binding.value.span,
-                param: binding.key.name.to_string(),
-                tool: tool.name.to_owned(),
-                message,
-            }),
+            Some(value) => validate(param, &value)
+                .err()
+                .map(|message| Problem::ParamLiteral {
+                    span: binding.value.span,
+                    param: binding.key.name.to_string(),
+                    tool: tool.name.to_owned(),
+                    message,
+                }),
             None => (!fits(&typed.ty, param)).then(|| Problem::ParamMismatch {
                 span: binding.value.span,
                 param: binding.key.name.to_string(),
@@ -375,9 +377,9 @@ fn check_path(segs: &[Ident], span: Span, scope: &Scope<'_, '_>, diags: &mut Dia
                     let out = scope.flow.outputs.get(j).cloned().flatten();
                     descend(out.unwrap_or_else(any), segs, 3, span, diags)
                 }
-                Some((f, [])) if f.name == "status" => Ok(Typed::of(
-                    json!({"type": "string", "enum": STATUSES}),
-                )),
+                Some((f, [])) if f.name == "status" => {
+                    Ok(Typed::of(json!({"type": "string", "enum": STATUSES})))
+                }
                 _ => Err(report(
                     diags,
                     Problem::StepMember {
@@ -474,11 +476,16 @@ fn field(t: &Json, name: &str) -> Result<Json, Missing> {
         });
     }
     let props = m.get("properties").and_then(Json::as_object);
-    let found = match (props.and_then(|p| p.get(name)), m.get("additionalProperties")) {
+    let found = match (
+        props.and_then(|p| p.get(name)),
+        m.get("additionalProperties"),
+    ) {
         (Some(ft), _) => ft.clone(),
         (None, Some(Json::Bool(false))) => {
             return Err(Missing {
-                known: props.map(|p| p.keys().cloned().collect()).unwrap_or_default(),
+                known: props
+                    .map(|p| p.keys().cloned().collect())
+                    .unwrap_or_default(),
                 is_object: true,
             })
         }

@@ -116,7 +116,10 @@ pub fn check_workflow(
     let steps: Vec<&Step> = body.steps().collect();
     let keys = Keys::new();
     // `{}` (anything) when `input` did not compile (reported already).
-    let input = compiled.get(keys.input).cloned().unwrap_or_else(|| json!({}));
+    let input = compiled
+        .get(keys.input)
+        .cloned()
+        .unwrap_or_else(|| json!({}));
     let compiled_steps = compiled.get(keys.steps).and_then(Json::as_object);
 
     let g = graph::Graph::build(&steps, diags);
@@ -179,17 +182,15 @@ pub fn check_workflow(
             }
             Runs::Select(s) => {
                 if let ValueKind::Ref(r) = &s.value.kind {
-                    if refs.contains_key(&r.span) {
-                        if world.providers_of(&r.name).is_empty() {
-                            diags.push(
-                                Problem::NoCandidate {
-                                    span: s.span,
-                                    capability: r.name.clone(),
-                                    step: step.name.name.to_string(),
-                                }
-                                .into_diagnostic(),
-                            );
-                        }
+                    if refs.contains_key(&r.span) && world.providers_of(&r.name).is_empty() {
+                        diags.push(
+                            Problem::NoCandidate {
+                                span: s.span,
+                                capability: r.name.clone(),
+                                step: step.name.name.to_string(),
+                            }
+                            .into_diagnostic(),
+                        );
                     }
                 }
             }

@@ -73,7 +73,9 @@ fn compiled(d: &Decl) -> serde_json::Map<String, serde_json::Value> {
     };
     let input = match b.attr("input").map(|a| &a.value.kind) {
         Some(ValueKind::Block(ib)) => block_schema(cx, ib, &mut quiet),
-        _ => Some(serde_json::json!({"type": "object", "properties": {}, "additionalProperties": false})),
+        _ => Some(
+            serde_json::json!({"type": "object", "properties": {}, "additionalProperties": false}),
+        ),
     };
     if let Some(i) = input {
         m.insert("input_schema".into(), i);
@@ -181,7 +183,13 @@ fn tool_steps_check_their_bindings_against_params() {
     ));
     assert_eq!(
         got,
-        code_lines(&[("PM0404", 5), ("PM0404", 6), ("PM0404", 7), ("PM0404", 8), ("PM0404", 9)])
+        code_lines(&[
+            ("PM0404", 5),
+            ("PM0404", 6),
+            ("PM0404", 7),
+            ("PM0404", 8),
+            ("PM0404", 9)
+        ])
     );
 }
 
@@ -219,7 +227,10 @@ fn step_output_types_reach_the_facts() {
         Some(&serde_json::json!({"type": "array", "items": list}))
     );
     assert_eq!(facts.outputs.get("c"), None);
-    assert_eq!(facts.outputs.get("d"), Some(&serde_json::json!({"type": "integer"})));
+    assert_eq!(
+        facts.outputs.get("d"),
+        Some(&serde_json::json!({"type": "integer"}))
+    );
 }
 
 #[test]
@@ -228,7 +239,9 @@ fn result_is_checked_against_output() {
     assert!(ok.is_empty(), "{ok:?}");
     let bad = flow_codes("  output: string\n  result = step.a.output\n  step a { tool = tool.search  with { query = \"q\" } }\n");
     assert_eq!(bad, code_lines(&[("PM0404", 4)]));
-    let alone = flow_codes("  result = step.nope.output\n  step a { tool = tool.search  with { query = \"q\" } }\n");
+    let alone = flow_codes(
+        "  result = step.nope.output\n  step a { tool = tool.search  with { query = \"q\" } }\n",
+    );
     assert_eq!(alone, code_lines(&[("PM0402", 3)]));
     let item = flow_codes("  result = item\n  step a { agent = agent.worker }\n");
     assert_eq!(item, code_lines(&[("PM0404", 3)]));
@@ -270,9 +283,15 @@ fn select_candidates_cover_descendants_and_skip_retired() {
         vec![("PM0403", 9)]
     );
     let w = world();
-    assert_eq!(w.providers_of("acme"), ["shouter".to_owned(), "worker".to_owned()]);
+    assert_eq!(
+        w.providers_of("acme"),
+        ["shouter".to_owned(), "worker".to_owned()]
+    );
     assert_eq!(w.providers_of("acme.search"), ["worker".to_owned()]);
-    assert!(w.providers_of("acme.write").is_empty(), "retired agents are no candidates");
+    assert!(
+        w.providers_of("acme.write").is_empty(),
+        "retired agents are no candidates"
+    );
     assert_eq!(facts.order, vec!["s".to_owned(), "t".to_owned()]);
 }
 
