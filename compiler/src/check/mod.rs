@@ -16,6 +16,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+mod agent;
 mod attrs;
 pub mod canonical;
 mod capability;
@@ -27,6 +28,7 @@ pub(crate) mod index;
 mod persona;
 mod registry;
 mod service;
+mod tool;
 pub mod workflow;
 
 pub use attrs::{is_url, RefUse};
@@ -152,6 +154,8 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
     let caps = capability::check(&cx, &mut diags);
     persona::check(&mut cx, &mut diags);
     service::check(&cx, &mut diags);
+    agent::check(&cx, &mut diags);
+    tool::check(&cx, &mut diags);
     let world = flows::check(&mut cx, &caps, &mut diags);
     let capability_index = index::build(&cx, &world);
     drop(world);
