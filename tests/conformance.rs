@@ -13,8 +13,6 @@ use common::corpus::{markers, run};
 
 /// Cases that do not pass yet, with the stage that will make them pass.
 const EXPECTED_FAILURES: &[&str] = &[
-    // Language 0.2 (#10): tool steps, unions.
-    "v2_tool_step_with",
     // PM0110, coexisting versions keep semver (#15).
     "v2_semver_required_param",
 ];

@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  pmth-bench gen N DIR
-      write a deterministic workspace of N declarations into DIR
+  pmth-bench gen N DIR [--select-heavy]
+      write a deterministic workspace of N declarations into DIR; with
+      --select-heavy, every workflow selects from a capability a fifth of
+      all agents claim
   pmth-bench measure -- PROGRAM [ARGS...]
       run PROGRAM once; print its wall time and peak RSS on stderr
   pmth-bench rego DIR [--runs N] [--policies PATH]
@@ -46,11 +48,16 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
 }
 
 fn gen(args: &[String]) -> Result<ExitCode, String> {
-    let [n, dir] = args else {
-        return Err(USAGE.to_string());
+    let (shape, args) = match args {
+        [n, dir, flag] if flag == "--select-heavy" => {
+            (gen::Shape::SelectHeavy, [n.clone(), dir.clone()])
+        }
+        [n, dir] => (gen::Shape::Default, [n.clone(), dir.clone()]),
+        _ => return Err(USAGE.to_string()),
     };
+    let [n, dir] = &args;
     let n: usize = n.parse().map_err(|_| format!("not a count: {n}"))?;
-    let ws = gen::generate(n);
+    let ws = gen::generate_shape(n, shape);
     gen::write(&ws, &PathBuf::from(dir)).map_err(|e| e.to_string())?;
     println!(
         "wrote {} declarations ({} bytes of source, {} files) to {dir}",

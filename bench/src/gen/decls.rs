@@ -3,6 +3,7 @@
 //! before it, so that cutting the stream anywhere leaves a valid workspace.
 
 use super::names::{self as n, DOMAINS};
+use super::Shape;
 use crate::rng::Rng;
 use std::fmt::Write;
 
@@ -53,6 +54,14 @@ fn tenths(rng: &mut Rng, lo: u64, hi: u64) -> String {
 /// The `acme` root and one capability per domain.
 pub fn taxonomy_root() -> String {
     "/// The root of the generated capability taxonomy.\ncapability acme { description = \"Acme fleet capabilities\" }\n".to_string()
+}
+
+/// The capability a fifth of all agents claim (select-heavy shape).
+pub fn shared_capability() -> String {
+    format!(
+        "capability {} {{ description = \"Work any team can take\" }}\n",
+        n::SHARED_CAP
+    )
 }
 
 pub fn taxonomy_domain(i: usize) -> String {
@@ -174,7 +183,7 @@ pub fn service(k: usize, rng: &mut Rng) -> String {
     s
 }
 
-pub fn model(k: usize, rng: &mut Rng) -> String {
+pub fn model(k: usize, shape: Shape, rng: &mut Rng) -> String {
     let mut s = String::new();
     doc(&mut s, rng, "A model snapshot");
     line!(s, "model {}@{} {{", n::model(k), n::model_version(k));
@@ -198,7 +207,15 @@ pub fn model(k: usize, rng: &mut Rng) -> String {
         "  modalities = [text{}]",
         if k.is_multiple_of(4) { ", image" } else { "" }
     );
-    line!(s, "  provides = [capability.{}]", n::cap(k));
+    match shape {
+        Shape::Default => line!(s, "  provides = [capability.{}]", n::cap(k)),
+        Shape::SelectHeavy => line!(
+            s,
+            "  provides = [capability.{}, capability.{}]",
+            n::cap(k),
+            n::SHARED_CAP
+        ),
+    }
     line!(
         s,
         "  cost {{ input = {}  output = {} }}",
@@ -353,7 +370,7 @@ pub fn agent_warns(global: usize) -> bool {
 }
 
 /// Plain agent `j` of group `k`; `global` is its index among all agents.
-pub fn agent(k: usize, j: usize, global: usize, rng: &mut Rng) -> String {
+pub fn agent(k: usize, j: usize, global: usize, shape: Shape, rng: &mut Rng) -> String {
     let mut s = String::new();
     let warns = agent_warns(global);
     doc(&mut s, rng, "An agent");
@@ -382,12 +399,22 @@ pub fn agent(k: usize, j: usize, global: usize, rng: &mut Rng) -> String {
     if j.is_multiple_of(2) {
         line!(s, "  services = [service.{}]", n::service(k));
     }
-    line!(
-        s,
-        "  capabilities = [capability.{}, capability.{}]",
-        n::cap(k),
-        n::cap_lookup(k)
-    );
+    if shape == Shape::SelectHeavy && n::SHARED_AGENT_SLOTS.contains(&j) {
+        line!(
+            s,
+            "  capabilities = [capability.{}, capability.{}, capability.{}]",
+            n::cap(k),
+            n::cap_lookup(k),
+            n::SHARED_CAP
+        );
+    } else {
+        line!(
+            s,
+            "  capabilities = [capability.{}, capability.{}]",
+            n::cap(k),
+            n::cap_lookup(k)
+        );
+    }
     let critical = slots.iter().any(|&t| tool_risk(k, t) == "critical");
     let filter = if warns { "off" } else { "strict" };
     line!(
@@ -442,7 +469,7 @@ pub fn instance(k: usize, j: usize, t: usize, rng: &mut Rng) -> String {
 }
 
 /// The group's workflow: 4 to 6 steps with two parallel branches.
-pub fn workflow(k: usize, rng: &mut Rng) -> String {
+pub fn workflow(k: usize, shape: Shape, rng: &mut Rng) -> String {
     let mut s = String::new();
     let a = |j: usize| n::agent(k, j);
     doc(&mut s, rng, "A team workflow");
@@ -478,7 +505,10 @@ pub fn workflow(k: usize, rng: &mut Rng) -> String {
     line!(s, "    timeout = {}m", rng.range(1, 10));
     line!(s, "  }}");
     line!(s, "  step search {{");
-    line!(s, "    select = capability.{}", n::cap(k));
+    match shape {
+        Shape::Default => line!(s, "    select = capability.{}", n::cap(k)),
+        Shape::SelectHeavy => line!(s, "    select = capability.{}", n::SHARED_CAP),
+    }
     line!(s, "    after = [step.gather]");
     line!(s, "    with {{ query = step.gather.output }}");
     line!(s, "  }}");

@@ -37,6 +37,13 @@ pub fn dom(k: usize) -> &'static str {
         .unwrap_or("research")
 }
 
+/// The capability every workflow selects in the select-heavy shape.
+pub const SHARED_CAP: &str = "acme.shared";
+
+/// The agents (by slot in their team) that claim [`SHARED_CAP`]: two of ten,
+/// none of them a template instance.
+pub const SHARED_AGENT_SLOTS: [usize; 2] = [0, 5];
+
 /// `acme.DOMAIN.gK`: the group's own capability.
 pub fn cap(k: usize) -> String {
     format!("acme.{}.g{k}", dom(k))

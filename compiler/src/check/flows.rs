@@ -1,7 +1,9 @@
 //! Glue between the checker and the workflow rules of `check/workflow/`: builds
-//! the [`World`] they read (agents' claims, lifecycle and personas; personas'
-//! incompatibilities after merging), runs them per workflow, and records their
-//! findings (`order`, `steps.N.candidates`) in the workflow's registry JSON.
+//! the [`World`] they read (agents' claims, lifecycle, personas and output
+//! types; tools' schemas; personas' incompatibilities after merging), runs them
+//! per workflow, and records their findings (`order`, `steps.N.output_schema`)
+//! in the workflow's registry JSON. Returns the world, whose `select`
+//! candidates the registry's `index` lists.
 
 use super::capability::CapabilityFacts;
 use super::workflow::{check_workflow, AgentFacts, World};
@@ -13,7 +15,7 @@ use crate::schema::names::{INCOMPATIBLE_WITH, PERSONA};
 use crate::schema::{self, Ty};
 use serde_json::{json, Value as Json};
 
-pub fn check(cx: &mut Cx, caps: &CapabilityFacts, diags: &mut Vec<Diagnostic>) {
+pub fn check(cx: &mut Cx, caps: &CapabilityFacts, diags: &mut Vec<Diagnostic>) -> World {
     use rayon::prelude::*;
     let world = world(cx, caps);
     // Each workflow is checked on its own: in parallel, reported in order.
@@ -26,7 +28,8 @@ pub fn check(cx: &mut Cx, caps: &CapabilityFacts, diags: &mut Vec<Diagnostic>) {
                 return None;
             }
             let mut found = Diagnostics::new();
-            let facts = check_workflow(&unit.decl, shared.refs, &world, &mut found);
+            let compiled = &shared.facts.get(i)?.json;
+            let facts = check_workflow(&unit.decl, compiled, shared.refs, &world, &mut found);
             Some((i, facts, found))
         })
         .collect();
@@ -45,13 +48,18 @@ pub fn check(cx: &mut Cx, caps: &CapabilityFacts, diags: &mut Vec<Diagnostic>) {
         let Some(Json::Object(steps)) = steps_key().and_then(|k| f.json.get_mut(k)) else {
             continue;
         };
-        for (step, cands) in facts.candidates {
+        for (step, schema) in facts.outputs {
             if let Some(Json::Object(s)) = steps.get_mut(&step) {
-                s.insert("candidates".into(), json!(cands));
+                s.insert(STEP_OUTPUT_SCHEMA.into(), schema);
             }
         }
     }
+    world
 }
+
+/// The registry key of a step's output type (its own `output`, or its tool's
+/// or agent's; a list under `for_each`), written when it is known.
+pub const STEP_OUTPUT_SCHEMA: &str = "output_schema";
 
 /// The registry key of a workflow's steps, from the table.
 fn steps_key() -> Option<&'static str> {
@@ -80,8 +88,18 @@ fn world(cx: &Cx, caps: &CapabilityFacts) -> World {
                         claims: caps.claims.get(&i).cloned().unwrap_or_default(),
                         retired: status_of(unit) == Status::Retired,
                         persona,
+                        output: cx
+                            .facts
+                            .get(i)
+                            .and_then(|f| f.io.as_ref())
+                            .and_then(|io| io.output.clone()),
                     },
                 );
+            }
+            Kind::Tool => {
+                if let Some(io) = cx.facts.get(i).and_then(|f| f.io.as_deref()) {
+                    w.tools.insert(unit.decl.id(), io.clone());
+                }
             }
             Kind::Persona => {
                 // After merging: an inherited `incompatible_with` counts too.

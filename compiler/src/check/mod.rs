@@ -24,6 +24,7 @@ mod compact;
 mod cycles;
 mod expr;
 mod flows;
+pub(crate) mod index;
 mod persona;
 mod registry;
 mod service;
@@ -33,6 +34,7 @@ pub mod workflow;
 pub use attrs::{is_url, RefUse};
 pub use compact::{Entry, Registry};
 pub use expr::{render_expr, render_value};
+pub use flows::STEP_OUTPUT_SCHEMA;
 
 use crate::ast::{Block, DeclBody, Kind, Reference, ValueKind};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -114,6 +116,7 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
             .map(|(i, unit)| {
                 let mut f = check_unit(&refs, &symbols, unit);
                 let uses = lock_refs(&base, i, std::mem::take(&mut f.uses));
+                f.io = io_schemas(unit.decl.kind, &f.json);
                 let built = if registry::deferred(unit.decl.kind) {
                     None
                 } else {
@@ -153,7 +156,9 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
     service::check(&cx, &mut diags);
     agent::check(&cx, &mut diags);
     tool::check(&cx, &mut diags);
-    flows::check(&mut cx, &caps, &mut diags);
+    let world = flows::check(&mut cx, &caps, &mut diags);
+    let capability_index = index::build(&cx, &world);
+    drop(world);
     let deferred = cx
         .facts
         .iter_mut()
@@ -165,7 +170,7 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
         })
         .map(|(i, f)| (i, std::mem::take(&mut f.json)))
         .collect();
-    let registry = registry::build(ws, &cx, built, deferred);
+    let registry = registry::build(ws, &cx, built, deferred, capability_index);
     // Each unit's references are sorted, and each unit has its own `decl`:
     // ordering the units by it orders them all.
     uses.sort_by(|a, b| a.first().map(|r| &r.decl).cmp(&b.first().map(|r| &r.decl)));
@@ -218,6 +223,9 @@ pub struct UnitFacts {
     pub params: Option<Json>,
     /// Attribute paths whose value errored (`limits.timeout`, `steps.a.after`).
     pub bad: BTreeSet<String>,
+    /// A tool's `input_schema`/`output_schema`, an agent's `output_schema`:
+    /// kept for the workflow rules once the entry is built.
+    pub io: Option<Box<workflow::ToolFacts>>,
     /// Its references (moved into [`Checked::references`] once checked).
     pub uses: Vec<RefUse>,
     pub diags: Vec<Diagnostic>,
@@ -346,6 +354,27 @@ impl Cx<'_> {
     }
 }
 
+/// The schemas of a tool (`params`, `returns`) or an agent (`output`), by their
+/// rows' registry keys; `None` for other kinds.
+fn io_schemas(kind: Kind, json: &Map<String, Json>) -> Option<Box<workflow::ToolFacts>> {
+    use schema::names::{OUTPUT, PARAMS, RETURNS};
+    let get = |row: &str| {
+        let spec = schema::find(schema::attrs(kind), row)?;
+        json.get(spec.key).cloned()
+    };
+    match kind {
+        Kind::Tool => Some(Box::new(workflow::ToolFacts {
+            input: get(PARAMS),
+            output: get(RETURNS),
+        })),
+        Kind::Agent => Some(Box::new(workflow::ToolFacts {
+            input: None,
+            output: get(OUTPUT),
+        })),
+        _ => None,
+    }
+}
+
 /// Checks one unit's attributes (and a template's params).
 fn check_unit(refs: &RefMap, symbols: &Symbols, unit: &Unit) -> UnitFacts {
     let decl = &unit.decl;
@@ -358,6 +387,7 @@ fn check_unit(refs: &RefMap, symbols: &Symbols, unit: &Unit) -> UnitFacts {
                 json,
                 params: None,
                 bad: w.bad,
+                io: None,
                 uses: w.uses,
                 diags: w.diags,
             }
@@ -373,6 +403,7 @@ fn check_unit(refs: &RefMap, symbols: &Symbols, unit: &Unit) -> UnitFacts {
                 json: Map::new(),
                 params,
                 bad: w.bad,
+                io: None,
                 uses: w.uses,
                 diags,
             }

@@ -18,7 +18,7 @@ pub const FORMAT: &str = "pmth.registry/v1";
 
 /// True for the kinds whose registry JSON the cross-declaration rules still
 /// change after their own attributes are checked: personas (merged with what
-/// they extend) and workflows (`order`, each step's `candidates`). Every other
+/// they extend) and workflows (`order`, each step's `output_schema`). Every other
 /// declaration's entry is built as soon as its attributes are checked.
 pub fn deferred(kind: Kind) -> bool {
     matches!(kind, Kind::Persona | Kind::Workflow)
@@ -49,13 +49,15 @@ pub fn build_one(cx: &Cx, i: usize, facts: &UnitFacts, json: Map<String, Json>) 
     ))
 }
 
-/// The registry from the entries built so far and the `deferred` units' final
-/// attributes (`(unit, json)`), whose entries are built here, in parallel.
+/// The registry from the entries built so far, the `deferred` units' final
+/// attributes (`(unit, json)`), whose entries are built here, in parallel, and
+/// the capability `index`.
 pub fn build(
     ws: &Workspace,
     cx: &Cx,
     mut decls: Vec<Built>,
     deferred: Vec<(usize, Map<String, Json>)>,
+    index: Json,
 ) -> Registry {
     use rayon::prelude::*;
     let late: Vec<Built> = deferred
@@ -84,6 +86,7 @@ pub fn build(
     }
     header.insert("package".into(), Json::Object(package));
     header.insert("compiler".into(), json!(format!("pmth {}", crate::VERSION)));
+    header.insert("index".into(), index);
     Registry::new(header, decls)
 }
 

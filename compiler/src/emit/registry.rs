@@ -94,8 +94,9 @@ pub fn versioned_decls(registry: &Registry, references: &[LockRef]) -> Vec<(Stri
 
 /// A declaration's registry JSON as its author wrote it: without `source` and
 /// `digest`, each reference as written (`tool.web_search@^1.2`) rather than
-/// its resolved id, and without what other declarations decide (a `select`
-/// step's `candidates`). A new version of a dependency changes what a
+/// its resolved id, and without what other declarations decide (a step's
+/// `output_schema`, which may come from its tool or agent; a step's own type
+/// is its `output`). A new version of a dependency changes what a
 /// reference resolves to (the lock's `resolve` lines say so), not this.
 pub fn authored(decl: &Json, refs: &[&LockRef]) -> Json {
     let mut v = decl.clone();
@@ -105,7 +106,7 @@ pub fn authored(decl: &Json, refs: &[&LockRef]) -> Json {
         if let Some(Json::Object(steps)) = m.get_mut("steps") {
             for step in steps.values_mut() {
                 if let Json::Object(s) = step {
-                    s.remove("candidates");
+                    s.remove(crate::check::STEP_OUTPUT_SCHEMA);
                 }
             }
         }
@@ -239,7 +240,7 @@ mod tests {
         let decl = json!({
             "tools": ["x@1.3.0", "y"], "model": "m@2.0.0", "digest": "sha256:1",
             "source": {"file": "a.pmth", "line": 1},
-            "steps": {"s": {"agent": "a@1.0.0", "candidates": ["b"]}},
+            "steps": {"s": {"agent": "a@1.0.0", "output_schema": {"type": "string"}}},
         });
         let refs = [
             LockRef {

@@ -155,6 +155,20 @@ fn the_registry_matches_the_published_schema() {
         serde_json::from_slice(&read(&ws.join("dist/registry.json"))).expect("json");
     let r = crate::types::validate(&crate::schema::registry_schema(), &reg);
     assert_eq!(r, Ok(()));
+    // The capability index is written, and the schema requires its shape.
+    assert!(reg["index"]["capabilities"].is_object(), "{}", reg["index"]);
+    let mut no_tools = reg.clone();
+    if let Some(caps) = no_tools["index"]["capabilities"].as_object_mut() {
+        for entry in caps.values_mut() {
+            entry.as_object_mut().map(|e| e.remove("tools"));
+        }
+    }
+    if no_tools["index"]["capabilities"]
+        .as_object()
+        .is_some_and(|c| !c.is_empty())
+    {
+        assert!(crate::types::validate(&crate::schema::registry_schema(), &no_tools).is_err());
+    }
     // And the schema catches a wrong shape.
     let mut bad = reg.clone();
     bad["agents"]["scribe@1.0.0"]["kind"] = serde_json::json!(5);

@@ -33,6 +33,27 @@ pub fn registry_schema() -> Json {
         );
         required.push(json!(kind.plural()));
     }
+    let ids = json!({"type": "array", "items": {"type": "string"}, "uniqueItems": true});
+    props.insert(
+        "index".into(),
+        json!({
+            "type": "object",
+            "description": "Lookups built from the declarations, so that no list is repeated per use.",
+            "properties": {
+                "capabilities": {
+                    "type": "object",
+                    "description": "For every capability id: the non-retired agents that claim it or a capability below it (the `select` candidates), and the tools and models that provide it or a capability below it; each list sorted by id.",
+                    "additionalProperties": {
+                        "type": "object",
+                        "properties": {"agents": ids, "tools": ids, "models": ids},
+                        "required": ["agents", "tools", "models"]
+                    }
+                }
+            },
+            "required": ["capabilities"]
+        }),
+    );
+    required.push(json!("index"));
     props.insert("governance".into(), json!({"type": "object"}));
     json!({
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -173,7 +194,12 @@ fn value(ty: &Ty) -> Json {
         }
         Ty::Steps(rows_) => json!({
             "type": "object",
-            "additionalProperties": object(rows_, &[("candidates", json!({"type": "array", "items": {"type": "string"}}))])
+            "additionalProperties": object(rows_, &[
+                ("output_schema", json!({
+                    "type": ["object", "boolean"],
+                    "$comment": "a JSON Schema 2020-12: the step's output type (its own `output`, or its tool's `returns`, or its agent's `output`; a list under `for_each`), when known"
+                })),
+            ])
         }),
         Ty::Either(tys) => json!({"anyOf": tys.iter().map(value).collect::<Vec<_>>()}),
     }

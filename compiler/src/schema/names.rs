@@ -34,6 +34,9 @@ pub const STEP: &str = "step";
 /// Step attributes (the workflow rules of `check/workflow.rs` read these).
 pub const AGENT: &str = "agent";
 pub const SELECT: &str = "select";
+pub const TOOL: &str = "tool";
+/// A workflow's `result = EXPR`.
+pub const RESULT: &str = "result";
 pub const AFTER: &str = "after";
 pub const WITH: &str = "with";
 pub const WHEN: &str = "when";

@@ -89,7 +89,7 @@ fn kind_intro(kind: Kind) -> &'static str {
         Kind::Agent => "An AI agent: a model, the tools it may call, a persona, and the capabilities it claims.",
         Kind::Tool => "Something an agent can call, with typed parameters and a risk level.",
         Kind::Model => "A language model from a provider, with the capabilities it brings.",
-        Kind::Workflow => "A DAG of steps, each run by an agent or by any agent with a capability. Steps are written `step NAME { … }`.",
+        Kind::Workflow => "A DAG of steps, each run by an agent, by any agent with a capability, or as a direct tool call. Steps are written `step NAME { … }`; see `docs/workflows.md` for output types and how values fit.",
         Kind::Capability => "A node of the capability taxonomy; dotted names (`web.search`) need their parent declared (PM0107).",
         Kind::Persona => "How an agent speaks and behaves; `extends` merges other personas first.",
         Kind::Service => "An external endpoint that tools and models talk to.",

@@ -357,7 +357,20 @@ pub const STEP_ATTRS: &[AttrSpec] = &[
     AttrSpec::new(
         SELECT,
         Ty::Ref(Kind::Capability),
-        "Run on any agent that provides this capability (the candidates go into the bundle).",
+        "Run on any agent that provides this capability (the candidates are listed once per \
+         capability in the registry's `index`).",
+    ),
+    AttrSpec::new(
+        TOOL,
+        Ty::Ref(Kind::Tool),
+        "Call this tool directly, no model involved; `with` is checked against its `params`. \
+         A step has exactly one of `agent`, `select` and `tool` (PM0405).",
+    ),
+    AttrSpec::new(
+        OUTPUT,
+        Ty::TypeExpr,
+        "The step's output type, written `output: TYPE` (per element under `for_each`); must \
+         be the tool's `returns` or the agent's `output` when those declare one (PM0203).",
     ),
     AttrSpec::new(
         AFTER,
@@ -367,7 +380,8 @@ pub const STEP_ATTRS: &[AttrSpec] = &[
     AttrSpec::new(
         WITH,
         Ty::Map(&Ty::Expr),
-        "The step's inputs: `input.FIELD`, `step.N.output` or `item`.",
+        "The step's inputs: `input.FIELD`, `step.N.output[.FIELD]` or `item[.FIELD]`; on a \
+         `tool` step, one per param of the tool, each fitting its type (PM0404).",
     ),
     AttrSpec::new(WHEN, Ty::Expr, "Run only when this is true."),
     AttrSpec::new(
@@ -410,6 +424,11 @@ const WORKFLOW_ATTRS: &[AttrSpec] = &[
         "The result type, written `output: TYPE`; compiled to `output_schema`.",
     )
     .key("output_schema"),
+    AttrSpec::new(
+        RESULT,
+        Ty::Expr,
+        "What the workflow returns, usually `step.N.output`; checked against `output` (PM0404).",
+    ),
     AttrSpec::new(
         STEP,
         Ty::Steps(STEP_ATTRS),

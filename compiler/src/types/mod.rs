@@ -12,9 +12,11 @@
 )]
 
 mod constraints;
+pub mod fit;
 mod literal;
 
 pub use constraints::{constraint_docs, constraints_by_type, FORMATS};
+pub use fit::{fits, same_type, show};
 pub use literal::{check_pattern, literal_json, validate, LiteralError};
 
 use crate::ast::{Attr, Block, Field, Item, Member, TypeExpr, TypeKind, ValueKind};
@@ -258,6 +260,11 @@ pub fn type_schema(
     Some(Json::Object(schema))
 }
 
+/// The `$comment` that marks a duration's schema (an integer of milliseconds).
+pub const DURATION_COMMENT: &str = "duration in milliseconds";
+/// The `$comment` that marks a size's schema (an integer of bytes).
+pub const SIZE_COMMENT: &str = "size in bytes";
+
 // ---- internals ----------------------------------------------------------------------
 
 const REQUIRES: &str = "requires";
@@ -492,9 +499,9 @@ impl Base {
             Base::Float => json!({"type": "number"}),
             Base::Bool => json!({"type": "boolean"}),
             Base::Duration => {
-                json!({"type": "integer", "minimum": 0, "$comment": "duration in milliseconds"})
+                json!({"type": "integer", "minimum": 0, "$comment": DURATION_COMMENT})
             }
-            Base::Size => json!({"type": "integer", "minimum": 0, "$comment": "size in bytes"}),
+            Base::Size => json!({"type": "integer", "minimum": 0, "$comment": SIZE_COMMENT}),
             Base::List(items) => json!({"type": "array", "items": items}),
             Base::Map(values) => json!({"type": "object", "additionalProperties": values}),
             Base::Object(o) => o.clone(),

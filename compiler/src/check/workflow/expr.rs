@@ -1,120 +1,66 @@
-//! The data flow of a step: `for_each = input.LIST`, `when = EXPR` and
-//! `with { NAME = EXPR }`, type-checked against the workflow's `input` fields and
-//! the step graph (PM0402, PM0404).
+//! The data flow of a workflow: `for_each = input.LIST`, `when = EXPR`,
+//! `with { NAME = EXPR }` and `result = EXPR`, typed against the workflow's
+//! `input`, the steps' output types and the step graph (PM0402, PM0404); a
+//! `tool` step's bindings are checked against the tool's `params`.
+//!
+//! Types are compiled JSON Schemas (what `input`, `returns` and `output`
+//! compile to), so unions (`anyOf`, `type: [..]`) and `any` (`{}`) need nothing
+//! special; fitting is [`crate::types::fits`].
 
 use super::attr;
+use super::error::Problem;
 use super::graph::{unknown_step, Graph};
-use crate::ast::{BinOp, Block, Expr, ExprKind, Ident, Step, TypeExpr, TypeKind, Value, ValueKind};
-use crate::diag::{suggest, Diagnostic, Diagnostics};
+use crate::ast::{BinOp, Expr, ExprKind, Ident, Step, Value, ValueKind};
+use crate::diag::{suggest, Diagnostics};
 use crate::source::Span;
-use crate::types::BaseType;
+use crate::types::{fits, literal_json, show, validate, DURATION_COMMENT, SIZE_COMMENT};
+use serde_json::{json, Value as Json};
 
-/// The type of a value flowing through a workflow.
-#[derive(Clone, Debug, PartialEq)]
-pub enum Ty {
-    Str,
-    /// A string union; the allowed values.
-    Enum(Vec<String>),
-    Int,
-    Float,
-    Bool,
-    Duration,
-    Size,
-    List(Box<Ty>),
-    Map(Box<Ty>),
-    Object(Vec<(String, Ty)>),
-    /// `step.N.status`: `"ok" | "failed" | "skipped"`.
-    Status,
-    /// Not known statically (`step.N.output`): anything goes.
-    Any,
+/// What the expressions of a workflow may read.
+pub(super) struct Flow<'a> {
+    pub graph: &'a Graph<'a>,
+    /// The schema of `input` (`{}` when it could not be compiled; the closed
+    /// empty object when the workflow has none).
+    pub input: &'a Json,
+    /// Each step's output type, by step index; `None` when untyped.
+    pub outputs: &'a [Option<Json>],
+}
+
+/// A tool step's tool, for checking its bindings.
+pub(super) struct ToolCall<'a> {
+    pub name: &'a str,
+    /// The tool's `input_schema` (its `params`).
+    pub params: &'a Json,
 }
 
 const STATUSES: [&str; 3] = ["ok", "failed", "skipped"];
 
-impl Ty {
-    fn from_type(t: &TypeExpr) -> Ty {
-        match &t.kind {
-            TypeKind::Named(n) => match BaseType::from_name(&n.name) {
-                Some(BaseType::String) => Ty::Str,
-                Some(BaseType::Int) => Ty::Int,
-                Some(BaseType::Float) => Ty::Float,
-                Some(BaseType::Bool) => Ty::Bool,
-                Some(BaseType::Duration) => Ty::Duration,
-                Some(BaseType::Size) => Ty::Size,
-                Some(BaseType::Any | BaseType::Null) | None => Ty::Any,
-            },
-            TypeKind::List(e) => Ty::List(Box::new(Ty::from_type(e))),
-            TypeKind::Map(e) => Ty::Map(Box::new(Ty::from_type(e))),
-            TypeKind::Object(b) => Ty::Object(fields_of(b)),
-            TypeKind::Union(lits) => Ty::Enum(lits.iter().map(|l| l.value.clone()).collect()),
-            // Unions are typed over their compiled schemas (§8); here, anything.
-            TypeKind::AnyOf(_) => Ty::Any,
-        }
-    }
-
-    fn describe(&self) -> String {
-        match self {
-            Ty::Str => "a string".into(),
-            Ty::Enum(vs) => vs
-                .iter()
-                .map(|v| format!("\"{v}\""))
-                .collect::<Vec<_>>()
-                .join(" | "),
-            Ty::Int => "an int".into(),
-            Ty::Float => "a float".into(),
-            Ty::Bool => "a bool".into(),
-            Ty::Duration => "a duration".into(),
-            Ty::Size => "a size".into(),
-            Ty::List(_) => "a list".into(),
-            Ty::Map(_) => "a map".into(),
-            Ty::Object(_) => "an object".into(),
-            Ty::Status => "a step status (\"ok\" | \"failed\" | \"skipped\")".into(),
-            Ty::Any => "a value".into(),
-        }
-    }
-
-    fn is_stringy(&self) -> bool {
-        matches!(self, Ty::Str | Ty::Enum(_) | Ty::Status)
-    }
-
-    fn is_numeric(&self) -> bool {
-        matches!(self, Ty::Int | Ty::Float)
-    }
+fn any() -> Json {
+    json!({})
 }
-
-fn fields_of(b: &Block) -> Vec<(String, Ty)> {
-    b.fields()
-        .map(|f| (f.name.name.to_string(), Ty::from_type(&f.ty)))
-        .collect()
-}
-
-/// The workflow's `input { FIELDS }` as types.
-#[derive(Clone, Debug, Default)]
-pub struct InputType {
-    fields: Vec<(String, Ty)>,
-}
-
-impl InputType {
-    pub fn from_fields(b: &Block) -> InputType {
-        InputType {
-            fields: fields_of(b),
-        }
-    }
+fn boolean() -> Json {
+    json!({"type": "boolean"})
 }
 
 /// What an expression may see while being checked.
-struct Scope<'a, 'g> {
-    step_index: usize,
-    graph: &'a Graph<'g>,
-    input: &'a InputType,
+struct Scope<'a, 'f> {
+    flow: &'f Flow<'a>,
+    /// The using step (`None` for the workflow's `result`, which runs last).
+    step: Option<usize>,
     /// The element type inside `for_each`.
-    item: Option<Ty>,
+    item: Option<Json>,
 }
 
 /// An expression's type and, for a string literal, its text (for enum checks).
 struct Typed {
-    ty: Ty,
+    ty: Json,
     literal: Option<String>,
+}
+
+impl Typed {
+    fn of(ty: Json) -> Typed {
+        Typed { ty, literal: None }
+    }
 }
 
 /// Already reported; the enclosing checks are skipped.
@@ -122,18 +68,36 @@ struct Reported;
 
 type Check = Result<Typed, Reported>;
 
-/// Checks `for_each`, `when` and `with` of one step.
+fn report(diags: &mut Diagnostics, p: Problem) -> Reported {
+    diags.push(p.into_diagnostic());
+    Reported
+}
+
+/// The per-element type of `for_each = input.LIST` on a step, if it has one
+/// (nothing is reported here: [`check_step_data`] does).
+pub(super) fn item_type(step: &Step, flow: &Flow<'_>) -> Option<Json> {
+    let a = step.body.attr(attr::FOR_EACH)?;
+    let scope = Scope {
+        flow,
+        step: None,
+        item: None,
+    };
+    let mut quiet = Diagnostics::new();
+    for_each_item(&a.value, &scope, &mut quiet)
+}
+
+/// Checks `for_each`, `when` and `with` of one step; `tool` when it is a
+/// `tool` step whose tool resolved.
 pub(super) fn check_step_data(
     step: &Step,
     index: usize,
-    graph: &Graph<'_>,
-    input: &InputType,
+    flow: &Flow<'_>,
+    tool: Option<ToolCall<'_>>,
     diags: &mut Diagnostics,
 ) {
     let mut scope = Scope {
-        step_index: index,
-        graph,
-        input,
+        flow,
+        step: Some(index),
         item: None,
     };
     if let Some(a) = step.body.attr(attr::FOR_EACH) {
@@ -141,53 +105,173 @@ pub(super) fn check_step_data(
     }
     if let Some(a) = step.body.attr(attr::WHEN) {
         if let Ok(t) = check_value(&a.value, &scope, diags) {
-            if !matches!(t.ty, Ty::Bool | Ty::Any) {
-                diags.push(
-                    Diagnostic::new(
-                        "PM0404",
-                        a.value.span,
-                        format!("`when` needs a bool, found {}", t.ty.describe()),
-                    )
-                    .label("not a condition")
-                    .help("compare it with something, e.g. `when = input.depth == \"deep\"`"),
+            if !fits(&t.ty, &boolean()) {
+                report(
+                    diags,
+                    Problem::WhenNotBool {
+                        span: a.value.span,
+                        found: describe(&t.ty),
+                    },
                 );
             }
         }
     }
-    if let Some(a) = step.body.attr(attr::WITH) {
-        if let ValueKind::Block(b) = &a.value.kind {
-            for binding in b.attrs() {
-                let _ = check_value(&binding.value, &scope, diags);
-            }
+    let with = step.body.attr(attr::WITH);
+    let bindings: Vec<&crate::ast::Attr> = match with.map(|a| &a.value.kind) {
+        Some(ValueKind::Block(b)) => b.attrs().collect(),
+        _ => Vec::new(),
+    };
+    let mut bound: Vec<&str> = Vec::new();
+    for binding in &bindings {
+        let typed = check_value(&binding.value, &scope, diags);
+        let Some(tool) = &tool else {
+            continue;
+        };
+        bound.push(binding.key.name.as_str());
+        let props = tool.params.get("properties").and_then(Json::as_object);
+        let Some(param) = props.and_then(|p| p.get(binding.key.name.as_str())) else {
+            let names: Vec<String> = props
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default();
+            report(
+                diags,
+                Problem::UnknownParam {
+                    span: binding.key.span,
+                    param: binding.key.name.to_string(),
+                    tool: tool.name.to_owned(),
+                    suggestion: suggest(&binding.key.name, names.iter().map(String::as_str))
+                        .map(str::to_owned),
+                    params: names,
+                },
+            );
+            continue;
+        };
+        let Ok(typed) = typed else {
+            continue;
+        };
+        // A literal is checked in full, constraints included; anything else
+        // by its type.
+        let literal = is_literal(&binding.value)
+            .then(|| literal_json(&binding.value).ok())
+            .flatten();
+        let problem = match literal {
+            Some(value) => validate(param, &value)
+                .err()
+                .map(|message| Problem::ParamLiteral {
+                    span: binding.value.span,
+                    param: binding.key.name.to_string(),
+                    tool: tool.name.to_owned(),
+                    message,
+                }),
+            None => (!fits(&typed.ty, param)).then(|| Problem::ParamMismatch {
+                span: binding.value.span,
+                param: binding.key.name.to_string(),
+                tool: tool.name.to_owned(),
+                expected: show(param),
+                found: show(&typed.ty),
+            }),
+        };
+        if let Some(p) = problem {
+            report(diags, p);
+        }
+    }
+    if let Some(tool) = &tool {
+        let missing: Vec<String> = tool
+            .params
+            .get("required")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Json::as_str)
+            .filter(|r| !bound.contains(r))
+            .map(str::to_owned)
+            .collect();
+        // A `with` that is not a block is the schema checker's error.
+        let with_ok = with.is_none_or(|a| matches!(a.value.kind, ValueKind::Block(_)));
+        if !missing.is_empty() && with_ok {
+            report(
+                diags,
+                Problem::MissingParams {
+                    span: with.map_or(step.header, |a| a.key.span),
+                    tool: tool.name.to_owned(),
+                    missing,
+                    has_with: with.is_some(),
+                },
+            );
         }
     }
 }
 
+/// `result = EXPR`: its type, after checking it (any step may be read: the
+/// result is taken when the workflow ends); checked against `output` when given.
+pub(super) fn check_result(
+    result: &crate::ast::Attr,
+    flow: &Flow<'_>,
+    output: Option<&Json>,
+    diags: &mut Diagnostics,
+) {
+    let scope = Scope {
+        flow,
+        step: None,
+        item: None,
+    };
+    let Ok(t) = check_value(&result.value, &scope, diags) else {
+        return;
+    };
+    if let Some(output) = output {
+        if !fits(&t.ty, output) {
+            report(
+                diags,
+                Problem::ResultMismatch {
+                    span: result.span,
+                    expected: show(output),
+                    found: show(&t.ty),
+                },
+            );
+        }
+    }
+}
+
+fn is_literal(v: &Value) -> bool {
+    matches!(
+        v.kind,
+        ValueKind::Str(_)
+            | ValueKind::Int(_)
+            | ValueKind::Float(_)
+            | ValueKind::Bool(_)
+            | ValueKind::Duration(_)
+            | ValueKind::Size(_)
+    )
+}
+
 /// `for_each = input.LIST`: the element type, or `None` after reporting.
-fn for_each_item(v: &Value, scope: &Scope<'_, '_>, diags: &mut Diagnostics) -> Option<Ty> {
+fn for_each_item(v: &Value, scope: &Scope<'_, '_>, diags: &mut Diagnostics) -> Option<Json> {
     let is_input =
         matches!(&v.kind, ValueKind::Path(segs) if segs.first().is_some_and(|s| s.name == "input"));
     if !is_input {
-        diags.push(
-            Diagnostic::new("PM0404", v.span, "`for_each` must name a list field of `input`")
-                .label(format!("found {}", v.kind.describe()))
-                .help("write `for_each = input.FIELD` where FIELD is a `list<…>` field of the workflow's input"),
+        report(
+            diags,
+            Problem::ForEachNotInput {
+                span: v.span,
+                found: v.kind.describe().to_owned(),
+            },
         );
         return None;
     }
     let t = check_value(v, scope, diags).ok()?;
-    match t.ty {
-        Ty::List(e) => Some(*e),
-        Ty::Any => Some(Ty::Any),
-        other => {
-            diags.push(
-                Diagnostic::new(
-                    "PM0404",
-                    v.span,
-                    format!("`for_each` needs a list, but this is {}", other.describe()),
-                )
-                .label("not a list")
-                .help("declare the input field as `list<…>`, or iterate over another field"),
+    let kinds = kinds(&t.ty);
+    if kinds.contains(&K::Any) {
+        return Some(any());
+    }
+    match (kinds.as_slice(), &t.ty) {
+        ([K::List], Json::Object(m)) => Some(m.get("items").cloned().unwrap_or_else(any)),
+        _ => {
+            report(
+                diags,
+                Problem::ForEachNotList {
+                    span: v.span,
+                    found: describe(&t.ty),
+                },
             );
             None
         }
@@ -195,53 +279,40 @@ fn for_each_item(v: &Value, scope: &Scope<'_, '_>, diags: &mut Diagnostics) -> O
 }
 
 fn check_value(v: &Value, scope: &Scope<'_, '_>, diags: &mut Diagnostics) -> Check {
-    let ty = |ty: Ty| Ok(Typed { ty, literal: None });
+    let ty = |ty: Json| Ok(Typed::of(ty));
     match &v.kind {
         ValueKind::Expr(e) => check_expr(e, scope, diags),
-        ValueKind::Str(s) => match s.as_plain() {
-            Some(text) => Ok(Typed {
-                ty: Ty::Str,
-                literal: Some(text),
-            }),
-            None => ty(Ty::Str),
-        },
-        ValueKind::Int(_) => ty(Ty::Int),
-        ValueKind::Float(_) => ty(Ty::Float),
-        ValueKind::Bool(_) => ty(Ty::Bool),
-        ValueKind::Duration(_) => ty(Ty::Duration),
-        ValueKind::Size(_) => ty(Ty::Size),
+        ValueKind::Str(s) => Ok(Typed {
+            ty: json!({"type": "string"}),
+            literal: s.as_plain(),
+        }),
+        ValueKind::Int(_) => ty(json!({"type": "integer"})),
+        ValueKind::Float(_) => ty(json!({"type": "number"})),
+        ValueKind::Bool(_) => ty(boolean()),
+        ValueKind::Duration(_) => ty(json!({"type": "integer", "$comment": DURATION_COMMENT})),
+        ValueKind::Size(_) => ty(json!({"type": "integer", "$comment": SIZE_COMMENT})),
         ValueKind::Path(segs) => check_path(segs, v.span, scope, diags),
         ValueKind::Word(w) if w == "item" => match &scope.item {
             Some(t) => ty(t.clone()),
             None => Err(report(
                 diags,
-                Diagnostic::new("PM0404", v.span, "`item` is only defined inside `for_each`")
-                    .label("no `for_each` on this step")
-                    .help("add `for_each = input.LIST` to the step, or use `input.FIELD`"),
+                Problem::ItemOutsideForEach {
+                    span: v.span,
+                    in_result: scope.step.is_none(),
+                },
             )),
         },
         ValueKind::Invalid => Err(Reported),
         // A param inside a template body: its value is not known here.
-        ValueKind::Param(_) => ty(Ty::Any),
+        ValueKind::Param(_) => ty(any()),
         other => Err(report(
             diags,
-            Diagnostic::new(
-                "PM0404",
-                v.span,
-                format!(
-                    "{} cannot be used in a workflow expression",
-                    other.describe()
-                ),
-            )
-            .label("not allowed here")
-            .help("use `input.FIELD`, `step.NAME.output`, `step.NAME.status`, `item` or a literal"),
+            Problem::NotAnExpression {
+                span: v.span,
+                found: other.describe().to_owned(),
+            },
         )),
     }
-}
-
-fn report(diags: &mut Diagnostics, d: Diagnostic) -> Reported {
-    diags.push(d);
-    Reported
 }
 
 fn check_path(segs: &[Ident], span: Span, scope: &Scope<'_, '_>, diags: &mut Diagnostics) -> Check {
@@ -250,127 +321,181 @@ fn check_path(segs: &[Ident], span: Span, scope: &Scope<'_, '_>, diags: &mut Dia
     };
     match head.name.as_str() {
         "input" => {
-            let Some((field, rest)) = rest.split_first() else {
+            let Some(field) = rest.first() else {
+                return Err(report(diags, Problem::InputWithoutField { span }));
+            };
+            let input = scope.flow.input;
+            if kinds(input).contains(&K::Any) {
+                return Ok(Typed::of(any()));
+            }
+            let props = input.get("properties").and_then(Json::as_object);
+            let Some(t) = props.and_then(|p| p.get(field.name.as_str())) else {
+                let names = props.into_iter().flat_map(|p| p.keys().map(String::as_str));
                 return Err(report(
                     diags,
-                    Diagnostic::new("PM0404", span, "`input` needs a field: `input.FIELD`")
-                        .label("no field named"),
+                    Problem::UnknownInput {
+                        span,
+                        field: field.name.to_string(),
+                        suggestion: suggest(&field.name, names).map(str::to_owned),
+                    },
                 ));
             };
-            let found = scope.input.fields.iter().find(|(n, _)| *n == field.name);
-            let Some((_, t)) = found else {
-                let mut d = Diagnostic::new(
-                    "PM0404",
-                    span,
-                    format!("the workflow's input has no field `{}`", field.name),
-                )
-                .label("unknown input field");
-                d = match suggest(
-                    &field.name,
-                    scope.input.fields.iter().map(|(n, _)| n.as_str()),
-                ) {
-                    Some(s) => d.help(format!("did you mean `input.{s}`?")),
-                    None => d.help("declare it in the workflow's `input { … }` block"),
-                };
-                return Err(report(diags, d));
-            };
-            descend(t.clone(), rest, span, diags)
+            descend(t.clone(), segs, 2, span, diags)
         }
         "item" => match &scope.item {
-            Some(t) => descend(t.clone(), rest, span, diags),
+            Some(t) => descend(t.clone(), segs, 1, span, diags),
             None => Err(report(
                 diags,
-                Diagnostic::new("PM0404", span, "`item` is only defined inside `for_each`")
-                    .label("no `for_each` on this step"),
+                Problem::ItemOutsideForEach {
+                    span,
+                    in_result: scope.step.is_none(),
+                },
             )),
         },
         "step" => {
             let Some((name, rest)) = rest.split_first() else {
-                return Err(report(
-                    diags,
-                    Diagnostic::new("PM0404", span, "`step` needs a name: `step.NAME.output`"),
-                ));
+                return Err(report(diags, Problem::StepWithoutName { span }));
             };
-            let Some(j) = scope.graph.lookup(&name.name) else {
-                return Err(report(diags, unknown_step(name, span, scope.graph.names())));
+            let graph = scope.flow.graph;
+            let Some(j) = graph.lookup(&name.name) else {
+                diags.push(unknown_step(name, span, graph.names()));
+                return Err(Reported);
             };
-            if !scope.graph.is_ancestor(j, scope.step_index) {
-                return Err(report(
-                    diags,
-                    Diagnostic::new(
-                        "PM0404",
-                        span,
-                        format!("step `{}` does not run before this step", name.name),
-                    )
-                    .label("not an ancestor")
-                    .help(format!(
-                        "add `step.{}` to this step's `after` (directly or through another step)",
-                        name.name
-                    )),
-                ));
+            if let Some(i) = scope.step {
+                if !graph.is_ancestor(j, i) {
+                    return Err(report(
+                        diags,
+                        Problem::NotAncestor {
+                            span,
+                            step: name.name.to_string(),
+                        },
+                    ));
+                }
             }
             match rest.split_first() {
-                Some((f, more)) if f.name == "output" => descend(Ty::Any, more, span, diags),
-                Some((f, [])) if f.name == "status" => Ok(Typed {
-                    ty: Ty::Status,
-                    literal: None,
-                }),
+                Some((f, _)) if f.name == "output" => {
+                    let out = scope.flow.outputs.get(j).cloned().flatten();
+                    descend(out.unwrap_or_else(any), segs, 3, span, diags)
+                }
+                Some((f, [])) if f.name == "status" => {
+                    Ok(Typed::of(json!({"type": "string", "enum": STATUSES})))
+                }
                 _ => Err(report(
                     diags,
-                    Diagnostic::new(
-                        "PM0404",
+                    Problem::StepMember {
                         span,
-                        format!("use `step.{0}.output` or `step.{0}.status`", name.name),
-                    )
-                    .label("a step exposes only `output` and `status`"),
+                        step: name.name.to_string(),
+                    },
                 )),
             }
         }
         other => Err(report(
             diags,
-            Diagnostic::new(
-                "PM0404",
+            Problem::UnknownName {
                 span,
-                format!("unknown name `{other}` in a workflow expression"),
-            )
-            .label("not defined here")
-            .help("use `input.FIELD`, `step.NAME.output`, `step.NAME.status` or `item`"),
+                name: other.to_owned(),
+            },
         )),
     }
 }
 
-/// Follows `.field` selections into objects (and anything into `Any`).
-fn descend(mut t: Ty, rest: &[Ident], span: Span, diags: &mut Diagnostics) -> Check {
-    for f in rest {
-        t = match t {
-            Ty::Any => Ty::Any,
-            Ty::Map(v) => *v,
-            Ty::Object(fields) => match fields.into_iter().find(|(n, _)| *n == f.name) {
-                Some((_, ft)) => ft,
-                None => {
-                    return Err(report(
-                        diags,
-                        Diagnostic::new("PM0404", span, format!("no field `{}` here", f.name))
-                            .label("unknown field"),
-                    ))
-                }
-            },
-            other => {
+/// Follows the `.field` selections `segs[from..]` into `t`: objects by their
+/// fields, maps by their values, anything into `any`; a union member by
+/// member (`null` stays `null`: `(T | null).f` is `f`'s type or null).
+fn descend(mut t: Json, segs: &[Ident], from: usize, span: Span, diags: &mut Diagnostics) -> Check {
+    for (k, f) in segs.iter().enumerate().skip(from) {
+        let of = || {
+            format!(
+                "`{}`",
+                segs.iter()
+                    .take(k)
+                    .map(|s| s.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(".")
+            )
+        };
+        t = match field(&t, &f.name) {
+            Ok(ft) => ft,
+            Err(Missing { known, is_object }) => {
                 return Err(report(
                     diags,
-                    Diagnostic::new(
-                        "PM0404",
+                    Problem::UnknownField {
                         span,
-                        format!("{} has no field `{}`", other.describe(), f.name),
-                    )
-                    .label("not an object"),
+                        field: f.name.to_string(),
+                        of: of(),
+                        is_object,
+                        suggestion: suggest(&f.name, known.iter().map(String::as_str))
+                            .map(str::to_owned),
+                    },
                 ))
             }
         };
     }
-    Ok(Typed {
-        ty: t,
-        literal: None,
+    Ok(Typed::of(t))
+}
+
+/// Why `.field` cannot be selected: the fields there are, and whether the
+/// value is an object at all.
+struct Missing {
+    known: Vec<String>,
+    is_object: bool,
+}
+
+fn field(t: &Json, name: &str) -> Result<Json, Missing> {
+    let Json::Object(m) = t else {
+        return Ok(any());
+    };
+    if let Some(Json::Array(members)) = m.get("anyOf").or_else(|| m.get("oneOf")) {
+        let mut out = Vec::new();
+        let mut nullable = false;
+        for member in members {
+            if kinds(member) == [K::Null] {
+                nullable = true;
+                continue;
+            }
+            out.push(field(member, name)?);
+        }
+        if nullable {
+            out.push(json!({"type": "null"}));
+        }
+        return Ok(match out.len() {
+            1 => out.pop().unwrap_or_else(any),
+            _ => json!({"anyOf": out}),
+        });
+    }
+    let ks = kinds(t);
+    if ks.contains(&K::Any) {
+        return Ok(any());
+    }
+    let nullable = ks.contains(&K::Null);
+    let others: Vec<&K> = ks.iter().filter(|k| **k != K::Null).collect();
+    if others.as_slice() != [&K::Object] && others.as_slice() != [&K::Map] {
+        return Err(Missing {
+            known: Vec::new(),
+            is_object: false,
+        });
+    }
+    let props = m.get("properties").and_then(Json::as_object);
+    let found = match (
+        props.and_then(|p| p.get(name)),
+        m.get("additionalProperties"),
+    ) {
+        (Some(ft), _) => ft.clone(),
+        (None, Some(Json::Bool(false))) => {
+            return Err(Missing {
+                known: props
+                    .map(|p| p.keys().cloned().collect())
+                    .unwrap_or_default(),
+                is_object: true,
+            })
+        }
+        (None, Some(Json::Bool(true)) | None) => any(),
+        (None, Some(values)) => values.clone(),
+    };
+    Ok(if nullable {
+        json!({"anyOf": [found, {"type": "null"}]})
+    } else {
+        found
     })
 }
 
@@ -380,10 +505,7 @@ fn check_expr(e: &Expr, scope: &Scope<'_, '_>, diags: &mut Diagnostics) -> Check
         ExprKind::Not(x) => {
             let t = check_expr(x, scope, diags)?;
             expect_bool(&t, x.span, "`!`", diags)?;
-            Ok(Typed {
-                ty: Ty::Bool,
-                literal: None,
-            })
+            Ok(Typed::of(boolean()))
         }
         ExprKind::Binary(op, l, r) => {
             let lt = check_expr(l, scope, diags);
@@ -399,26 +521,22 @@ fn check_expr(e: &Expr, scope: &Scope<'_, '_>, diags: &mut Diagnostics) -> Check
                     compare_order(&lt, &rt, e.span, *op, diags)?
                 }
             }
-            Ok(Typed {
-                ty: Ty::Bool,
-                literal: None,
-            })
+            Ok(Typed::of(boolean()))
         }
     }
 }
 
 fn expect_bool(t: &Typed, span: Span, what: &str, diags: &mut Diagnostics) -> Result<(), Reported> {
-    if matches!(t.ty, Ty::Bool | Ty::Any) {
+    if fits(&t.ty, &boolean()) {
         return Ok(());
     }
     Err(report(
         diags,
-        Diagnostic::new(
-            "PM0404",
+        Problem::NotBool {
             span,
-            format!("{what} needs a bool, found {}", t.ty.describe()),
-        )
-        .label("not a bool"),
+            op: what.to_owned(),
+            found: describe(&t.ty),
+        },
     ))
 }
 
@@ -431,54 +549,40 @@ fn compare_eq(
 ) -> Result<(), Reported> {
     // An enum (or a status) compared with a literal outside it.
     for (a, b) in [(l, r), (r, l)] {
-        let allowed: Option<Vec<String>> = match &a.ty {
-            Ty::Enum(vs) => Some(vs.clone()),
-            Ty::Status => Some(STATUSES.iter().map(|s| (*s).to_owned()).collect()),
-            _ => None,
+        let (ks, Some(lit)) = (kinds(&a.ty), &b.literal) else {
+            continue;
         };
-        if let (Some(allowed), Some(lit)) = (allowed, &b.literal) {
-            if !allowed.contains(lit) {
-                let list = allowed
-                    .iter()
-                    .map(|v| format!("\"{v}\""))
-                    .collect::<Vec<_>>()
-                    .join(" | ");
-                let mut d = Diagnostic::new(
-                    "PM0404",
+        let [K::Enum(allowed)] = ks.as_slice() else {
+            continue;
+        };
+        if !allowed.contains(lit) {
+            return Err(report(
+                diags,
+                Problem::OutsideEnum {
                     span,
-                    format!("\"{lit}\" is not a possible value: this is {list}"),
-                )
-                .label(format!("`{}` can never be true", op.as_str()));
-                if let Some(s) = suggest(lit, allowed.iter().map(String::as_str)) {
-                    d = d.help(format!("did you mean \"{s}\"?"));
-                } else {
-                    d = d.help(format!("compare with one of {list}"));
-                }
-                return Err(report(diags, d));
-            }
+                    literal: lit.clone(),
+                    suggestion: suggest(lit, allowed.iter().map(String::as_str)).map(str::to_owned),
+                    allowed: allowed.clone(),
+                    op: op.as_str().to_owned(),
+                },
+            ));
         }
     }
-    if comparable(&l.ty, &r.ty) || (l.ty.is_stringy() && r.ty.is_stringy()) {
+    let (lk, rk) = (kinds(&l.ty), kinds(&r.ty));
+    let comparable = lk.contains(&K::Any)
+        || rk.contains(&K::Any)
+        || lk.iter().any(|a| rk.iter().any(|b| a.compares_with(b)));
+    if comparable {
         return Ok(());
     }
     Err(report(
         diags,
-        Diagnostic::new(
-            "PM0404",
+        Problem::CannotCompare {
             span,
-            format!(
-                "cannot compare {} with {}",
-                l.ty.describe(),
-                r.ty.describe()
-            ),
-        )
-        .label("types do not match"),
+            left: describe(&l.ty),
+            right: describe(&r.ty),
+        },
     ))
-}
-
-/// Same type, both numbers, or one side not known statically.
-fn comparable(l: &Ty, r: &Ty) -> bool {
-    matches!((l, r), (Ty::Any, _) | (_, Ty::Any)) || (l.is_numeric() && r.is_numeric()) || l == r
 }
 
 fn compare_order(
@@ -488,22 +592,169 @@ fn compare_order(
     op: BinOp,
     diags: &mut Diagnostics,
 ) -> Result<(), Reported> {
-    let ordered = |t: &Ty| matches!(t, Ty::Int | Ty::Float | Ty::Duration | Ty::Size | Ty::Any);
-    if ordered(&l.ty) && ordered(&r.ty) && comparable(&l.ty, &r.ty) {
+    let (lk, rk) = (kinds(&l.ty), kinds(&r.ty));
+    let ordered = |ks: &[K]| {
+        !ks.is_empty()
+            && ks
+                .iter()
+                .all(|k| matches!(k, K::Int | K::Float | K::Duration | K::Size | K::Any))
+    };
+    let any = lk.contains(&K::Any) || rk.contains(&K::Any);
+    let alike = lk.iter().all(|a| rk.iter().all(|b| a.compares_with(b)));
+    if ordered(&lk) && ordered(&rk) && (any || alike) {
         return Ok(());
     }
     Err(report(
         diags,
-        Diagnostic::new(
-            "PM0404",
+        Problem::CannotOrder {
             span,
-            format!(
-                "`{}` needs two numbers (or durations, or sizes), found {} and {}",
-                op.as_str(),
-                l.ty.describe(),
-                r.ty.describe()
-            ),
-        )
-        .label("cannot be ordered"),
+            op: op.as_str().to_owned(),
+            left: describe(&l.ty),
+            right: describe(&r.ty),
+        },
     ))
+}
+
+// ---- reading a schema as the expression checker sees it ----------------------
+
+/// A member of a type's union, as far as expressions care.
+#[derive(Clone, Debug, PartialEq)]
+enum K {
+    Any,
+    Null,
+    Bool,
+    Int,
+    Float,
+    Str,
+    /// A string enum: its values.
+    Enum(Vec<String>),
+    Duration,
+    Size,
+    List,
+    /// An object of free keys (`map<T>`).
+    Map,
+    Object,
+}
+
+impl K {
+    /// `==` between the two can be true.
+    fn compares_with(&self, other: &K) -> bool {
+        use K::*;
+        match (self, other) {
+            (Int | Float, Int | Float) | (Str | Enum(_), Str | Enum(_)) => true,
+            (Object | Map, Object | Map) => true,
+            (a, b) => std::mem::discriminant(a) == std::mem::discriminant(b),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            K::Any => "a value".into(),
+            K::Null => "null".into(),
+            K::Bool => "a bool".into(),
+            K::Int => "an int".into(),
+            K::Float => "a float".into(),
+            K::Str => "a string".into(),
+            K::Enum(vs) if vs.iter().eq(STATUSES.iter()) => {
+                "a step status (\"ok\" | \"failed\" | \"skipped\")".into()
+            }
+            K::Enum(vs) => vs
+                .iter()
+                .map(|v| format!("\"{v}\""))
+                .collect::<Vec<_>>()
+                .join(" | "),
+            K::Duration => "a duration".into(),
+            K::Size => "a size".into(),
+            K::List => "a list".into(),
+            K::Map => "a map".into(),
+            K::Object => "an object".into(),
+        }
+    }
+}
+
+/// The members of a schema's union.
+fn kinds(s: &Json) -> Vec<K> {
+    let mut out = Vec::new();
+    collect_kinds(s, &mut out);
+    out
+}
+
+fn collect_kinds(s: &Json, out: &mut Vec<K>) {
+    let Json::Object(m) = s else {
+        if *s != Json::Bool(false) {
+            out.push(K::Any);
+        }
+        return;
+    };
+    if let Some(Json::Array(members)) = m.get("anyOf").or_else(|| m.get("oneOf")) {
+        for member in members {
+            collect_kinds(member, out);
+        }
+        return;
+    }
+    let values = match (m.get("enum"), m.get("const")) {
+        (Some(Json::Array(vs)), _) => Some(vs.clone()),
+        (_, Some(c)) => Some(vec![c.clone()]),
+        _ => None,
+    };
+    if let Some(values) = values {
+        let strs: Vec<String> = values
+            .iter()
+            .filter_map(|v| v.as_str().map(str::to_owned))
+            .collect();
+        if !strs.is_empty() {
+            out.push(K::Enum(strs));
+        }
+        for v in values.iter().filter(|v| !v.is_string()) {
+            out.push(match v {
+                Json::Null => K::Null,
+                Json::Bool(_) => K::Bool,
+                Json::Number(n) if n.is_f64() => K::Float,
+                Json::Number(_) => K::Int,
+                Json::Array(_) => K::List,
+                _ => K::Object,
+            });
+        }
+        return;
+    }
+    let types: Vec<&str> = match m.get("type") {
+        Some(Json::String(t)) => vec![t.as_str()],
+        Some(Json::Array(ts)) => ts.iter().filter_map(Json::as_str).collect(),
+        _ => Vec::new(),
+    };
+    if types.is_empty() {
+        out.push(K::Any);
+    }
+    let comment = m.get("$comment").and_then(Json::as_str);
+    for t in types {
+        out.push(match t {
+            "null" => K::Null,
+            "boolean" => K::Bool,
+            "integer" if comment == Some(DURATION_COMMENT) => K::Duration,
+            "integer" if comment == Some(SIZE_COMMENT) => K::Size,
+            "integer" => K::Int,
+            "number" => K::Float,
+            "string" => K::Str,
+            "array" => K::List,
+            "object" if m.contains_key("properties") => K::Object,
+            "object" => K::Map,
+            _ => K::Any,
+        });
+    }
+}
+
+/// A type as messages say it: "a string", "an int or null", `"a" | "b"`.
+fn describe(s: &Json) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    for k in kinds(s) {
+        let d = k.describe();
+        if !seen.contains(&d) {
+            seen.push(d);
+        }
+    }
+    match seen.as_slice() {
+        [] => "nothing".into(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
 }

@@ -1,18 +1,21 @@
 //! Workflow semantics (§8): the step graph (cycles, unknown and unreachable steps,
-//! compensation), `select` candidates, the data flow of `with`/`when`/`for_each`
+//! compensation), how each step runs and what it outputs, `select` candidates
+//! (PM0403; the registry lists them once per capability, in `index`), the data flow of `with`/`when`/`for_each`
 //! and incompatible personas. Attribute *types* of steps are checked by the schema
 //! checker; this module checks what the schema cannot.
 
+mod error;
 mod expr;
 mod graph;
 
-use crate::ast::{Decl, DeclBody, Ident, Item, Step, ValueKind};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::ast::{Block, Decl, DeclBody, Field, Ident, Item, Step, ValueKind};
+use crate::diag::Diagnostics;
 use crate::resolve::RefMap;
 use crate::source::Span;
+use crate::types::{self, same_type};
+use error::Problem;
+use serde_json::{json, Map, Value as Json};
 use std::collections::{BTreeMap, HashMap};
-
-pub use expr::InputType;
 
 /// Step attribute names this module interprets: rows of the step schema.
 pub(crate) use crate::schema::names as attr;
@@ -24,6 +27,8 @@ pub(crate) use crate::schema::names as attr;
 pub struct World {
     /// Agent id → facts, for every agent of the compilation.
     pub agents: BTreeMap<String, AgentFacts>,
+    /// Tool id → its schemas, for every tool of the compilation.
+    pub tools: HashMap<String, ToolFacts>,
     /// Persona id → the ids it is `incompatible_with` (after `extends` merging).
     pub incompatible: HashMap<String, Vec<String>>,
     /// Capability → non-retired agents claiming it or a capability below it,
@@ -34,26 +39,17 @@ pub struct World {
 impl World {
     /// The candidates for `select = capability.CAP`: one hash lookup, so a
     /// workflow costs the same however many agents there are.
-    fn providers_of(&self, cap: &str) -> &[String] {
+    pub(crate) fn providers_of(&self, cap: &str) -> &[String] {
         let index = self.providers.get_or_init(|| {
-            let mut index: HashMap<String, Vec<String>> = HashMap::new();
-            // `agents` is a BTreeMap, so each list is filled in sorted order.
-            for (id, agent) in self.agents.iter().filter(|(_, a)| !a.retired) {
-                for claim in &agent.claims {
-                    let mut cap = claim.as_str();
-                    loop {
-                        let list = index.entry(cap.to_owned()).or_default();
-                        if list.last() != Some(id) {
-                            list.push(id.clone());
-                        }
-                        match cap.rsplit_once('.') {
-                            Some((parent, _)) => cap = parent,
-                            None => break,
-                        }
-                    }
-                }
-            }
-            index
+            let agents = self
+                .agents
+                .iter()
+                .filter(|(_, a)| !a.retired)
+                .map(|(id, a)| (id.as_str(), a.claims.as_slice()));
+            crate::check::index::by_name(agents)
+                .into_iter()
+                .map(|(cap, ids)| (cap, ids.into_iter().collect()))
+                .collect()
         });
         index.get(cap).map_or(&[], Vec::as_slice)
     }
@@ -67,6 +63,17 @@ pub struct AgentFacts {
     pub retired: bool,
     /// Its persona's id, if any.
     pub persona: Option<String>,
+    /// Its structured output (`output: TYPE`), compiled, when it declares one.
+    pub output: Option<Json>,
+}
+
+/// A tool as a workflow sees it.
+#[derive(Clone, Debug, Default)]
+pub struct ToolFacts {
+    /// Its `params` (`input_schema`); `None` when they did not compile.
+    pub input: Option<Json>,
+    /// Its `returns` (`output_schema`), when it declares one.
+    pub output: Option<Json>,
 }
 
 /// What the bundle records about a checked workflow.
@@ -75,17 +82,30 @@ pub struct WorkflowFacts {
     /// Step names in a topological order (ties broken by source order); steps on
     /// a cycle are left out.
     pub order: Vec<String>,
-    /// For each `select` step, the candidate agent ids, sorted.
-    pub candidates: BTreeMap<String, Vec<String>>,
     /// For each `agent` step, the resolved agent id.
     pub agents: BTreeMap<String, String>,
+    /// Each step's output type when known (a list under `for_each`).
+    pub outputs: BTreeMap<String, Json>,
 }
 
-/// Checks one workflow declaration. `refs` maps reference spans to their targets
-/// (from the resolve stage); references that did not resolve are absent (their
-/// error was reported there) and the checks needing them are skipped.
+/// How a step runs: exactly one of `agent`, `select`, `tool` (else PM0405).
+enum Runs<'a> {
+    Agent(Option<String>),
+    Select(&'a crate::ast::Attr),
+    Tool(Option<String>),
+    /// None or several: reported, the step's other checks skipped.
+    Broken,
+}
+
+/// Checks one workflow declaration. `compiled` is its registry JSON as the
+/// attribute checker built it (its `input_schema`, `output_schema` and each
+/// step's own `output`, compiled once there; a key is absent when its type
+/// errored). `refs` maps reference spans to their targets (from the resolve
+/// stage); references that did not resolve are absent (their error was
+/// reported there) and the checks needing them are skipped.
 pub fn check_workflow(
     decl: &Decl,
+    compiled: &Map<String, Json>,
     refs: &RefMap,
     world: &World,
     diags: &mut Diagnostics,
@@ -94,17 +114,13 @@ pub fn check_workflow(
         return WorkflowFacts::default();
     };
     let steps: Vec<&Step> = body.steps().collect();
-    let input = body
-        .items
-        .iter()
-        .find_map(|i| match i {
-            Item::Attr(a) if a.key.name == attr::INPUT => match &a.value.kind {
-                ValueKind::Block(b) => Some(InputType::from_fields(b)),
-                _ => None,
-            },
-            _ => None,
-        })
-        .unwrap_or_default();
+    let keys = Keys::new();
+    // `{}` (anything) when `input` did not compile (reported already).
+    let input = compiled
+        .get(keys.input)
+        .cloned()
+        .unwrap_or_else(|| json!({}));
+    let compiled_steps = compiled.get(keys.steps).and_then(Json::as_object);
 
     let g = graph::Graph::build(&steps, diags);
     let mut facts = WorkflowFacts {
@@ -112,61 +128,188 @@ pub fn check_workflow(
         ..WorkflowFacts::default()
     };
 
-    for (i, step) in steps.iter().enumerate() {
-        let agent = step.body.attr(attr::AGENT);
-        let select = step.body.attr(attr::SELECT);
-        match (agent, select) {
-            (Some(_), Some(s)) => diags.push(
-                Diagnostic::new("PM0405", step.header, format!("step `{}` has both `agent` and `select`", step.name.name))
-                    .label("this step")
-                    .related(s.span, "`select` given here")
-                    .help("give either `agent = agent.X` for a fixed agent or `select = capability.X` to let any capable agent run it"),
-            ),
-            (None, None) => diags.push(
-                Diagnostic::new("PM0405", step.header, format!("step `{}` has neither `agent` nor `select`", step.name.name))
-                    .label("this step runs nothing")
-                    .help("add `agent = agent.X` or `select = capability.X`"),
-            ),
-            (Some(a), None) => {
-                if let ValueKind::Ref(r) = &a.value.kind {
-                    if let Some(t) = refs.get(&r.span) {
-                        facts.agents.insert(step.name.name.to_string(), t.id.clone());
-                    }
-                }
+    let runs: Vec<Runs> = steps.iter().map(|s| runs(s, refs, diags)).collect();
+    // Each step's own output type, then the output type others read. Under
+    // `for_each` the element type comes first, from `input` alone.
+    let mut outputs: Vec<Option<Json>> = Vec::with_capacity(steps.len());
+    for (step, run) in steps.iter().zip(&runs) {
+        let own = step_field(&step.body, attr::OUTPUT).map(|_| {
+            compiled_steps
+                .and_then(|m| m.get(step.name.name.as_str()))
+                .and_then(|s| s.get(keys.step_output))
+        });
+        outputs.push(step_output(step, run, own, world, diags));
+    }
+    {
+        let flow = expr::Flow {
+            graph: &g,
+            input: &input,
+            outputs: &[],
+        };
+        for (step, out) in steps.iter().zip(outputs.iter_mut()) {
+            if step.body.attr(attr::FOR_EACH).is_some() {
+                *out = match (out.take(), expr::item_type(step, &flow)) {
+                    (Some(per_item), Some(_)) => Some(json!({"type": "array", "items": per_item})),
+                    _ => None,
+                };
             }
-            (None, Some(s)) => {
+        }
+    }
+    for (step, out) in steps.iter().zip(&outputs) {
+        if let Some(o) = out {
+            facts.outputs.insert(step.name.name.to_string(), o.clone());
+        }
+    }
+    let flow = expr::Flow {
+        graph: &g,
+        input: &input,
+        outputs: &outputs,
+    };
+
+    for (i, (step, run)) in steps.iter().zip(&runs).enumerate() {
+        let mut tool = None;
+        match run {
+            Runs::Broken => continue,
+            Runs::Agent(Some(id)) => {
+                facts.agents.insert(step.name.name.to_string(), id.clone());
+            }
+            Runs::Agent(None) => {}
+            Runs::Tool(id) => {
+                tool = id.as_deref().and_then(|id| {
+                    let params = world.tools.get(id)?.input.as_ref()?;
+                    Some(expr::ToolCall { name: id, params })
+                });
+            }
+            Runs::Select(s) => {
                 if let ValueKind::Ref(r) = &s.value.kind {
-                    if refs.contains_key(&r.span) {
-                        let cands = candidates(world, &r.name);
-                        if cands.is_empty() {
-                            diags.push(
-                                Diagnostic::new(
-                                    "PM0403",
-                                    s.span,
-                                    format!("no agent provides `{}` for step `{}`", r.name, step.name.name),
-                                )
-                                .label("nothing can be selected")
-                                .help(format!(
-                                    "declare an agent that claims `capability.{}` (or a more specific capability below it), or name an agent with `agent = agent.X`",
-                                    r.name
-                                )),
-                            );
-                        }
-                        facts.candidates.insert(step.name.name.to_string(), cands);
+                    if refs.contains_key(&r.span) && world.providers_of(&r.name).is_empty() {
+                        diags.push(
+                            Problem::NoCandidate {
+                                span: s.span,
+                                capability: r.name.clone(),
+                                step: step.name.name.to_string(),
+                            }
+                            .into_diagnostic(),
+                        );
                     }
                 }
             }
         }
         g.check_on_error(i, step, diags);
-        expr::check_step_data(step, i, &g, &input, diags);
+        expr::check_step_data(step, i, &flow, tool, diags);
+    }
+    if let Some(result) = body.attr(attr::RESULT) {
+        expr::check_result(result, &flow, compiled.get(keys.output), diags);
     }
     incompatible_personas(&steps, &facts, world, diags);
     facts
 }
 
-/// Non-retired agents whose claims cover `cap` or a capability below it, sorted.
-fn candidates(world: &World, cap: &str) -> Vec<String> {
-    world.providers_of(cap).to_vec()
+/// How a step runs, after PM0405 for none or several of `agent`, `select`,
+/// `tool`. A reference that did not resolve gives `None` (reported already).
+fn runs<'a>(step: &'a Step, refs: &RefMap, diags: &mut Diagnostics) -> Runs<'a> {
+    let given: Vec<(&'static str, &crate::ast::Attr)> = [attr::AGENT, attr::SELECT, attr::TOOL]
+        .into_iter()
+        .filter_map(|k| step.body.attr(k).map(|a| (k, a)))
+        .collect();
+    let target = |a: &crate::ast::Attr| match &a.value.kind {
+        ValueKind::Ref(r) => refs.get(&r.span).map(|t| t.id.clone()),
+        _ => None,
+    };
+    match given.as_slice() {
+        [(k, a)] if *k == attr::AGENT => Runs::Agent(target(a)),
+        [(k, a)] if *k == attr::TOOL => Runs::Tool(target(a)),
+        [(_, a)] => Runs::Select(a),
+        _ => {
+            diags.push(
+                Problem::StepKind {
+                    header: step.header,
+                    step: step.name.name.to_string(),
+                    given: given.iter().map(|(k, a)| (*k, a.span)).collect(),
+                }
+                .into_diagnostic(),
+            );
+            Runs::Broken
+        }
+    }
+}
+
+/// The registry keys of what the workflow checker reads, from the tables.
+struct Keys {
+    input: &'static str,
+    output: &'static str,
+    steps: &'static str,
+    step_output: &'static str,
+}
+
+impl Keys {
+    fn new() -> Keys {
+        let key = |table: &'static [crate::schema::AttrSpec], name: &'static str| {
+            crate::schema::find(table, name).map_or(name, |a| a.key)
+        };
+        let table = crate::schema::attrs(crate::ast::Kind::Workflow);
+        Keys {
+            input: key(table, attr::INPUT),
+            output: key(table, attr::OUTPUT),
+            steps: key(table, attr::STEP),
+            step_output: key(crate::schema::STEP_ATTRS, attr::OUTPUT),
+        }
+    }
+}
+
+/// A step's output type (per element under `for_each`): its own `output`
+/// (`own`: `None` when it declares none, `Some(None)` when it did not
+/// compile), its tool's `returns` or its agent's `output`; PM0203 when the
+/// step's own one is not the same type as the one its tool or agent declares.
+fn step_output(
+    step: &Step,
+    run: &Runs,
+    own: Option<Option<&Json>>,
+    world: &World,
+    diags: &mut Diagnostics,
+) -> Option<Json> {
+    let (target, declared) = match run {
+        Runs::Tool(Some(id)) => (
+            format!("tool `{id}`"),
+            world.tools.get(id).and_then(|t| t.output.clone()),
+        ),
+        Runs::Agent(Some(id)) => (
+            format!("agent `{id}`"),
+            world.agents.get(id).and_then(|a| a.output.clone()),
+        ),
+        Runs::Broken => return None,
+        _ => (String::new(), None),
+    };
+    let Some(own) = own else {
+        return declared;
+    };
+    // Written, but it did not compile (reported already): untyped.
+    let own = own?.clone();
+    match declared {
+        Some(d) if !same_type(&own, &d) => {
+            let span = step_field(&step.body, attr::OUTPUT).map_or(step.header, |f| f.span);
+            diags.push(
+                Problem::OutputDisagrees {
+                    span,
+                    step: step.name.name.to_string(),
+                    target,
+                    declared: types::show(&own),
+                    returns: types::show(&d),
+                }
+                .into_diagnostic(),
+            );
+            None
+        }
+        _ => Some(own),
+    }
+}
+
+/// A typed field of a block (`output: TYPE`).
+fn step_field<'b>(b: &'b Block, name: &str) -> Option<&'b Field> {
+    b.items.iter().find_map(|i| match i {
+        Item::Field(f) if f.name.name == name => Some(&**f),
+        _ => None,
+    })
 }
 
 /// One PM0304 warning per pair of incompatible personas meeting in the workflow,
@@ -212,14 +355,15 @@ fn incompatible_personas(
             }
             reported.push(pair);
             diags.push(
-                Diagnostic::new(
-                    "PM0304",
-                    attr.span,
-                    format!("personas `{persona}` and `{other}` are incompatible but meet in this workflow"),
-                )
-                .label(format!("step `{}` runs with persona `{persona}`", step.name.name))
-                .related(other_step.span, format!("step `{}` runs with persona `{other}`", other_step.name))
-                .help("use agents with compatible personas, or split the workflow"),
+                Problem::IncompatiblePersonas {
+                    span: attr.span,
+                    persona: persona.clone(),
+                    step: step.name.name.to_string(),
+                    other: other.clone(),
+                    other_step: other_step.name.to_string(),
+                    other_span: other_step.span,
+                }
+                .into_diagnostic(),
             );
         }
         seen.push((persona, &step.name, attr.span));

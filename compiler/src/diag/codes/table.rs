@@ -365,7 +365,9 @@ expected, a single value where a list is, a duration where a size is, a referenc
 to a kind the attribute does not take, or a default that is not of its field's
 type. A type name that is not one of §7's (`integer`, `number`, `str`, a bare
 `object`) is PM0203 too, with the spelling to use (`int`, `float`, `string`,
-`object { … }` or `map<any>`).
+`object { … }` or `map<any>`). A workflow step's own `output: TYPE` must be the
+same type as its tool's `returns` or its agent's `output` when those declare one
+(the same JSON Schema once compiled, descriptions aside).
 
 Types are checked at compile time so that the bundle a runtime loads is
 well-formed; nothing is coerced.
@@ -646,11 +648,20 @@ tools must provide it, see PM0301), or name the agent directly with
         severity: Severity::Error,
         title: "expression error",
         explanation: r##"
-A `when`, `for_each` or `with` expression does not type-check: it uses an
-`input.FIELD` the workflow's `input` does not declare, compares values of
-different types, compares an enum field with a literal outside the enum, uses
-`step.N` of a step that is not an ancestor (so its output may not exist yet),
-uses `item` outside `for_each`, or gives `for_each` something that is not a list.
+A `when`, `for_each`, `with` or `result` expression does not type-check: it uses
+an `input.FIELD` the workflow's `input` does not declare, selects a field that a
+step's output type (`step.N.output.FIELD`) or the `for_each` element
+(`item.FIELD`) does not have, compares values of different types, compares an
+enum field with a literal outside the enum, uses `step.N` of a step that is not
+an ancestor (so its output may not exist yet), uses `item` outside `for_each`,
+or gives `for_each` something that is not a list. On a `tool = tool.X` step the
+`with` bindings are the tool's params: an unknown param, a missing required one
+or a value whose type does not fit the param's is PM0404 too; and a workflow's
+`result` must fit its `output`. A value fits a type when every value it can
+take is one the type accepts: `int` fits `float`, an enum fits `string`, `T`
+fits `T | null` (not the reverse), an object needs the type's required fields
+and, the type being closed, no others; `any` fits both ways. Constraints are
+compared only for literals.
 
 Workflows run unattended; catching these at compile time is what keeps a run from
 failing halfway through.
@@ -667,17 +678,19 @@ workflow report {
 "##,
         fix: r##"
 Declare the input field, compare with a value of the field's type (or one of its
-enum values), add the step you read from to `after`, and give `for_each` a list
-input (`for_each = input.sources`).
+enum values), add the step you read from to `after`, give `for_each` a list
+input (`for_each = input.sources`), bind each required param of a tool step by
+its name, and make `result` a value of the workflow's `output` type.
 "##,
     },
     CodeInfo {
         code: "PM0405",
         severity: Severity::Error,
-        title: "unreachable step, agent/select misuse, or bad `on_error` target",
+        title: "unreachable step, agent/select/tool misuse, or bad `on_error` target",
         explanation: r##"
-A workflow step is malformed: it has both `agent` and `select`, or neither (a step
-needs exactly one way to find its agent); its `on_error = step.N` names a step
+A workflow step is malformed: it has none or several of `agent`, `select` and
+`tool` (a step runs in exactly one way: a fixed agent, any agent with a
+capability, or a direct tool call; the step's other checks are then skipped); its `on_error = step.N` names a step
 that is not a `compensation = true` step; or it cannot be reached from a root
 without passing through a compensation step (compensation steps run only as
 `on_error` targets), so it would never run.
@@ -685,13 +698,14 @@ without passing through a compensation step (compensation steps run only as
         example: r##"
 workflow report {
   description = "Write a report"
-  step write {                          // PM0405: neither `agent` nor `select`
+  step write {                          // PM0405: none of `agent`, `select`, `tool`
     timeout = 5m
   }
 }
 "##,
         fix: r##"
-Give the step exactly one of `agent = agent.N` or `select = capability.X`; mark
+Give the step exactly one of `agent = agent.N`, `select = capability.X` or
+`tool = tool.X`; mark
 `on_error` targets `compensation = true`; and make sure every ordinary step
 depends (through `after`) only on ordinary steps.
 "##,
