@@ -20,7 +20,6 @@ const EXPECTED_FAILURES: &[&str] = &[
     "v2_tool_step_with",
     "v2_union_types",
     // PM0110, coexisting versions keep semver (#15).
-    "v2_semver_required_param",
 ];
 
 #[test]

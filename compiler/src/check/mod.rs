@@ -26,6 +26,7 @@ mod flows;
 mod persona;
 mod registry;
 mod service;
+mod versions;
 pub mod workflow;
 
 pub use attrs::{is_url, RefUse};
@@ -167,6 +168,7 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
     uses.sort_by(|a, b| a.first().map(|r| &r.decl).cmp(&b.first().map(|r| &r.decl)));
     let references: Vec<LockRef> = uses.into_iter().flatten().collect();
     drop(cx);
+    versions::check(&registry, &units, &index, &mut diags);
     (
         Checked {
             registry,

@@ -6,7 +6,7 @@
 //! ([`decl`]), matching two registries ([`diff`]), the compatibility range
 //! ([`in_range`]), and the three renderings ([`render`]). What does not:
 //! compiling workspaces, verifying bundles, printing, exit codes (the binary);
-//! PM0110 itself (`check::semver`, which calls [`decl::compare`]).
+//! PM0110 itself (`check::versions`, which calls [`decl::compare`]).
 #![cfg_attr(
     not(test),
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
