@@ -158,6 +158,12 @@ impl Side {
         Ok(side)
     }
 
+    /// One declaration as a tree (parsed on demand).
+    pub fn decl(&self, kind: Kind, id: &str) -> Option<Json> {
+        let text = self.decls.get(&(kind, id.to_owned()))?;
+        serde_json::from_str(text).ok()
+    }
+
     /// How many declarations it holds.
     pub fn len(&self) -> usize {
         self.decls.len()
