@@ -6,7 +6,8 @@ mod common;
 use common::*;
 use std::path::{Path, PathBuf};
 
-const TOML: &[u8] = b"[package]\nname = \"d\"\nversion = \"1.0.0\"\n\n[governance]\nstdlib = false\n";
+const TOML: &[u8] =
+    b"[package]\nname = \"d\"\nversion = \"1.0.0\"\n\n[governance]\nstdlib = false\n";
 
 const OLD: &str = r#"
 model m {
@@ -45,17 +46,30 @@ service api {
 
 /// Two workspaces: OLD as above, NEW with `edit` applied to it.
 fn pair(name: &str, edit: &dyn Fn(String) -> String) -> (PathBuf, PathBuf) {
-    let old = workspace(&format!("{name}-old"), &[("pmth.toml", TOML), ("main.pmth", OLD.as_bytes())]);
+    let old = workspace(
+        &format!("{name}-old"),
+        &[("pmth.toml", TOML), ("main.pmth", OLD.as_bytes())],
+    );
     let new_text = edit(OLD.to_owned());
-    let new = workspace(&format!("{name}-new"), &[("pmth.toml", TOML), ("main.pmth", new_text.as_bytes())]);
+    let new = workspace(
+        &format!("{name}-new"),
+        &[("pmth.toml", TOML), ("main.pmth", new_text.as_bytes())],
+    );
     (old, new)
 }
 
 fn diff_json(old: &Path, new: &Path, extra: &[&str]) -> (i32, serde_json::Value) {
-    let mut args = vec!["diff", old.to_str().unwrap_or(""), new.to_str().unwrap_or(""), "--format", "json"];
+    let mut args = vec![
+        "diff",
+        old.to_str().unwrap_or(""),
+        new.to_str().unwrap_or(""),
+        "--format",
+        "json",
+    ];
     args.extend(extra);
     let o = pmth(&args, Path::new("."));
-    let doc = serde_json::from_str(&stdout(&o)).unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&o), stderr(&o)));
+    let doc = serde_json::from_str(&stdout(&o))
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&o), stderr(&o)));
     (code(&o), doc)
 }
 
@@ -67,7 +81,11 @@ fn changes(doc: &serde_json::Value) -> Vec<(String, String, bool)> {
             a.iter()
                 .map(|c| {
                     (
-                        format!("{}.{}", c["kind"].as_str().unwrap_or(""), c["id"].as_str().unwrap_or("")),
+                        format!(
+                            "{}.{}",
+                            c["kind"].as_str().unwrap_or(""),
+                            c["id"].as_str().unwrap_or("")
+                        ),
                         c["class"].as_str().unwrap_or("").to_owned(),
                         c["semver_violation"].as_bool().unwrap_or(false),
                     )
@@ -87,29 +105,61 @@ fn the_same_workspace_has_no_changes() {
     let (c, doc) = diff_json(&old, &new, &["--fail-on", "any"]);
     assert_eq!(c, 0);
     assert_eq!(changes(&doc), vec![]);
-    let o = pmth(&["diff", old.to_str().unwrap_or(""), new.to_str().unwrap_or("")], Path::new("."));
+    let o = pmth(
+        &[
+            "diff",
+            old.to_str().unwrap_or(""),
+            new.to_str().unwrap_or(""),
+        ],
+        Path::new("."),
+    );
     assert_eq!(stdout(&o), "no changes\n");
 }
 
 #[test]
 fn a_breaking_minor_bump_is_a_semver_violation() {
-    let (old, new) = pair("semver", &|t| t.replace("tool search@1.2.0", "tool search@1.3.0").replace("max = 100", "max = 50"));
+    let (old, new) = pair("semver", &|t| {
+        t.replace("tool search@1.2.0", "tool search@1.3.0")
+            .replace("max = 100", "max = 50")
+    });
     let (c, doc) = diff_json(&old, &new, &["--fail-on", "semver"]);
     assert_eq!(c, 1);
     assert_eq!(
         changes(&doc),
-        vec![ch("agent.researcher", "compatible", false), ch("tool.search@1.3.0", "breaking", true)]
+        vec![
+            ch("agent.researcher", "compatible", false),
+            ch("tool.search@1.3.0", "breaking", true)
+        ]
     );
     assert_eq!(doc["changes"][1]["previous"], "search@1.2.0");
     assert_eq!(doc["summary"]["semver_violations"], 1);
-    let o = pmth(&["diff", old.to_str().unwrap_or(""), new.to_str().unwrap_or("")], Path::new("."));
+    let o = pmth(
+        &[
+            "diff",
+            old.to_str().unwrap_or(""),
+            new.to_str().unwrap_or(""),
+        ],
+        Path::new("."),
+    );
     assert_eq!(code(&o), 0);
     let text = stdout(&o);
     assert!(text.starts_with("breaking (1)\n"), "{text}");
-    assert!(text.contains("  tool.search@1.3.0: params.limit: max lowered from 100 to 50 (breaking)\n"), "{text}");
-    assert!(text.ends_with("summary: 1 breaking (1 semver violation), 1 compatible, 0 governance, 0 cosmetic\n"), "{text}");
+    assert!(
+        text.contains("  tool.search@1.3.0: params.limit: max lowered from 100 to 50 (breaking)\n"),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(
+            "summary: 1 breaking (1 semver violation), 1 compatible, 0 governance, 0 cosmetic\n"
+        ),
+        "{text}"
+    );
     // A major bump tells the truth: breaking, no violation, 1.2.0 removed.
-    let (old, new) = pair("major", &|t| t.replace("tool search@1.2.0", "tool search@2.0.0").replace("max = 100", "max = 50").replace("search@^1.2", "search@^2"));
+    let (old, new) = pair("major", &|t| {
+        t.replace("tool search@1.2.0", "tool search@2.0.0")
+            .replace("max = 100", "max = 50")
+            .replace("search@^1.2", "search@^2")
+    });
     let (c, doc) = diff_json(&old, &new, &["--fail-on", "semver"]);
     assert_eq!(c, 0);
     assert!(changes(&doc).contains(&ch("tool.search@2.0.0", "breaking", false)));
@@ -136,13 +186,30 @@ fn every_class() {
         ]
     );
     let s = &doc["summary"];
-    assert_eq!((s["breaking"].as_u64(), s["compatible"].as_u64(), s["cosmetic"].as_u64()), (Some(1), Some(2), Some(1)));
+    assert_eq!(
+        (
+            s["breaking"].as_u64(),
+            s["compatible"].as_u64(),
+            s["cosmetic"].as_u64()
+        ),
+        (Some(1), Some(2), Some(1))
+    );
     let o = pmth(
-        &["diff", old.to_str().unwrap_or(""), new.to_str().unwrap_or(""), "--format", "markdown"],
+        &[
+            "diff",
+            old.to_str().unwrap_or(""),
+            new.to_str().unwrap_or(""),
+            "--format",
+            "markdown",
+        ],
         Path::new("."),
     );
     let md = stdout(&o);
-    let (b, cpt, cos) = (md.find("#### Breaking"), md.find("#### Compatible"), md.find("#### Cosmetic"));
+    let (b, cpt, cos) = (
+        md.find("#### Breaking"),
+        md.find("#### Compatible"),
+        md.find("#### Cosmetic"),
+    );
     assert!(b < cpt && cpt < cos && b.is_some(), "{md}");
     assert!(md.contains("  - `endpoint`: changed from https://api.example.com to https://api2.example.com (breaking)"), "{md}");
 }
@@ -156,7 +223,10 @@ fn governance_changes_between_bundles() {
         "package pmth.owners\n\nwarn contains {\"msg\": \"no owner\", \"ref\": \"tool.fetch\"} if { true }\n",
     )
     .expect("write");
-    let toml = String::from_utf8_lossy(TOML).replace("stdlib = false", "stdlib = false\npolicies = [\"policies\"]");
+    let toml = String::from_utf8_lossy(TOML).replace(
+        "stdlib = false",
+        "stdlib = false\npolicies = [\"policies\"]",
+    );
     std::fs::write(new.join("pmth.toml"), toml).expect("write");
     for ws in [&old, &new] {
         let o = pmth(&["build"], ws);
@@ -166,24 +236,44 @@ fn governance_changes_between_bundles() {
     assert_eq!(c, 0);
     assert_eq!(
         changes(&doc),
-        vec![ch("policy.pmth.owners", "governance", false), ch("tool.fetch", "governance", false)]
+        vec![
+            ch("policy.pmth.owners", "governance", false),
+            ch("tool.fetch", "governance", false)
+        ]
     );
     // A workspace against a bundle works too.
     let (_, doc) = diff_json(&old, &new.join("dist"), &[]);
     assert_eq!(changes(&doc).len(), 2);
     // A tampered bundle is refused (exit 1), a path that is neither is exit 2.
     std::fs::write(new.join("dist/registry.json"), "{}").expect("write");
-    let o = pmth(&["diff", old.to_str().unwrap_or(""), new.join("dist").to_str().unwrap_or("")], Path::new("."));
+    let o = pmth(
+        &[
+            "diff",
+            old.to_str().unwrap_or(""),
+            new.join("dist").to_str().unwrap_or(""),
+        ],
+        Path::new("."),
+    );
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(stderr(&o).contains("PM0901"), "{}", stderr(&o));
-    let o = pmth(&["diff", old.to_str().unwrap_or(""), "/nonexistent/x"], Path::new("."));
+    let o = pmth(
+        &["diff", old.to_str().unwrap_or(""), "/nonexistent/x"],
+        Path::new("."),
+    );
     assert_eq!(code(&o), 2);
 }
 
 #[test]
 fn a_workspace_with_errors_is_exit_1() {
     let (old, new) = pair("broken", &|t| t.replace("kind = analytical", "kind = nope"));
-    let o = pmth(&["diff", old.to_str().unwrap_or(""), new.to_str().unwrap_or("")], Path::new("."));
+    let o = pmth(
+        &[
+            "diff",
+            old.to_str().unwrap_or(""),
+            new.to_str().unwrap_or(""),
+        ],
+        Path::new("."),
+    );
     assert_eq!(code(&o), 1);
     assert!(stdout(&o).is_empty());
     assert!(stderr(&o).contains("has errors"), "{}", stderr(&o));

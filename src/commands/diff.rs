@@ -62,7 +62,12 @@ fn load(path: &Path) -> Result<Side, Exit> {
             };
             eprint!(
                 "{}",
-                render::render(Format::Human, &comp.workspace.sources, &comp.diagnostics, &opts)
+                render::render(
+                    Format::Human,
+                    &comp.workspace.sources,
+                    &comp.diagnostics,
+                    &opts
+                )
             );
             eprintln!("error: `{}` has errors; nothing to compare", path.display());
             return Err(Exit::Errors);

@@ -22,7 +22,13 @@ pub fn compare(kind: Kind, old: &Json, new: &Json) -> Vec<Detail> {
     keys.sort();
     keys.dedup();
     for key in keys {
-        attr(kind, key, om.get(key.as_str()), nm.get(key.as_str()), &mut out);
+        attr(
+            kind,
+            key,
+            om.get(key.as_str()),
+            nm.get(key.as_str()),
+            &mut out,
+        );
     }
     out
 }
@@ -55,22 +61,39 @@ fn attr(kind: Kind, key: &str, old: Option<&Json>, new: Option<&Json>, out: &mut
     match (kind, key) {
         (_, "status") => status(old, new, out),
         (_, "input_schema") => {
-            let root = if kind == Kind::Tool { "params" } else { "input" };
+            let root = if kind == Kind::Tool {
+                "params"
+            } else {
+                "input"
+            };
             schema_attr(root, old, new, Position::Input, out)
         }
         (_, "output_schema") => {
-            let root = if kind == Kind::Tool { "returns" } else { "output" };
+            let root = if kind == Kind::Tool {
+                "returns"
+            } else {
+                "output"
+            };
             schema_attr(root, old, new, Position::Output, out)
         }
         (Kind::Template, "params") => schema_attr("params", old, new, Position::Input, out),
         (Kind::Tool, "risk") => risk(old, new, out),
         (Kind::Tool, "hints") => hints(old, new, out),
-        (Kind::Tool | Kind::Model, "provides") => removals(key, old, new, Class::Breaking, "no longer provides", out),
-        (Kind::Agent, "capabilities") => {
-            removals(key, old, new, Class::Breaking, "claimed capability removed:", out)
+        (Kind::Tool | Kind::Model, "provides") => {
+            removals(key, old, new, Class::Breaking, "no longer provides", out)
         }
+        (Kind::Agent, "capabilities") => removals(
+            key,
+            old,
+            new,
+            Class::Breaking,
+            "claimed capability removed:",
+            out,
+        ),
         (Kind::Agent, "tools" | "delegates") => refs(key, old, new, Class::Breaking, out),
-        (Kind::Agent, "fallback_models" | "services") => refs(key, old, new, Class::Compatible, out),
+        (Kind::Agent, "fallback_models" | "services") => {
+            refs(key, old, new, Class::Compatible, out)
+        }
         (Kind::Service, "auth") => auth(old, new, out),
         (Kind::Service, "endpoint") => changed(key, old, new, Class::Breaking, out),
         (Kind::Workflow, "order") => {}
@@ -89,7 +112,12 @@ fn cosmetic(key: &str, old: Option<&Json>, new: Option<&Json>, out: &mut Vec<Det
             let at = format!("{key}.{n}");
             match (a.get(n), b.get(n)) {
                 (x, y) if x == y => {}
-                (None, Some(y)) => push(out, &at, Class::Cosmetic, format!("added ({})", schema::show(y))),
+                (None, Some(y)) => push(
+                    out,
+                    &at,
+                    Class::Cosmetic,
+                    format!("added ({})", schema::show(y)),
+                ),
                 (Some(_), None) => push(out, &at, Class::Cosmetic, "removed"),
                 (Some(x), Some(y)) => push(
                     out,
@@ -116,7 +144,11 @@ fn status(old: Option<&Json>, new: Option<&Json>, out: &mut Vec<Detail>) {
     if a == b {
         return;
     }
-    let class = if b == "retired" { Class::Breaking } else { Class::Compatible };
+    let class = if b == "retired" {
+        Class::Breaking
+    } else {
+        Class::Compatible
+    };
     let message = if b == "retired" {
         format!("retired (was {a})")
     } else {
@@ -125,11 +157,19 @@ fn status(old: Option<&Json>, new: Option<&Json>, out: &mut Vec<Detail>) {
     push(out, "status", class, message);
 }
 
-fn schema_attr(root: &str, old: Option<&Json>, new: Option<&Json>, pos: Position, out: &mut Vec<Detail>) {
+fn schema_attr(
+    root: &str,
+    old: Option<&Json>,
+    new: Option<&Json>,
+    pos: Position,
+    out: &mut Vec<Detail>,
+) {
     // An absent input schema is the empty closed object (BUNDLE.md §1); an
     // absent output schema says nothing (any value).
     let absent = match pos {
-        Position::Input => serde_json::json!({"type": "object", "properties": {}, "additionalProperties": false}),
+        Position::Input => {
+            serde_json::json!({"type": "object", "properties": {}, "additionalProperties": false})
+        }
         Position::Output => Json::Object(Map::new()),
     };
     let a = old.unwrap_or(&absent);
@@ -142,7 +182,10 @@ fn schema_attr(root: &str, old: Option<&Json>, new: Option<&Json>, pos: Position
 const RISKS: &[&str] = &["low", "medium", "high", "critical"];
 
 fn risk(old: Option<&Json>, new: Option<&Json>, out: &mut Vec<Detail>) {
-    let rank = |v: Option<&Json>| v.and_then(Json::as_str).and_then(|s| RISKS.iter().position(|r| *r == s));
+    let rank = |v: Option<&Json>| {
+        v.and_then(Json::as_str)
+            .and_then(|s| RISKS.iter().position(|r| *r == s))
+    };
     match (rank(old), rank(new)) {
         (Some(a), Some(b)) if b > a => push(
             out,
@@ -165,7 +208,12 @@ fn risk(old: Option<&Json>, new: Option<&Json>, out: &mut Vec<Detail>) {
 fn hints(old: Option<&Json>, new: Option<&Json>, out: &mut Vec<Detail>) {
     let get = |v: Option<&Json>, k: &str| v.and_then(|h| h.get(k)).and_then(Json::as_bool);
     // (hint, the value a user relies on)
-    let safe = [("read_only", true), ("destructive", false), ("idempotent", true), ("open_world", false)];
+    let safe = [
+        ("read_only", true),
+        ("destructive", false),
+        ("idempotent", true),
+        ("open_world", false),
+    ];
     let mut seen: Vec<&str> = Vec::new();
     for (hint, relied) in safe {
         seen.push(hint);
@@ -175,7 +223,11 @@ fn hints(old: Option<&Json>, new: Option<&Json>, out: &mut Vec<Detail>) {
         }
         let at = format!("hints.{hint}");
         let show = |v: Option<bool>| v.map_or("unset".to_owned(), |b| b.to_string());
-        let class = if a == Some(relied) { Class::Breaking } else { Class::Compatible };
+        let class = if a == Some(relied) {
+            Class::Breaking
+        } else {
+            Class::Compatible
+        };
         let message = if a == Some(relied) && b.is_none() {
             format!("`{hint} = {relied}` dropped")
         } else {
@@ -187,7 +239,11 @@ fn hints(old: Option<&Json>, new: Option<&Json>, out: &mut Vec<Detail>) {
     let empty = Map::new();
     let om = old.and_then(Json::as_object).unwrap_or(&empty);
     let nm = new.and_then(Json::as_object).unwrap_or(&empty);
-    let mut keys: Vec<&String> = om.keys().chain(nm.keys()).filter(|k| !seen.contains(&k.as_str())).collect();
+    let mut keys: Vec<&String> = om
+        .keys()
+        .chain(nm.keys())
+        .filter(|k| !seen.contains(&k.as_str()))
+        .collect();
     keys.sort();
     keys.dedup();
     for k in keys {
@@ -196,7 +252,14 @@ fn hints(old: Option<&Json>, new: Option<&Json>, out: &mut Vec<Detail>) {
 }
 
 /// Removed items of a list of ids are `class`; added ones compatible.
-fn removals(key: &str, old: Option<&Json>, new: Option<&Json>, class: Class, what: &str, out: &mut Vec<Detail>) {
+fn removals(
+    key: &str,
+    old: Option<&Json>,
+    new: Option<&Json>,
+    class: Class,
+    what: &str,
+    out: &mut Vec<Detail>,
+) {
     let (a, b) = (strings(old), strings(new));
     for x in a.iter().filter(|x| !b.contains(x)) {
         push(out, key, class, format!("{what} `{x}`"));
@@ -235,10 +298,20 @@ fn refs(key: &str, old: Option<&Json>, new: Option<&Json>, class: Class, out: &m
 }
 
 fn auth(old: Option<&Json>, new: Option<&Json>, out: &mut Vec<Detail>) {
-    let kind = |v: Option<&Json>| v.and_then(|a| a.get("type")).and_then(Json::as_str).unwrap_or("none").to_owned();
+    let kind = |v: Option<&Json>| {
+        v.and_then(|a| a.get("type"))
+            .and_then(Json::as_str)
+            .unwrap_or("none")
+            .to_owned()
+    };
     let (a, b) = (kind(old), kind(new));
     if a != b {
-        push(out, "auth", Class::Breaking, format!("auth kind changed from {a} to {b}"));
+        push(
+            out,
+            "auth",
+            Class::Breaking,
+            format!("auth kind changed from {a} to {b}"),
+        );
         return;
     }
     generic("auth", old, new, out);
@@ -282,12 +355,18 @@ fn steps(old: Option<&Json>, new: Option<&Json>, out: &mut Vec<Detail>) {
                             out,
                             &p,
                             Class::Breaking,
-                            format!("selected capability changed from {} to {}", show_opt(sa), show_opt(sb)),
+                            format!(
+                                "selected capability changed from {} to {}",
+                                show_opt(sa),
+                                show_opt(sb)
+                            ),
                         ),
                         "output_schema" => {
                             let root = format!("{at}.output");
                             if let (Some(sa), Some(sb)) = (sa, sb) {
-                                for (path, class, message) in schema::classify(sa, sb, &root, Position::Output) {
+                                for (path, class, message) in
+                                    schema::classify(sa, sb, &root, Position::Output)
+                                {
                                     push(out, &path, class, message);
                                 }
                             } else {
@@ -307,8 +386,18 @@ fn steps(old: Option<&Json>, new: Option<&Json>, out: &mut Vec<Detail>) {
 fn generic(path: &str, old: Option<&Json>, new: Option<&Json>, out: &mut Vec<Detail>) {
     match (old, new) {
         (a, b) if a == b => {}
-        (None, Some(b)) => push(out, path, Class::Compatible, format!("{} added", schema::show(b))),
-        (Some(a), None) => push(out, path, Class::Compatible, format!("{} removed", schema::show(a))),
+        (None, Some(b)) => push(
+            out,
+            path,
+            Class::Compatible,
+            format!("{} added", schema::show(b)),
+        ),
+        (Some(a), None) => push(
+            out,
+            path,
+            Class::Compatible,
+            format!("{} removed", schema::show(a)),
+        ),
         (Some(Json::Object(a)), Some(Json::Object(b))) => {
             let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
             keys.sort();
@@ -321,10 +410,20 @@ fn generic(path: &str, old: Option<&Json>, new: Option<&Json>, out: &mut Vec<Det
             let removed: Vec<&Json> = a.iter().filter(|x| !b.contains(x)).collect();
             let added: Vec<&Json> = b.iter().filter(|x| !a.contains(x)).collect();
             for x in &removed {
-                push(out, path, Class::Compatible, format!("{} removed", schema::show(x)));
+                push(
+                    out,
+                    path,
+                    Class::Compatible,
+                    format!("{} removed", schema::show(x)),
+                );
             }
             for x in &added {
-                push(out, path, Class::Compatible, format!("{} added", schema::show(x)));
+                push(
+                    out,
+                    path,
+                    Class::Compatible,
+                    format!("{} added", schema::show(x)),
+                );
             }
             if removed.is_empty() && added.is_empty() {
                 push(out, path, Class::Compatible, "order changed");
@@ -346,7 +445,10 @@ fn scalars(v: &[Json]) -> bool {
 
 fn strings(v: Option<&Json>) -> Vec<String> {
     match v {
-        Some(Json::Array(a)) => a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect(),
+        Some(Json::Array(a)) => a
+            .iter()
+            .filter_map(|x| x.as_str().map(str::to_owned))
+            .collect(),
         Some(Json::String(s)) => vec![s.clone()],
         _ => Vec::new(),
     }

@@ -37,7 +37,12 @@ pub enum Class {
 
 impl Class {
     /// Worst first, as reports list them.
-    pub const ALL: [Class; 4] = [Class::Breaking, Class::Compatible, Class::Governance, Class::Cosmetic];
+    pub const ALL: [Class; 4] = [
+        Class::Breaking,
+        Class::Compatible,
+        Class::Governance,
+        Class::Cosmetic,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -116,7 +121,9 @@ impl Side {
             .iter()
             .map(|(k, e)| ((k, e.id.to_string()), e.json.clone()))
             .collect();
-        let (policies, warnings) = governance.map_or((Vec::new(), Vec::new()), |g| (g.policies.clone(), g.warnings.clone()));
+        let (policies, warnings) = governance.map_or((Vec::new(), Vec::new()), |g| {
+            (g.policies.clone(), g.warnings.clone())
+        });
         Side {
             decls,
             policies,
@@ -134,24 +141,31 @@ impl Side {
             #[serde(default)]
             warnings: Vec<Json>,
         }
-        let top: BTreeMap<String, &RawValue> =
-            serde_json::from_str(text).map_err(|e| BadRegistry(format!("registry.json is not a JSON object: {e}")))?;
+        let top: BTreeMap<String, &RawValue> = serde_json::from_str(text)
+            .map_err(|e| BadRegistry(format!("registry.json is not a JSON object: {e}")))?;
         let mut side = Side::default();
         for kind in Kind::ALL {
             let Some(raw) = top.get(kind.plural()) else {
                 continue;
             };
-            let map: Vec<(String, &RawValue)> = serde_json::from_str::<BTreeMap<String, &RawValue>>(raw.get())
-                .map_err(|e| BadRegistry(format!("registry.json: `{}` is not an object of declarations: {e}", kind.plural())))?
-                .into_iter()
-                .collect();
+            let map: Vec<(String, &RawValue)> =
+                serde_json::from_str::<BTreeMap<String, &RawValue>>(raw.get())
+                    .map_err(|e| {
+                        BadRegistry(format!(
+                            "registry.json: `{}` is not an object of declarations: {e}",
+                            kind.plural()
+                        ))
+                    })?
+                    .into_iter()
+                    .collect();
             for (id, v) in map {
                 side.decls.insert((kind, id), v.get().into());
             }
         }
         if let Some(raw) = top.get("governance") {
-            let g: Gov = serde_json::from_str(raw.get())
-                .map_err(|e| BadRegistry(format!("registry.json: `governance` is malformed: {e}")))?;
+            let g: Gov = serde_json::from_str(raw.get()).map_err(|e| {
+                BadRegistry(format!("registry.json: `governance` is malformed: {e}"))
+            })?;
             side.policies = g.policies;
             side.warnings = g.warnings;
         }
@@ -217,7 +231,11 @@ pub fn split_id(id: &str) -> Option<(&str, semver::Version)> {
 /// [`decl::compare`] and its class, for two registry entries.
 pub fn compare_decls(kind: Kind, old: &Json, new: &Json) -> (Class, Vec<Detail>) {
     let details = decl::compare(kind, old, new);
-    let class = details.iter().map(|d| d.class).max().unwrap_or(Class::Cosmetic);
+    let class = details
+        .iter()
+        .map(|d| d.class)
+        .max()
+        .unwrap_or(Class::Cosmetic);
     (class, details)
 }
 
@@ -234,7 +252,11 @@ fn digest_of(text: &str) -> Option<String> {
 fn compare_one(old: &Side, new: &Side, key: &(Kind, String)) -> Option<Change> {
     let (kind, id) = key;
     let change = |previous: Option<String>, details: Vec<Detail>, semver: bool| {
-        let class = details.iter().map(|d| d.class).max().unwrap_or(Class::Cosmetic);
+        let class = details
+            .iter()
+            .map(|d| d.class)
+            .max()
+            .unwrap_or(Class::Cosmetic);
         Change {
             kind: kind.keyword().to_owned(),
             id: id.clone(),
@@ -259,7 +281,11 @@ fn compare_one(old: &Side, new: &Side, key: &(Kind, String)) -> Option<Change> {
         }
         (None, Some(b)) => {
             let Some((name, v)) = split_id(id) else {
-                return Some(change(None, vec![whole(Class::Compatible, "new declaration")], false));
+                return Some(change(
+                    None,
+                    vec![whole(Class::Compatible, "new declaration")],
+                    false,
+                ));
             };
             match highest_below(old, *kind, name, &v) {
                 Some((pid, pv)) => {
@@ -267,12 +293,17 @@ fn compare_one(old: &Side, new: &Side, key: &(Kind, String)) -> Option<Change> {
                     let (_, details) = compare_decls(*kind, &parse(a), &parse(b));
                     Some(change(Some(pid), details, in_range(&pv, &v)))
                 }
-                None => Some(change(None, vec![whole(Class::Compatible, "new declaration")], false)),
+                None => Some(change(
+                    None,
+                    vec![whole(Class::Compatible, "new declaration")],
+                    false,
+                )),
             }
         }
         (Some(_), None) => {
             if let Some((name, v)) = split_id(id) {
-                let replaced = versions(new, *kind, name).any(|(_, nv)| nv > v && in_range(&v, &nv));
+                let replaced =
+                    versions(new, *kind, name).any(|(_, nv)| nv > v && in_range(&v, &nv));
                 if replaced {
                     return None;
                 }
@@ -292,7 +323,12 @@ fn whole(class: Class, message: &str) -> Detail {
 }
 
 /// The highest version of `name` in `side` below `v`.
-fn highest_below(side: &Side, kind: Kind, name: &str, v: &semver::Version) -> Option<(String, semver::Version)> {
+fn highest_below(
+    side: &Side,
+    kind: Kind,
+    name: &str,
+    v: &semver::Version,
+) -> Option<(String, semver::Version)> {
     versions(side, kind, name)
         .filter(|(_, pv)| pv < v)
         .max_by(|a, b| a.1.cmp(&b.1))
@@ -300,7 +336,11 @@ fn highest_below(side: &Side, kind: Kind, name: &str, v: &semver::Version) -> Op
 }
 
 /// Every versioned id of `name` in `side`, with its version.
-fn versions<'a>(side: &'a Side, kind: Kind, name: &'a str) -> impl Iterator<Item = (&'a str, semver::Version)> + 'a {
+fn versions<'a>(
+    side: &'a Side,
+    kind: Kind,
+    name: &'a str,
+) -> impl Iterator<Item = (&'a str, semver::Version)> + 'a {
     let prefix = format!("{name}@");
     side.decls
         .range((kind, prefix.clone())..)
@@ -316,7 +356,10 @@ fn policies(old: &[Json], new: &[Json]) -> Vec<Change> {
         list.iter()
             .filter_map(|p| {
                 let s = |k: &str| p.get(k).and_then(Json::as_str).unwrap_or("").to_owned();
-                Some((p.get("package")?.as_str()?.to_owned(), (s("path"), s("digest"))))
+                Some((
+                    p.get("package")?.as_str()?.to_owned(),
+                    (s("path"), s("digest")),
+                ))
             })
             .collect()
     };
@@ -327,8 +370,12 @@ fn policies(old: &[Json], new: &[Json]) -> Vec<Change> {
     for name in names {
         let message = match (a.get(name), b.get(name)) {
             (Some(x), Some(y)) if x == y => continue,
-            (Some((pa, da)), Some((pb, db))) if da == db => format!("policy moved from `{pa}` to `{pb}`"),
-            (Some((_, da)), Some((pb, db))) => format!("policy `{pb}` changed ({} → {})", short(da), short(db)),
+            (Some((pa, da)), Some((pb, db))) if da == db => {
+                format!("policy moved from `{pa}` to `{pb}`")
+            }
+            (Some((_, da)), Some((pb, db))) => {
+                format!("policy `{pb}` changed ({} → {})", short(da), short(db))
+            }
             (None, Some((pb, _))) => format!("policy `{pb}` added"),
             (Some((pa, _)), None) => format!("policy `{pa}` removed"),
             (None, None) => continue,

@@ -77,7 +77,11 @@ pub fn human(report: &Report) -> String {
                 } else {
                     format!("{}: ", d.path)
                 };
-                out.push_str(&format!("  {name}: {path}{} ({})\n", d.message, d.class.as_str()));
+                out.push_str(&format!(
+                    "  {name}: {path}{} ({})\n",
+                    d.message,
+                    d.class.as_str()
+                ));
             }
         }
         out.push('\n');
@@ -123,7 +127,11 @@ pub fn markdown(report: &Report) -> String {
                 } else {
                     format!("{}: ", code(&d.path))
                 };
-                out.push_str(&format!("  - {path}{} ({})\n", md_text(&d.message), d.class.as_str()));
+                out.push_str(&format!(
+                    "  - {path}{} ({})\n",
+                    md_text(&d.message),
+                    d.class.as_str()
+                ));
             }
         }
     }

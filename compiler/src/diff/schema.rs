@@ -150,7 +150,8 @@ impl Tag {
 
 /// A map is an object schema whose other properties are a schema.
 fn is_map(map: &Map<String, Json>) -> bool {
-    !map.contains_key("properties") && matches!(map.get("additionalProperties"), Some(Json::Object(_)))
+    !map.contains_key("properties")
+        && matches!(map.get("additionalProperties"), Some(Json::Object(_)))
 }
 
 /// One alternative of a schema: a value type and the (sub)schema holding its
@@ -194,10 +195,13 @@ const HANDLED: &[&str] = &[
 
 static EMPTY: std::sync::LazyLock<Map<String, Json>> = std::sync::LazyLock::new(Map::new);
 
+/// A (sub)schema's identity, for "compared once".
+type MapPtr = *const Map<String, Json>;
+
 struct Cx {
     out: Vec<Change>,
     /// Pairs of union members whose own keywords were compared.
-    members: Vec<(*const Map<String, Json>, *const Map<String, Json>)>,
+    members: Vec<(MapPtr, MapPtr)>,
 }
 
 impl Cx {
@@ -260,8 +264,12 @@ impl Cx {
         for key in ["default", "deprecated"] {
             match (om.get(key), nm.get(key)) {
                 (a, b) if a == b => {}
-                (None, Some(b)) => self.push(path, Effect::Neutral, format!("{key} {} added", show(b))),
-                (Some(a), None) => self.push(path, Effect::Neutral, format!("{key} {} removed", show(a))),
+                (None, Some(b)) => {
+                    self.push(path, Effect::Neutral, format!("{key} {} added", show(b)))
+                }
+                (Some(a), None) => {
+                    self.push(path, Effect::Neutral, format!("{key} {} removed", show(a)))
+                }
                 (Some(a), Some(b)) => self.push(
                     path,
                     Effect::Neutral,
@@ -291,8 +299,12 @@ impl Cx {
     fn keyword(&mut self, key: &str, old: Option<&Json>, new: Option<&Json>, path: &str) {
         match (old, new) {
             (a, b) if a == b => {}
-            (None, Some(b)) => self.push(path, Effect::Narrower, format!("`{key}` {} added", show(b))),
-            (Some(a), None) => self.push(path, Effect::Wider, format!("`{key}` {} removed", show(a))),
+            (None, Some(b)) => {
+                self.push(path, Effect::Narrower, format!("`{key}` {} added", show(b)))
+            }
+            (Some(a), None) => {
+                self.push(path, Effect::Wider, format!("`{key}` {} removed", show(a)))
+            }
             (Some(a), Some(b)) => self.push(
                 path,
                 Effect::Both,
@@ -324,7 +336,11 @@ impl Cx {
             ),
             (Some(a), Some(b)) => {
                 for v in a.iter().filter(|v| !b.contains(v)) {
-                    self.push(path, Effect::Narrower, format!("enum value {} removed", show(v)));
+                    self.push(
+                        path,
+                        Effect::Narrower,
+                        format!("enum value {} removed", show(v)),
+                    );
                 }
                 for v in b.iter().filter(|v| !a.contains(v)) {
                     self.push(path, Effect::Wider, format!("enum value {} added", show(v)));
@@ -357,7 +373,11 @@ impl Cx {
                 self.push(
                     path,
                     effect,
-                    format!("type {verb} from {} to {}", from.name(o.map), to.name(n.map)),
+                    format!(
+                        "type {verb} from {} to {}",
+                        from.name(o.map),
+                        to.name(n.map)
+                    ),
                 );
                 self.pair(*o, *n, path, union);
                 skip.push(from);
@@ -370,7 +390,11 @@ impl Cx {
                     self.push(
                         path,
                         Effect::Both,
-                        format!("type changed from {} to {}", o.tag.name(o.map), n.tag.name(n.map)),
+                        format!(
+                            "type changed from {} to {}",
+                            o.tag.name(o.map),
+                            n.tag.name(n.map)
+                        ),
                     );
                     return;
                 }
@@ -421,8 +445,24 @@ impl Cx {
         }
         match n.tag {
             Tag::Int | Tag::Num => {
-                self.bound(o.map, n.map, path, "min", "minimum", "exclusiveMinimum", true);
-                self.bound(o.map, n.map, path, "max", "maximum", "exclusiveMaximum", false);
+                self.bound(
+                    o.map,
+                    n.map,
+                    path,
+                    "min",
+                    "minimum",
+                    "exclusiveMinimum",
+                    true,
+                );
+                self.bound(
+                    o.map,
+                    n.map,
+                    path,
+                    "max",
+                    "maximum",
+                    "exclusiveMaximum",
+                    false,
+                );
             }
             Tag::Str => {
                 self.count(o.map, n.map, path, "min_len", "minLength", true);
@@ -460,10 +500,13 @@ impl Cx {
             Tag::List => {
                 self.count(o.map, n.map, path, "min_len", "minItems", true);
                 self.count(o.map, n.map, path, "max_len", "maxItems", false);
-                let unique = |m: &Map<String, Json>| m.get("uniqueItems") == Some(&Json::Bool(true));
+                let unique =
+                    |m: &Map<String, Json>| m.get("uniqueItems") == Some(&Json::Bool(true));
                 match (unique(o.map), unique(n.map)) {
                     (false, true) => self.push(path, Effect::Narrower, "items must now be unique"),
-                    (true, false) => self.push(path, Effect::Wider, "items no longer need be unique"),
+                    (true, false) => {
+                        self.push(path, Effect::Wider, "items no longer need be unique")
+                    }
                     _ => {}
                 }
                 let any = Json::Object(Map::new());
@@ -489,8 +532,12 @@ impl Cx {
     ) {
         let get = |m: &Map<String, Json>| -> Option<(f64, bool, Json)> {
             // The tighter of the two when both are given.
-            let inc = m.get(inclusive).and_then(|v| Some((v.as_f64()?, false, v.clone())));
-            let exc = m.get(exclusive).and_then(|v| Some((v.as_f64()?, true, v.clone())));
+            let inc = m
+                .get(inclusive)
+                .and_then(|v| Some((v.as_f64()?, false, v.clone())));
+            let exc = m
+                .get(exclusive)
+                .and_then(|v| Some((v.as_f64()?, true, v.clone())));
             match (inc, exc) {
                 (Some(i), Some(e)) => {
                     let e_tighter = if lower { e.0 >= i.0 } else { e.0 <= i.0 };
@@ -528,12 +575,20 @@ impl Cx {
                     "changed"
                 };
                 let message = if a.1 == b.1 {
-                    let which = if a.1 { format!("exclusive {name}") } else { name.to_owned() };
+                    let which = if a.1 {
+                        format!("exclusive {name}")
+                    } else {
+                        name.to_owned()
+                    };
                     format!("{which} {verb} from {} to {}", show(&a.2), show(&b.2))
                 } else {
                     format!("{} changed to {}", label(&a), label(&b))
                 };
-                let effect = if tighter { Effect::Narrower } else { Effect::Wider };
+                let effect = if tighter {
+                    Effect::Narrower
+                } else {
+                    Effect::Wider
+                };
                 self.push(path, effect, message);
             }
         }
@@ -555,23 +610,43 @@ impl Cx {
             (x, y) if x == y => {}
             (None, Some(y)) => {
                 // `minLength: 0` constrains nothing.
-                let effect = if lower && fb == Some(0.0) { Effect::Neutral } else { Effect::Narrower };
+                let effect = if lower && fb == Some(0.0) {
+                    Effect::Neutral
+                } else {
+                    Effect::Narrower
+                };
                 self.push(path, effect, format!("{name} {} added", show(y)));
             }
             (Some(x), None) => {
-                let effect = if lower && fa == Some(0.0) { Effect::Neutral } else { Effect::Wider };
+                let effect = if lower && fa == Some(0.0) {
+                    Effect::Neutral
+                } else {
+                    Effect::Wider
+                };
                 self.push(path, effect, format!("{name} {} removed", show(x)));
             }
             (Some(x), Some(y)) => {
                 let (Some(fa), Some(fb)) = (fa, fb) else {
-                    self.push(path, Effect::Both, format!("{name} changed from {} to {}", show(x), show(y)));
+                    self.push(
+                        path,
+                        Effect::Both,
+                        format!("{name} changed from {} to {}", show(x), show(y)),
+                    );
                     return;
                 };
                 let raised = fb > fa;
                 let tighter = raised == lower;
                 let verb = if raised { "raised" } else { "lowered" };
-                let effect = if tighter { Effect::Narrower } else { Effect::Wider };
-                self.push(path, effect, format!("{name} {verb} from {} to {}", show(x), show(y)));
+                let effect = if tighter {
+                    Effect::Narrower
+                } else {
+                    Effect::Wider
+                };
+                self.push(
+                    path,
+                    effect,
+                    format!("{name} {verb} from {} to {}", show(x), show(y)),
+                );
             }
             _ => {}
         }
@@ -586,7 +661,10 @@ impl Cx {
         };
         let required = |m: &Map<String, Json>| -> Vec<String> {
             match m.get("required") {
-                Some(Json::Array(r)) => r.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+                Some(Json::Array(r)) => r
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
                 _ => Vec::new(),
             }
         };
@@ -601,23 +679,35 @@ impl Cx {
             match (op.get(name), np.get(name)) {
                 (Some(a), Some(b)) => {
                     match (was_req, is_req) {
-                        (false, true) => self.push(&at, Effect::Narrower, "optional property made required"),
-                        (true, false) => self.push(&at, Effect::Wider, "required property made optional"),
+                        (false, true) => {
+                            self.push(&at, Effect::Narrower, "optional property made required")
+                        }
+                        (true, false) => {
+                            self.push(&at, Effect::Wider, "required property made optional")
+                        }
                         _ => {}
                     }
                     self.schema(a, b, &at);
                 }
                 (Some(_), None) => self.push(&at, Effect::Both, "property removed"),
-                (None, Some(_)) if is_req => self.push(&at, Effect::Narrower, "new required property"),
+                (None, Some(_)) if is_req => {
+                    self.push(&at, Effect::Narrower, "new required property")
+                }
                 (None, Some(_)) => self.push(&at, Effect::Neutral, "new optional property"),
                 (None, None) => {}
             }
         }
         // Required names that are not properties (open objects).
-        for name in nr.iter().filter(|n| !or.contains(n) && !np.contains_key(*n)) {
+        for name in nr
+            .iter()
+            .filter(|n| !or.contains(n) && !np.contains_key(*n))
+        {
             self.push(&join(path, name), Effect::Narrower, "now required");
         }
-        for name in or.iter().filter(|n| !nr.contains(n) && !op.contains_key(*n)) {
+        for name in or
+            .iter()
+            .filter(|n| !nr.contains(n) && !op.contains_key(*n))
+        {
             self.push(&join(path, name), Effect::Wider, "no longer required");
         }
         // Other properties: closed (`false`), open (absent, `true`), or a schema.
@@ -630,7 +720,9 @@ impl Cx {
             (a, b) if a == b => {}
             (Some(Some(a)), Some(Some(b))) => self.schema(&a, &b, &format!("{path}{{}}")),
             (Some(None), _) => self.push(path, Effect::Wider, "now accepts other properties"),
-            (_, Some(None)) => self.push(path, Effect::Narrower, "no longer accepts other properties"),
+            (_, Some(None)) => {
+                self.push(path, Effect::Narrower, "no longer accepts other properties")
+            }
             (None, Some(Some(b))) => self.push(
                 path,
                 Effect::Narrower,
@@ -652,7 +744,10 @@ impl Cx {
                     .iter()
                     .map(|(k, v)| {
                         let names = match v {
-                            Json::Array(a) => a.iter().filter_map(|x| x.as_str().map(str::to_owned)).collect(),
+                            Json::Array(a) => a
+                                .iter()
+                                .filter_map(|x| x.as_str().map(str::to_owned))
+                                .collect(),
                             _ => Vec::new(),
                         };
                         (k.clone(), names)
@@ -663,7 +758,10 @@ impl Cx {
         };
         let (od, nd) = (deps(om), deps(nm));
         let find = |d: &[(String, Vec<String>)], k: &str| -> Vec<String> {
-            d.iter().find(|(x, _)| x == k).map(|(_, v)| v.clone()).unwrap_or_default()
+            d.iter()
+                .find(|(x, _)| x == k)
+                .map(|(_, v)| v.clone())
+                .unwrap_or_default()
         };
         let mut keys: Vec<&String> = od.iter().chain(&nd).map(|(k, _)| k).collect();
         keys.sort();
@@ -672,10 +770,18 @@ impl Cx {
             let (a, b) = (find(&od, k), find(&nd, k));
             let at = join(path, k);
             for x in b.iter().filter(|x| !a.contains(x)) {
-                self.push(&at, Effect::Narrower, format!("now requires `{x}` alongside"));
+                self.push(
+                    &at,
+                    Effect::Narrower,
+                    format!("now requires `{x}` alongside"),
+                );
             }
             for x in a.iter().filter(|x| !b.contains(x)) {
-                self.push(&at, Effect::Wider, format!("no longer requires `{x}` alongside"));
+                self.push(
+                    &at,
+                    Effect::Wider,
+                    format!("no longer requires `{x}` alongside"),
+                );
             }
         }
     }

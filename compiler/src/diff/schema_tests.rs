@@ -21,14 +21,29 @@ fn obj(props: Json, required: &[&str]) -> Json {
 
 #[test]
 fn max_lowered_breaks_an_input_not_an_output() {
-    let a = obj(json!({"limit": {"type": "integer", "maximum": 100}}), &["limit"]);
-    let b = obj(json!({"limit": {"type": "integer", "maximum": 50}}), &["limit"]);
+    let a = obj(
+        json!({"limit": {"type": "integer", "maximum": 100}}),
+        &["limit"],
+    );
+    let b = obj(
+        json!({"limit": {"type": "integer", "maximum": 50}}),
+        &["limit"],
+    );
     let m = "max lowered from 100 to 50";
-    assert_eq!(input(a.clone(), b.clone()), one("params.limit", Class::Breaking, m));
-    assert_eq!(output(a.clone(), b.clone()), one("returns.limit", Class::Compatible, m));
+    assert_eq!(
+        input(a.clone(), b.clone()),
+        one("params.limit", Class::Breaking, m)
+    );
+    assert_eq!(
+        output(a.clone(), b.clone()),
+        one("returns.limit", Class::Compatible, m)
+    );
     // Relaxed: the reverse.
     let m = "max raised from 50 to 100";
-    assert_eq!(input(b.clone(), a.clone()), one("params.limit", Class::Compatible, m));
+    assert_eq!(
+        input(b.clone(), a.clone()),
+        one("params.limit", Class::Compatible, m)
+    );
     assert_eq!(output(b, a), one("returns.limit", Class::Breaking, m));
 }
 
@@ -41,18 +56,32 @@ fn min_raised_and_exclusive_bounds() {
     );
     assert_eq!(
         input(s("minimum", 1.0), s("exclusiveMinimum", 1.0)),
-        one("params", Class::Breaking, "min 1.0 changed to exclusive min 1.0")
+        one(
+            "params",
+            Class::Breaking,
+            "min 1.0 changed to exclusive min 1.0"
+        )
     );
     assert_eq!(
         output(s("exclusiveMaximum", 5.0), s("maximum", 5.0)),
-        one("returns", Class::Breaking, "exclusive max 5.0 changed to max 5.0")
+        one(
+            "returns",
+            Class::Breaking,
+            "exclusive max 5.0 changed to max 5.0"
+        )
     );
     assert_eq!(
-        input(json!({"type": "integer"}), json!({"type": "integer", "minimum": 1})),
+        input(
+            json!({"type": "integer"}),
+            json!({"type": "integer", "minimum": 1})
+        ),
         one("params", Class::Breaking, "min 1 added")
     );
     assert_eq!(
-        input(json!({"type": "integer", "minimum": 1}), json!({"type": "integer"})),
+        input(
+            json!({"type": "integer", "minimum": 1}),
+            json!({"type": "integer"})
+        ),
         one("params", Class::Compatible, "min 1 removed")
     );
 }
@@ -84,8 +113,16 @@ fn lengths_patterns_and_formats() {
     );
     // Changed: breaking both ways.
     for pos in [Position::Input, Position::Output] {
-        let got = classify(&s(json!({"format": "uri"})), &s(json!({"format": "email"})), "x", pos);
-        assert_eq!(got, one("x", Class::Breaking, "format changed from `uri` to `email`"));
+        let got = classify(
+            &s(json!({"format": "uri"})),
+            &s(json!({"format": "email"})),
+            "x",
+            pos,
+        );
+        assert_eq!(
+            got,
+            one("x", Class::Breaking, "format changed from `uri` to `email`")
+        );
     }
 }
 
@@ -114,39 +151,132 @@ fn enums() {
 fn properties() {
     let a = obj(json!({"url": {"type": "string"}}), &["url"]);
     // A new required property: breaks callers, not consumers.
-    let b = obj(json!({"url": {"type": "string"}, "locale": {"type": "string"}}), &["url", "locale"]);
-    assert_eq!(input(a.clone(), b.clone()), one("params.locale", Class::Breaking, "new required property"));
-    assert_eq!(output(a.clone(), b.clone()), one("returns.locale", Class::Compatible, "new required property"));
+    let b = obj(
+        json!({"url": {"type": "string"}, "locale": {"type": "string"}}),
+        &["url", "locale"],
+    );
+    assert_eq!(
+        input(a.clone(), b.clone()),
+        one("params.locale", Class::Breaking, "new required property")
+    );
+    assert_eq!(
+        output(a.clone(), b.clone()),
+        one("returns.locale", Class::Compatible, "new required property")
+    );
     // A new optional property: breaks nobody.
-    let c = obj(json!({"url": {"type": "string"}, "width": {"type": "integer", "default": 1024}}), &["url"]);
-    assert_eq!(input(a.clone(), c.clone()), one("params.width", Class::Compatible, "new optional property"));
-    assert_eq!(output(a.clone(), c.clone()), one("returns.width", Class::Compatible, "new optional property"));
+    let c = obj(
+        json!({"url": {"type": "string"}, "width": {"type": "integer", "default": 1024}}),
+        &["url"],
+    );
+    assert_eq!(
+        input(a.clone(), c.clone()),
+        one("params.width", Class::Compatible, "new optional property")
+    );
+    assert_eq!(
+        output(a.clone(), c.clone()),
+        one("returns.width", Class::Compatible, "new optional property")
+    );
     // Removed: breaks both.
-    assert_eq!(input(b.clone(), a.clone()), one("params.locale", Class::Breaking, "property removed"));
-    assert_eq!(output(b.clone(), a.clone()), one("returns.locale", Class::Breaking, "property removed"));
+    assert_eq!(
+        input(b.clone(), a.clone()),
+        one("params.locale", Class::Breaking, "property removed")
+    );
+    assert_eq!(
+        output(b.clone(), a.clone()),
+        one("returns.locale", Class::Breaking, "property removed")
+    );
     // Made optional: breaks consumers; made required: breaks callers.
     let d = obj(json!({"url": {"type": "string"}}), &[]);
-    assert_eq!(input(a.clone(), d.clone()), one("params.url", Class::Compatible, "required property made optional"));
-    assert_eq!(output(a.clone(), d.clone()), one("returns.url", Class::Breaking, "required property made optional"));
-    assert_eq!(input(d, a), one("params.url", Class::Breaking, "optional property made required"));
+    assert_eq!(
+        input(a.clone(), d.clone()),
+        one(
+            "params.url",
+            Class::Compatible,
+            "required property made optional"
+        )
+    );
+    assert_eq!(
+        output(a.clone(), d.clone()),
+        one(
+            "returns.url",
+            Class::Breaking,
+            "required property made optional"
+        )
+    );
+    assert_eq!(
+        input(d, a),
+        one(
+            "params.url",
+            Class::Breaking,
+            "optional property made required"
+        )
+    );
 }
 
 #[test]
 fn types_widened_and_narrowed() {
     let int = json!({"type": "integer", "maximum": 10});
     let float = json!({"type": "number", "maximum": 10});
-    assert_eq!(input(int.clone(), float.clone()), one("params", Class::Compatible, "type widened from int to float"));
-    assert_eq!(output(int.clone(), float.clone()), one("returns", Class::Breaking, "type widened from int to float"));
-    assert_eq!(input(float, int), one("params", Class::Breaking, "type narrowed from float to int"));
+    assert_eq!(
+        input(int.clone(), float.clone()),
+        one(
+            "params",
+            Class::Compatible,
+            "type widened from int to float"
+        )
+    );
+    assert_eq!(
+        output(int.clone(), float.clone()),
+        one("returns", Class::Breaking, "type widened from int to float")
+    );
+    assert_eq!(
+        input(float, int),
+        one("params", Class::Breaking, "type narrowed from float to int")
+    );
     // A union gains `null`.
     let s = json!({"type": "string"});
     let sn = json!({"type": ["string", "null"]});
-    assert_eq!(input(s.clone(), sn.clone()), one("params", Class::Compatible, "type widened: null now accepted"));
-    assert_eq!(output(s.clone(), sn.clone()), one("returns", Class::Breaking, "type widened: null now accepted"));
+    assert_eq!(
+        input(s.clone(), sn.clone()),
+        one(
+            "params",
+            Class::Compatible,
+            "type widened: null now accepted"
+        )
+    );
+    assert_eq!(
+        output(s.clone(), sn.clone()),
+        one(
+            "returns",
+            Class::Breaking,
+            "type widened: null now accepted"
+        )
+    );
     let any = json!({});
-    assert_eq!(input(any.clone(), s.clone()), one("params", Class::Breaking, "type narrowed from any value to string"));
-    assert_eq!(input(s.clone(), json!({"type": "boolean"})), one("params", Class::Breaking, "type changed from string to bool"));
-    assert_eq!(output(s, json!({"type": "boolean"})), one("returns", Class::Breaking, "type changed from string to bool"));
+    assert_eq!(
+        input(any.clone(), s.clone()),
+        one(
+            "params",
+            Class::Breaking,
+            "type narrowed from any value to string"
+        )
+    );
+    assert_eq!(
+        input(s.clone(), json!({"type": "boolean"})),
+        one(
+            "params",
+            Class::Breaking,
+            "type changed from string to bool"
+        )
+    );
+    assert_eq!(
+        output(s, json!({"type": "boolean"})),
+        one(
+            "returns",
+            Class::Breaking,
+            "type changed from string to bool"
+        )
+    );
 }
 
 #[test]
@@ -157,9 +287,23 @@ fn any_of_members_are_paired_by_type() {
     ]});
     let mut b = a.clone();
     b["anyOf"][1]["properties"]["card"]["maxLength"] = json!(16);
-    assert_eq!(input(a.clone(), b), one("params#2.card", Class::Breaking, "max_len lowered from 19 to 16"));
+    assert_eq!(
+        input(a.clone(), b),
+        one(
+            "params#2.card",
+            Class::Breaking,
+            "max_len lowered from 19 to 16"
+        )
+    );
     let c = json!({"anyOf": [a["anyOf"][0].clone()]});
-    assert_eq!(input(a, c), one("params#2", Class::Breaking, "type narrowed: object no longer accepted"));
+    assert_eq!(
+        input(a, c),
+        one(
+            "params#2",
+            Class::Breaking,
+            "type narrowed: object no longer accepted"
+        )
+    );
     // Enum inside a member.
     let e = |v: Json| json!({"anyOf": [{"type": "string", "enum": v}, {"type": "null"}]});
     assert_eq!(
@@ -179,21 +323,37 @@ fn lists_maps_and_dependencies() {
     };
     let s = json!({"type": "string"});
     assert_eq!(
-        input(l(s.clone(), json!({})), l(json!({"type": "string", "maxLength": 3}), json!({}))),
+        input(
+            l(s.clone(), json!({})),
+            l(json!({"type": "string", "maxLength": 3}), json!({}))
+        ),
         one("params[]", Class::Breaking, "max_len 3 added")
     );
     assert_eq!(
-        input(l(s.clone(), json!({})), l(s.clone(), json!({"uniqueItems": true}))),
+        input(
+            l(s.clone(), json!({})),
+            l(s.clone(), json!({"uniqueItems": true}))
+        ),
         one("params", Class::Breaking, "items must now be unique")
     );
     assert_eq!(
-        input(l(s.clone(), json!({"maxItems": 10})), l(s.clone(), json!({"maxItems": 5}))),
+        input(
+            l(s.clone(), json!({"maxItems": 10})),
+            l(s.clone(), json!({"maxItems": 5}))
+        ),
         one("params", Class::Breaking, "max_len lowered from 10 to 5")
     );
     let map = |v: Json| json!({"type": "object", "additionalProperties": v});
     assert_eq!(
-        output(map(json!({"type": "integer"})), map(json!({"type": "number"}))),
-        one("returns{}", Class::Breaking, "type widened from int to float")
+        output(
+            map(json!({"type": "integer"})),
+            map(json!({"type": "number"}))
+        ),
+        one(
+            "returns{}",
+            Class::Breaking,
+            "type widened from int to float"
+        )
     );
     let dep = |d: Json| {
         json!({"type": "object", "properties": {"a": {"type": "string"}, "b": {"type": "string"}},
@@ -205,7 +365,11 @@ fn lists_maps_and_dependencies() {
     );
     assert_eq!(
         input(dep(json!({"a": ["b"]})), dep(json!({}))),
-        one("params.a", Class::Compatible, "no longer requires `b` alongside")
+        one(
+            "params.a",
+            Class::Compatible,
+            "no longer requires `b` alongside"
+        )
     );
 }
 
@@ -217,8 +381,16 @@ fn annotations_are_cosmetic_and_defaults_compatible() {
     assert_eq!(
         got,
         vec![
-            ("params".to_owned(), Class::Cosmetic, "description changed".to_owned()),
-            ("params".to_owned(), Class::Compatible, "default `z` added".to_owned()),
+            (
+                "params".to_owned(),
+                Class::Cosmetic,
+                "description changed".to_owned()
+            ),
+            (
+                "params".to_owned(),
+                Class::Compatible,
+                "default `z` added".to_owned()
+            ),
         ]
     );
 }
@@ -227,9 +399,18 @@ fn annotations_are_cosmetic_and_defaults_compatible() {
 fn unknown_keywords_go_to_the_catch_all() {
     let a = json!({"type": "integer"});
     let b = json!({"type": "integer", "multipleOf": 5});
-    assert_eq!(input(a.clone(), b.clone()), one("params", Class::Breaking, "`multipleOf` 5 added"));
-    assert_eq!(output(a.clone(), b.clone()), one("returns", Class::Compatible, "`multipleOf` 5 added"));
-    assert_eq!(input(b, a), one("params", Class::Compatible, "`multipleOf` 5 removed"));
+    assert_eq!(
+        input(a.clone(), b.clone()),
+        one("params", Class::Breaking, "`multipleOf` 5 added")
+    );
+    assert_eq!(
+        output(a.clone(), b.clone()),
+        one("returns", Class::Compatible, "`multipleOf` 5 added")
+    );
+    assert_eq!(
+        input(b, a),
+        one("params", Class::Compatible, "`multipleOf` 5 removed")
+    );
 }
 
 // ---- properties, over generated schemas -----------------------------------------------
@@ -365,7 +546,10 @@ fn mutate(r: &mut Rng, schema: &Json, op: Op) -> Option<(Json, bool)> {
         }
         (Op::Narrow, Some("string")) => {
             choices.extend([0, 1, 2]);
-            if m.get("enum").and_then(Json::as_array).is_some_and(|a| a.len() > 1) {
+            if m.get("enum")
+                .and_then(Json::as_array)
+                .is_some_and(|a| a.len() > 1)
+            {
                 choices.push(3);
             }
         }
@@ -434,7 +618,11 @@ fn mutate(r: &mut Rng, schema: &Json, op: Op) -> Option<(Json, bool)> {
             }
         }
         6 => {
-            let (from, to) = if widen { ("integer", "number") } else { ("number", "integer") };
+            let (from, to) = if widen {
+                ("integer", "number")
+            } else {
+                ("number", "integer")
+            };
             if ty != Some(json!(from)) {
                 return None;
             }
@@ -466,7 +654,10 @@ fn mutate(r: &mut Rng, schema: &Json, op: Op) -> Option<(Json, bool)> {
             let props = m.get_mut("properties")?.as_object_mut()?;
             props.insert("fresh".into(), json!({"type": "string"}));
             if !widen {
-                m.entry("required").or_insert(json!([])).as_array_mut()?.push(json!("fresh"));
+                m.entry("required")
+                    .or_insert(json!([]))
+                    .as_array_mut()?
+                    .push(json!("fresh"));
             }
         }
     }
@@ -522,15 +713,27 @@ fn widening_an_input_is_never_breaking_and_the_positions_reverse() {
             let up = classify(narrow, wide, "p", Position::Input);
             assert!(!breaking(&up), "widening {narrow} → {wide} broke: {up:?}");
             let other = classify(narrow, wide, "p", Position::Output);
-            assert!(breaking(&other), "widening {narrow} → {wide} does not break an output: {other:?}");
+            assert!(
+                breaking(&other),
+                "widening {narrow} → {wide} does not break an output: {other:?}"
+            );
         }
     }
 }
 
 #[test]
 fn effects_swap_between_positions() {
-    for e in [Effect::Narrower, Effect::Wider, Effect::Both, Effect::Neutral, Effect::Cosmetic] {
-        assert_eq!(e.class(Position::Input), e.reversed().class(Position::Output));
+    for e in [
+        Effect::Narrower,
+        Effect::Wider,
+        Effect::Both,
+        Effect::Neutral,
+        Effect::Cosmetic,
+    ] {
+        assert_eq!(
+            e.class(Position::Input),
+            e.reversed().class(Position::Output)
+        );
     }
 }
 

@@ -18,7 +18,14 @@ fn reg(tools: Json) -> Json {
 fn summary(r: &Report) -> Vec<(String, Option<String>, Class, bool)> {
     r.changes
         .iter()
-        .map(|c| (format!("{}.{}", c.kind, c.id), c.previous.clone(), c.class, c.semver_violation))
+        .map(|c| {
+            (
+                format!("{}.{}", c.kind, c.id),
+                c.previous.clone(),
+                c.class,
+                c.semver_violation,
+            )
+        })
         .collect()
 }
 
@@ -37,7 +44,9 @@ fn ranges() {
 
 #[test]
 fn unchanged_digests_are_skipped_and_a_new_version_is_compared_with_the_previous() {
-    let old = side(reg(json!({"search@1.2.0": tool("1.2.0", 100, "sha256:a"), "other": {"digest": "sha256:o"}})));
+    let old = side(reg(
+        json!({"search@1.2.0": tool("1.2.0", 100, "sha256:a"), "other": {"digest": "sha256:o"}}),
+    ));
     let new = side(reg(json!({
         "search@1.2.0": tool("1.2.0", 100, "sha256:a"),
         "search@1.3.0": tool("1.3.0", 50, "sha256:b"),
@@ -47,12 +56,18 @@ fn unchanged_digests_are_skipped_and_a_new_version_is_compared_with_the_previous
     let r = diff(&old, &new);
     assert_eq!(
         summary(&r),
-        vec![("tool.search@1.3.0".into(), Some("search@1.2.0".into()), Class::Breaking, true)]
+        vec![(
+            "tool.search@1.3.0".into(),
+            Some("search@1.2.0".into()),
+            Class::Breaking,
+            true
+        )]
     );
     assert_eq!(r.changes[0].details[0].path, "params.limit");
     let human = render::human(&r);
     assert!(
-        human.contains("  tool.search@1.3.0: params.limit: max lowered from 100 to 50 (breaking)\n"),
+        human
+            .contains("  tool.search@1.3.0: params.limit: max lowered from 100 to 50 (breaking)\n"),
         "{human}"
     );
 }
@@ -65,7 +80,12 @@ fn a_major_bump_is_no_violation_but_the_old_version_is_removed() {
         summary(&diff(&old, &new)),
         vec![
             ("tool.search@1.2.0".into(), None, Class::Breaking, false),
-            ("tool.search@2.0.0".into(), Some("search@1.2.0".into()), Class::Breaking, false),
+            (
+                "tool.search@2.0.0".into(),
+                Some("search@1.2.0".into()),
+                Class::Breaking,
+                false
+            ),
         ]
     );
 }
@@ -76,7 +96,12 @@ fn a_replaced_version_in_range_is_not_removed() {
     let new = side(reg(json!({"search@1.3.0": tool("1.3.0", 200, "sha256:b")})));
     assert_eq!(
         summary(&diff(&old, &new)),
-        vec![("tool.search@1.3.0".into(), Some("search@1.2.0".into()), Class::Compatible, false)]
+        vec![(
+            "tool.search@1.3.0".into(),
+            Some("search@1.2.0".into()),
+            Class::Compatible,
+            false
+        )]
     );
 }
 
@@ -85,11 +110,17 @@ fn changed_in_place_breaking_is_a_violation() {
     let old = side(reg(json!({"search@1.2.0": tool("1.2.0", 100, "sha256:a")})));
     let new = side(reg(json!({"search@1.2.0": tool("1.2.0", 50, "sha256:b")})));
     let r = diff(&old, &new);
-    assert_eq!(summary(&r), vec![("tool.search@1.2.0".into(), None, Class::Breaking, true)]);
+    assert_eq!(
+        summary(&r),
+        vec![("tool.search@1.2.0".into(), None, Class::Breaking, true)]
+    );
     assert!(render::human(&r).contains("in place"));
     // A compatible change in place is not (PM0802 is what says it).
     let new = side(reg(json!({"search@1.2.0": tool("1.2.0", 200, "sha256:b")})));
-    assert_eq!(summary(&diff(&old, &new)), vec![("tool.search@1.2.0".into(), None, Class::Compatible, false)]);
+    assert_eq!(
+        summary(&diff(&old, &new)),
+        vec![("tool.search@1.2.0".into(), None, Class::Compatible, false)]
+    );
 }
 
 #[test]
@@ -98,14 +129,19 @@ fn new_and_removed_declarations() {
     let new = side(reg(json!({"b": {"digest": "sha256:2"}})));
     assert_eq!(
         summary(&diff(&old, &new)),
-        vec![("tool.a".into(), None, Class::Breaking, false), ("tool.b".into(), None, Class::Compatible, false)]
+        vec![
+            ("tool.a".into(), None, Class::Breaking, false),
+            ("tool.b".into(), None, Class::Compatible, false)
+        ]
     );
 }
 
 #[test]
 fn policies_and_warnings_are_governance() {
     let g = |policies: Json, warnings: Json| {
-        side(json!({"tools": {"a": {"digest": "sha256:1"}}, "governance": {"policies": policies, "warnings": warnings}}))
+        side(
+            json!({"tools": {"a": {"digest": "sha256:1"}}, "governance": {"policies": policies, "warnings": warnings}}),
+        )
     };
     let p = |pkg: &str, d: &str| json!({"package": pkg, "path": format!("policies/{pkg}.rego"), "digest": d});
     let old = g(json!([p("x", "sha256:1"), p("y", "sha256:2")]), json!([]));
@@ -146,7 +182,10 @@ fn the_json_rendering_has_the_documented_shape() {
     );
     let md = render::markdown(&diff(&old, &new));
     assert!(md.contains("#### Breaking (1)"), "{md}");
-    assert!(md.contains("  - `params.limit`: max lowered from 100 to 50 (breaking)"), "{md}");
+    assert!(
+        md.contains("  - `params.limit`: max lowered from 100 to 50 (breaking)"),
+        "{md}"
+    );
     assert_eq!(render::human(&Report::default()), "no changes\n");
 }
 

@@ -111,7 +111,13 @@ pub struct LockDiff {
 
 /// The parts of a tool its fingerprint covers (BUNDLE.md §4): what a model is
 /// shown and what it may send.
-pub const FINGERPRINTED: &[&str] = &["description", "title", "input_schema", "output_schema", "hints"];
+pub const FINGERPRINTED: &[&str] = &[
+    "description",
+    "title",
+    "input_schema",
+    "output_schema",
+    "hints",
+];
 
 /// `sha256:` of the canonical JSON of a tool's [`FINGERPRINTED`] parts (those
 /// it has), from its registry entry.
@@ -415,7 +421,11 @@ resolve agent.researcher@1.0.0 tools tool.web_search@^1.2 = web_search@1.2.3
         );
         assert_eq!(
             d.tools_changed,
-            vec![("web_search@1.2.3".to_owned(), "sha256:ff".to_owned(), "sha256:99".to_owned())]
+            vec![(
+                "web_search@1.2.3".to_owned(),
+                "sha256:ff".to_owned(),
+                "sha256:99".to_owned()
+            )]
         );
         assert!(d.changed_in_place.is_empty());
     }

@@ -283,10 +283,16 @@ fn build_inner(comp: &mut Compilation, opts: &BuildOptions) -> Result<BuildRepor
             let what = explained
                 .iter()
                 .find(|(t, _)| t == id)
-                .map_or("its description, title, schemas or hints", |(_, w)| w.as_str());
-            d = d.note(format!("tool `{id}` changed since the lock was written: {what}"));
+                .map_or("its description, title, schemas or hints", |(_, w)| {
+                    w.as_str()
+                });
+            d = d.note(format!(
+                "tool `{id}` changed since the lock was written: {what}"
+            ));
         }
-        diags.push(d.help("run `pmth build` without `--locked`, review the lock diff and commit it"));
+        diags.push(
+            d.help("run `pmth build` without `--locked`, review the lock diff and commit it"),
+        );
     }
 
     let deny = opts.deny_warnings;
@@ -401,7 +407,11 @@ fn explain_tools(
             let what: Vec<String> = details
                 .iter()
                 .map(|d| {
-                    let path = if d.path.is_empty() { String::new() } else { format!("{}: ", d.path) };
+                    let path = if d.path.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{}: ", d.path)
+                    };
                     format!("{path}{} ({})", d.message, d.class.as_str())
                 })
                 .collect();
