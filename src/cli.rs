@@ -24,6 +24,9 @@ pub enum Command {
     Build(BuildArgs),
     /// Check a bundle's digests and signature; exit 1 on any tampering.
     Verify(VerifyArgs),
+    /// What changed between two bundles or workspaces, per declaration, with its
+    /// class (breaking, compatible, governance, cosmetic) and semver violations.
+    Diff(DiffArgs),
     /// Write an ECDSA P-256 key pair (`OUT`, `OUT.pub`) for `build --sign`.
     Keygen(KeygenArgs),
     /// Governance policies.
@@ -81,6 +84,43 @@ pub struct VerifyArgs {
     /// How to print failures.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The old side: a bundle folder (`dist/`) or a workspace (compiled first).
+    pub old: PathBuf,
+    /// The new side: a bundle folder or a workspace.
+    pub new: PathBuf,
+    /// How to print the changes.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+    pub format: DiffFormat,
+    /// Exit 1 when a change of this class occurred (`semver`: a semver
+    /// violation; `any`: any change).
+    #[arg(long, value_enum, value_name = "CLASS")]
+    pub fail_on: Option<FailOn>,
+}
+
+/// The output formats of `pmth diff`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    /// Grouped by class, breaking first, one line per detail.
+    Human,
+    /// One JSON document (see docs/diff.md).
+    Json,
+    /// For a pull-request comment.
+    Markdown,
+}
+
+/// What `pmth diff --fail-on` fails on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// A breaking change.
+    Breaking,
+    /// A semver violation.
+    Semver,
+    /// Any change.
+    Any,
 }
 
 #[derive(Debug, Args)]

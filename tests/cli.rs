@@ -234,7 +234,7 @@ fn explain() {
     assert!(text.contains("Example:") && text.contains("How to fix it:"));
     assert_eq!(code(&pmth(&["explain", "pm0702"], Path::new("."))), 0);
 
-    let o = pmth(&["explain", "PM0110"], Path::new("."));
+    let o = pmth(&["explain", "PM0199"], Path::new("."));
     assert_eq!(code(&o), 2);
     assert!(
         stderr(&o).contains("did you mean `PM0101`?") || stderr(&o).contains("did you mean"),

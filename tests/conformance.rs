@@ -14,7 +14,6 @@ use common::corpus::{markers, run};
 /// Cases that do not pass yet, with the stage that will make them pass.
 const EXPECTED_FAILURES: &[&str] = &[
     // PM0110, coexisting versions keep semver (#15).
-    "v2_semver_required_param",
 ];
 
 #[test]

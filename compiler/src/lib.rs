@@ -13,6 +13,7 @@ pub mod diag;
 pub mod source;
 
 pub mod check;
+pub mod diff;
 pub mod emit;
 pub mod expand;
 pub mod govern;

@@ -52,6 +52,11 @@ pub fn stdout_wants_color() -> bool {
     std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }
 
+/// Colour only when stderr is a terminal and `NO_COLOR` is not set.
+pub fn stderr_wants_color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
 /// The workspace root as seen from the current folder, with a trailing `/`
 /// (empty when the root is the current folder; `../` steps when `pmth` ran in a
 /// subfolder of the workspace).

@@ -29,6 +29,7 @@ mod persona;
 mod registry;
 mod service;
 mod tool;
+mod versions;
 pub mod workflow;
 
 pub use attrs::{is_url, RefUse};
@@ -176,6 +177,7 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
     uses.sort_by(|a, b| a.first().map(|r| &r.decl).cmp(&b.first().map(|r| &r.decl)));
     let references: Vec<LockRef> = uses.into_iter().flatten().collect();
     drop(cx);
+    versions::check(&registry, &units, &index, &mut diags);
     (
         Checked {
             registry,

@@ -10,6 +10,7 @@
 //! stdlib 0.1.0 sha256:…
 //! policy policies/tools.rego sha256:…
 //! decl tool.web_search@1.2.3 sha256:…
+//! tool web_search@1.2.3 sha256:…
 //! resolve agent.researcher@1.0.0 tools tool.web_search@^1.2 = web_search@1.2.3
 //! ```
 //!
@@ -38,6 +39,8 @@ pub struct LockFacts<'a> {
     pub policies: Vec<(String, String)>,
     /// `(KIND.ID, sha256:…)` of each versioned declaration.
     pub decls: Vec<(String, String)>,
+    /// `(ID, sha256:…)` of every tool's fingerprint ([`tool_fingerprint`]).
+    pub tools: Vec<(String, String)>,
     /// Borrowed from [`crate::check::Checked::references`].
     pub resolves: Cow<'a, [LockRef]>,
 }
@@ -77,6 +80,13 @@ pub fn render(facts: &LockFacts<'_>) -> String {
     );
     section(
         facts
+            .tools
+            .iter()
+            .map(|(id, d)| format!("tool {id} {d}"))
+            .collect(),
+    );
+    section(
+        facts
             .resolves
             .iter()
             .map(|r| format!("resolve {} {} {} = {}", r.decl, r.path, r.written, r.target))
@@ -95,6 +105,31 @@ pub struct LockDiff {
     /// Versioned declarations whose digest changed under the same id:
     /// `(KIND.ID, old digest, new digest)`.
     pub changed_in_place: Vec<(String, String, String)>,
+    /// Tools whose fingerprint changed: `(ID, old, new)`.
+    pub tools_changed: Vec<(String, String, String)>,
+}
+
+/// The parts of a tool its fingerprint covers (BUNDLE.md §4): what a model is
+/// shown and what it may send.
+pub const FINGERPRINTED: &[&str] = &[
+    "description",
+    "title",
+    "input_schema",
+    "output_schema",
+    "hints",
+];
+
+/// `sha256:` of the canonical JSON of a tool's [`FINGERPRINTED`] parts (those
+/// it has), from its registry entry.
+pub fn tool_fingerprint(tool: &serde_json::Value) -> String {
+    let mut parts = serde_json::Map::new();
+    for key in FINGERPRINTED {
+        if let Some(v) = tool.get(*key) {
+            parts.insert((*key).to_owned(), v.clone());
+        }
+    }
+    let text = crate::check::canonical::canonical(&serde_json::Value::Object(parts));
+    format!("sha256:{}", super::jcs::sha256_hex(text.as_bytes()))
 }
 
 /// Compares the old lock (`None` when there is none) with the new text.
@@ -107,6 +142,7 @@ pub fn compare(old: Option<&str>, new: &str) -> LockDiff {
                 facts_of(new).len()
             )],
             changed_in_place: Vec::new(),
+            tools_changed: Vec::new(),
         };
     };
     let changed = normalize(old) != normalize(new);
@@ -119,6 +155,7 @@ pub fn compare(old: Option<&str>, new: &str) -> LockDiff {
     let after = facts_of(new);
     let mut notes = Vec::new();
     let mut changed_in_place = Vec::new();
+    let mut tools_changed = Vec::new();
     for (key, new_value) in &after {
         match before.get(key) {
             Some(old_value) if old_value == new_value => {}
@@ -126,6 +163,9 @@ pub fn compare(old: Option<&str>, new: &str) -> LockDiff {
                 notes.push(changed_note(key, old_value, new_value));
                 if let Some(id) = key.strip_prefix("decl ") {
                     changed_in_place.push((id.to_owned(), old_value.clone(), new_value.clone()));
+                }
+                if let Some(id) = key.strip_prefix("tool ") {
+                    tools_changed.push((id.to_owned(), old_value.clone(), new_value.clone()));
                 }
             }
             None => notes.push(format!("pmth.lock: added `{}`", line_of(key, new_value))),
@@ -143,6 +183,7 @@ pub fn compare(old: Option<&str>, new: &str) -> LockDiff {
         changed,
         notes,
         changed_in_place,
+        tools_changed,
     }
 }
 
@@ -190,8 +231,8 @@ fn split(line: &str) -> (String, String) {
             Some((k, v)) => (k.to_owned(), v.to_owned()),
             None => (line.to_owned(), String::new()),
         },
-        // `decl ID DIGEST`, `policy PATH DIGEST`.
-        "decl" | "policy" => match line.rsplit_once(' ') {
+        // `decl ID DIGEST`, `tool ID DIGEST`, `policy PATH DIGEST`.
+        "decl" | "tool" | "policy" => match line.rsplit_once(' ') {
             Some((k, v)) if k.contains(' ') => (k.to_owned(), v.to_owned()),
             _ => (line.to_owned(), String::new()),
         },
@@ -223,6 +264,13 @@ fn changed_note(key: &str, old: &str, new: &str) -> String {
             short(old),
             short(new)
         )
+    } else if let Some(id) = key.strip_prefix("tool ") {
+        format!(
+            "{} ({} → {})",
+            tool_changed_note(id),
+            short(old),
+            short(new)
+        )
     } else if let Some(path) = key.strip_prefix("policy ") {
         format!(
             "pmth.lock: policy `{path}` changed ({} → {})",
@@ -232,6 +280,12 @@ fn changed_note(key: &str, old: &str, new: &str) -> String {
     } else {
         format!("pmth.lock: `{key}` changed from `{old}` to `{new}`")
     }
+}
+
+/// The start of the note on a changed tool fingerprint; the build adds what
+/// changed when it can tell.
+pub fn tool_changed_note(id: &str) -> String {
+    format!("pmth.lock: tool `{id}` changed: its description, title, schemas or hints")
 }
 
 /// `sha256:0123456789ab` (enough to tell two digests apart in a note).
@@ -261,6 +315,7 @@ mod tests {
                 ("policies/tools.rego".into(), "sha256:bb".into()),
             ],
             decls: vec![("tool.web_search@1.2.3".into(), "sha256:dd".into())],
+            tools: vec![("web_search@1.2.3".into(), "sha256:ff".into())],
             resolves: vec![
                 lref(
                     "agent.researcher@1.0.0",
@@ -296,6 +351,7 @@ stdlib 0.1.0 sha256:aa
 policy policies/tools.rego sha256:bb
 policy stdlib:policies/agents.rego sha256:cc
 decl tool.web_search@1.2.3 sha256:dd
+tool web_search@1.2.3 sha256:ff
 resolve agent.researcher@1.0.0 model model.gpt4o = gpt4o@2024.8.6
 resolve agent.researcher@1.0.0 tools tool.web_search@^1.2 = web_search@1.2.3
 "
@@ -313,7 +369,7 @@ resolve agent.researcher@1.0.0 tools tool.web_search@^1.2 = web_search@1.2.3
     fn a_first_lock_is_one_note() {
         let d = compare(None, &render(&facts()));
         assert!(d.changed);
-        assert_eq!(d.notes, vec!["pmth.lock: created (7 entries)".to_owned()]);
+        assert_eq!(d.notes, vec!["pmth.lock: created (8 entries)".to_owned()]);
     }
 
     #[test]
@@ -351,6 +407,42 @@ resolve agent.researcher@1.0.0 tools tool.web_search@^1.2 = web_search@1.2.3
         assert!(diff.contains(
             "\n-decl tool.web_search@1.2.3 sha256:dd\n+decl tool.web_search@1.2.3 sha256:ee\n"
         ));
+    }
+
+    #[test]
+    fn a_changed_tool_fingerprint_is_its_own_note() {
+        let old = render(&facts());
+        let mut f = facts();
+        f.tools[0].1 = "sha256:99".into();
+        let d = compare(Some(&old), &render(&f));
+        assert_eq!(
+            d.notes,
+            vec!["pmth.lock: tool `web_search@1.2.3` changed: its description, title, schemas or hints (sha256:ff → sha256:99)"]
+        );
+        assert_eq!(
+            d.tools_changed,
+            vec![(
+                "web_search@1.2.3".to_owned(),
+                "sha256:ff".to_owned(),
+                "sha256:99".to_owned()
+            )]
+        );
+        assert!(d.changed_in_place.is_empty());
+    }
+
+    #[test]
+    fn a_fingerprint_covers_what_a_model_sees_and_nothing_else() {
+        let t = serde_json::json!({"description": "d", "input_schema": {"type": "object"}, "risk": "low",
+                                   "source": {"file": "a", "line": 1}});
+        let mut moved = t.clone();
+        moved["source"]["line"] = 2.into();
+        moved["risk"] = "high".into();
+        assert_eq!(tool_fingerprint(&t), tool_fingerprint(&moved));
+        for key in FINGERPRINTED {
+            let mut changed = t.clone();
+            changed[*key] = "x".into();
+            assert_ne!(tool_fingerprint(&t), tool_fingerprint(&changed), "{key}");
+        }
     }
 
     #[test]

@@ -58,11 +58,11 @@ pub struct BuildOptions {
     pub locked: bool,
     /// Also write `bundle.tar.gz`, an OPA bundle.
     pub opa: bool,
-    /// `--deny-warnings`: the warnings `emit` finds (PM0801) become errors.
+    /// `--deny-warnings`: the warnings `emit` finds (PM0802) become errors.
     pub deny_warnings: bool,
 }
 
-/// What a build did. Its diagnostics (PM0801) are added to the compilation's.
+/// What a build did. Its diagnostics (PM0801, PM0802) are added to the compilation's.
 #[derive(Clone, Debug, Default)]
 pub struct BuildReport {
     /// False when nothing was written (the compilation or the build had errors).
@@ -114,7 +114,7 @@ impl std::fmt::Display for EmitError {
 impl std::error::Error for EmitError {}
 
 /// Writes the bundle for a compilation without errors, and updates the lock.
-/// PM0801 diagnostics are appended to `comp.diagnostics` (which is re-sorted),
+/// PM0801 and PM0802 diagnostics are appended to `comp.diagnostics` (which is re-sorted),
 /// a `pmth.lock` file is added to its sources when one is reported on, and an
 /// `emit` timing is recorded.
 pub fn build(comp: &mut Compilation, opts: &BuildOptions) -> Result<BuildReport, EmitError> {
@@ -232,6 +232,7 @@ fn build_inner(comp: &mut Compilation, opts: &BuildOptions) -> Result<BuildRepor
             .map(|i| (i.name.clone(), format!("sha256:{}", i.sha256)))
             .collect(),
         decls: registry::versioned_decls(&checked.registry, &checked.references),
+        tools: registry::tool_fingerprints(&checked.registry),
         resolves: std::borrow::Cow::Borrowed(&checked.references),
     };
     let new_lock = lock::render(&facts);
@@ -245,37 +246,53 @@ fn build_inner(comp: &mut Compilation, opts: &BuildOptions) -> Result<BuildRepor
             })
         }
     };
-    let diff = lock::compare(old_lock.as_deref(), &new_lock);
+    let mut diff = lock::compare(old_lock.as_deref(), &new_lock);
+    // Say what changed about each tool whose fingerprint did, from the
+    // previous bundle when it is the one the lock describes.
+    let explained = explain_tools(&opts.out_dir, checked, &diff.tools_changed);
+    for (id, what) in &explained {
+        let start = lock::tool_changed_note(id);
+        if let Some(n) = diff.notes.iter_mut().find(|n| n.starts_with(&start)) {
+            *n = format!("pmth.lock: tool `{id}` changed: {what}");
+        }
+    }
     report.lock_changed = diff.changed;
     report.notes = diff.notes.clone();
+    // PM0802 on each versioned declaration changed in place.
+    for (id, old, new) in &diff.changed_in_place {
+        if let Some(header) = decl_header(comp, id) {
+            diags.push(changed_in_place(header, id, old, new));
+        }
+    }
     // PM0801 goes on line 1 of pmth.lock (added to the sources to be shown).
-    let drift = opts.locked && diff.changed;
-    let line1 = (drift || !diff.changed_in_place.is_empty()).then(|| {
+    if opts.locked && diff.changed {
         let text = old_lock.clone().unwrap_or_default();
         let first = text.lines().next().map_or(0, str::len);
-        Span::new(lock_file(comp, &text), 0, first)
-    });
-    if let Some(at) = line1 {
-        for (id, old, new) in &diff.changed_in_place {
-            diags.push(changed_in_place(comp, at, id, old, new));
+        let at = Span::new(lock_file(comp, &text), 0, first);
+        let (message, note) = match &old_lock {
+            Some(old) => (
+                "pmth.lock is out of date",
+                lock::unified_diff(old, &new_lock),
+            ),
+            None => ("pmth.lock is missing", lock::unified_diff("", &new_lock)),
+        };
+        let mut d = Diagnostic::new("PM0801", at, message)
+            .label("this build would change it (`--locked`)")
+            .note(note);
+        for (id, _, _) in &diff.tools_changed {
+            let what = explained
+                .iter()
+                .find(|(t, _)| t == id)
+                .map_or("its description, title, schemas or hints", |(_, w)| {
+                    w.as_str()
+                });
+            d = d.note(format!(
+                "tool `{id}` changed since the lock was written: {what}"
+            ));
         }
-        if drift {
-            let (message, note) = match &old_lock {
-                Some(old) => (
-                    "pmth.lock is out of date",
-                    lock::unified_diff(old, &new_lock),
-                ),
-                None => ("pmth.lock is missing", lock::unified_diff("", &new_lock)),
-            };
-            diags.push(
-                Diagnostic::new("PM0801", at, message)
-                    .label("this build would change it (`--locked`)")
-                    .note(note)
-                    .help(
-                        "run `pmth build` without `--locked`, review the lock diff and commit it",
-                    ),
-            );
-        }
+        diags.push(
+            d.help("run `pmth build` without `--locked`, review the lock diff and commit it"),
+        );
     }
 
     let deny = opts.deny_warnings;
@@ -339,23 +356,68 @@ fn policy_texts(
         .collect()
 }
 
-/// PM0801 (warning): a versioned declaration changed in place. On `pmth.lock`
-/// line 1 like every PM0801, with the declaration as a related label.
-fn changed_in_place(comp: &Compilation, at: Span, id: &str, old: &str, new: &str) -> Diagnostic {
+/// PM0802 (warning): a versioned declaration changed in place, on its header.
+fn changed_in_place(header: Span, id: &str, old: &str, new: &str) -> Diagnostic {
     let version = id.split_once('@').map_or("", |(_, v)| v);
-    let mut d = Diagnostic::new(
-        "PM0801",
-        at,
+    Diagnostic::new(
+        "PM0802",
+        header,
         format!("`{id}` changed, but its version did not"),
     )
-    .label(format!("records `{id}` as {old}"))
-    .note(format!("pmth.lock has {old}; this build has {new}"))
-    .help("a published version is immutable: bump the version, or revert the change");
-    if let Some(header) = decl_header(comp, id) {
-        d = d.related(header, format!("changed, still version {version}"));
+    .label(format!("changed, still version {version}"))
+    .note(format!("pmth.lock records {old}; this build has {new}"))
+    .help("a published version is immutable: bump the version, or revert the change")
+}
+
+/// What changed about each tool whose fingerprint changed, `(ID, what)`,
+/// read from the bundle in `out_dir` when its tool still has the old
+/// fingerprint (so that it is the version the lock describes).
+fn explain_tools(
+    out_dir: &Path,
+    checked: &crate::check::Checked,
+    changed: &[(String, String, String)],
+) -> Vec<(String, String)> {
+    if changed.is_empty() {
+        return Vec::new();
     }
-    d.severity = Severity::Warning;
-    d
+    let Some(old) = std::fs::read_to_string(out_dir.join(REGISTRY))
+        .ok()
+        .and_then(|t| crate::diff::Side::from_registry_json(&t).ok())
+    else {
+        return Vec::new();
+    };
+    changed
+        .iter()
+        .filter_map(|(id, before, _)| {
+            let was = old.decl(Kind::Tool, id)?;
+            if &lock::tool_fingerprint(&was) != before {
+                return None;
+            }
+            let now = checked.registry.decl(Kind::Tool, id)?;
+            let pick = |v: &serde_json::Value| {
+                let mut m = serde_json::Map::new();
+                for k in lock::FINGERPRINTED {
+                    if let Some(x) = v.get(*k) {
+                        m.insert((*k).to_owned(), x.clone());
+                    }
+                }
+                serde_json::Value::Object(m)
+            };
+            let details = crate::diff::decl::compare(Kind::Tool, &pick(&was), &pick(&now));
+            let what: Vec<String> = details
+                .iter()
+                .map(|d| {
+                    let path = if d.path.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{}: ", d.path)
+                    };
+                    format!("{path}{} ({})", d.message, d.class.as_str())
+                })
+                .collect();
+            (!what.is_empty()).then(|| (id.clone(), what.join("; ")))
+        })
+        .collect()
 }
 
 /// The header of the declaration `KIND.ID`.

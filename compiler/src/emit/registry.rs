@@ -64,6 +64,20 @@ pub fn data_document<'a>(checked: &'a Checked, config: Option<&'a Json>) -> Doc<
     Doc::Object(vec![("pmth", pmth)])
 }
 
+/// `(ID, fingerprint)` of every tool, versioned or not, for the lock's `tool`
+/// lines ([`super::lock::tool_fingerprint`]).
+pub fn tool_fingerprints(registry: &Registry) -> Vec<(String, String)> {
+    use rayon::prelude::*;
+    registry
+        .decls(Kind::Tool)
+        .par_iter()
+        .filter_map(|e| {
+            let v: Json = serde_json::from_str(&e.json).ok()?;
+            Some((e.id.to_string(), super::lock::tool_fingerprint(&v)))
+        })
+        .collect()
+}
+
 /// `(KIND.ID, digest)` of every versioned declaration (an id with `@`), sorted,
 /// for the lock's `decl` lines. The digest is of the declaration as authored
 /// ([`authored`]), so that what other declarations resolve to does not make

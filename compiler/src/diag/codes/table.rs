@@ -308,6 +308,48 @@ new declaration that they all extend or require.
 "##,
     },
     CodeInfo {
+        code: "PM0110",
+        severity: Severity::Warning,
+        title: "a higher version breaks a lower compatible version without a major bump",
+        explanation: r##"
+A workspace declares several versions of one name, and a version breaks the next
+lower version in its compatibility range: the versions a caret requirement on the
+lower one accepts (same major; for `0.x`, same minor; a `0.0.x` version is alone
+in its range). A reference such as `tool.fetch_page@^1.0` resolves to the highest
+version in the range, so every user of `1.0.0` silently gets `1.1.0` — and fails
+on it.
+
+*Breaking* follows the rules of `pmth diff` (BUNDLE.md §7): a new required param,
+a removed param, a narrowed type, enum or bound in an input; a widened output; a
+removed claimed capability, tool or delegate; a raised `risk` or a dropped
+`hints.read_only`; a changed service `auth` kind or `endpoint`; a removed workflow
+step or a changed `select`. The warning is on the higher version's header, names
+the change (every breaking change in a note) and points at the lower version.
+Retired versions take no part.
+"##,
+        example: r##"
+tool fetch_page@1.0.0 {
+  description = "Fetch a web page"
+  risk = low
+  params { url: string }
+}
+
+tool fetch_page@1.1.0 {     // PM0110: params.locale: new required property
+  description = "Fetch a web page in a locale"
+  risk = low
+  params {
+    url: string
+    locale: string
+  }
+}
+"##,
+        fix: r##"
+Bump the major version (`2.0.0`; for `0.x`, the minor: `0.3.0`) so that callers
+opt in, or make the change compatible: give the new param a default or make it
+optional (`locale?: string`), keep the removed param, relax instead of tighten.
+"##,
+    },
+    CodeInfo {
         code: "PM0201",
         severity: Severity::Error,
         title: "unknown attribute, trait or field",
@@ -888,10 +930,14 @@ the package under `pmth.`, and make `deny`/`warn` partial sets
         title: "`pmth.lock` out of date",
         explanation: r##"
 `pmth build --locked` found that the build would change `pmth.lock`: a reference
-resolves to a different version, a policy or the stdlib changed, or a versioned
-declaration changed. The diagnostic is on line 1 of `pmth.lock` and comes with a
-diff. A plain `pmth build` also reports a versioned declaration changed without a
-version bump, because a published version is meant to be immutable.
+resolves to a different version, a policy or the stdlib changed, a versioned
+declaration changed (also PM0802), or a tool's fingerprint changed — its
+description, title, input or output schema, or hints: what a model is shown and
+what it may send. The diagnostic is on line 1 of `pmth.lock` and comes with a
+diff and a note per changed tool saying what changed.
+
+A tool whose text or schema changed after review is what tool poisoning looks
+like, so every tool is fingerprinted, versioned or not.
 
 CI builds with `--locked` so that what was reviewed is what ships.
 "##,
@@ -904,6 +950,29 @@ error[PM0801]: pmth.lock is out of date
         fix: r##"
 Run `pmth build` (without `--locked`), review the lock diff and commit it. If a
 versioned declaration changed, bump its version instead of editing it in place.
+"##,
+    },
+    CodeInfo {
+        code: "PM0802",
+        severity: Severity::Warning,
+        title: "a versioned declaration changed without a new version",
+        explanation: r##"
+`pmth.lock` records the digest of every versioned declaration (`decl` lines), and
+this build's digest of one differs: the declaration was edited but kept its
+version. A published version is meant to be immutable — a runtime, a cache or a
+reviewer that has seen `search@1.2.0` assumes it is still the same thing.
+
+The warning is on the changed declaration's header. `pmth build` still rewrites
+the lock (the note says which declaration changed); under `--locked` the changed
+lock is PM0801 as well.
+"##,
+        example: r##"
+$ pmth build
+warning[PM0802]: `tool.search@1.2.0` changed, but its version did not
+"##,
+        fix: r##"
+Bump the version (`1.2.1` for a fix, `1.3.0` for an addition, `2.0.0` for a
+breaking change), or revert the edit.
 "##,
     },
     CodeInfo {
