@@ -38,8 +38,16 @@ pub const POLICIES: &[(&str, &str)] = &[
         include_str!("../../../stdlib/policies/lifecycle.rego"),
     ),
     (
+        "stdlib:policies/permissions.rego",
+        include_str!("../../../stdlib/policies/permissions.rego"),
+    ),
+    (
         "stdlib:policies/providers.rego",
         include_str!("../../../stdlib/policies/providers.rego"),
+    ),
+    (
+        "stdlib:policies/step_approval.rego",
+        include_str!("../../../stdlib/policies/step_approval.rego"),
     ),
 ];
 
