@@ -211,8 +211,12 @@ impl Ctx<'_> {
             ));
         }
         if f.stdlib {
+            let comply = super::stdlib::metadata_of(&f.package)
+                .map(|m| m.comply)
+                .filter(|c| !c.is_empty())
+                .map_or(String::new(), |c| format!("to comply, {c}\n"));
             d = d.help(format!(
-                "this is a stdlib policy: add \"{}\" to `disable` in [governance] of pmth.toml to switch it off",
+                "{comply}if the risk is accepted, add \"{}\" to `disable` in [governance] of pmth.toml to switch this stdlib policy off",
                 f.package
             ));
         }

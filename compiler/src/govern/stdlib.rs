@@ -62,6 +62,78 @@ pub fn package_of(text: &str) -> Option<&str> {
     })
 }
 
+/// What a stdlib policy says about itself in its `# METADATA` comment (OPA's
+/// annotation format: YAML in comments before the `package` clause): `title`,
+/// `description`, and under `custom:` its `severity`, `rationale`, what `fires`
+/// it and how to `comply`. `docs/governance.md` and the help of its findings
+/// are written from these.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Metadata {
+    pub title: String,
+    pub description: String,
+    pub severity: String,
+    pub rationale: String,
+    pub fires: String,
+    pub comply: String,
+}
+
+/// Reads the `# METADATA` block of a policy text: `key: value` lines, nested
+/// `custom:` keys, and folded (`>-`) values continued on deeper-indented lines.
+/// Unknown keys are ignored; `None` when there is no block.
+pub fn metadata(text: &str) -> Option<Metadata> {
+    let mut lines = text.lines().map(str::trim_end);
+    lines.find(|l| l.trim() == "# METADATA")?;
+    let mut m = Metadata::default();
+    let mut current: Option<&mut String> = None;
+    for line in lines {
+        let Some(body) = line.strip_prefix('#') else {
+            break;
+        };
+        let body = body.strip_prefix(' ').unwrap_or(body);
+        let indent = body.len() - body.trim_start().len();
+        let content = body.trim();
+        let key_value = content
+            .split_once(':')
+            .filter(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        match key_value {
+            Some((key, value)) if indent <= 2 => {
+                let value = value.trim();
+                current = match key {
+                    "title" => Some(&mut m.title),
+                    "description" => Some(&mut m.description),
+                    "severity" => Some(&mut m.severity),
+                    "rationale" => Some(&mut m.rationale),
+                    "fires" => Some(&mut m.fires),
+                    "comply" => Some(&mut m.comply),
+                    _ => None,
+                };
+                if let Some(slot) = current.as_deref_mut() {
+                    if value != ">-" && value != ">" {
+                        slot.push_str(value);
+                    }
+                }
+            }
+            _ => {
+                if let Some(slot) = current.as_deref_mut() {
+                    if !slot.is_empty() {
+                        slot.push(' ');
+                    }
+                    slot.push_str(content);
+                }
+            }
+        }
+    }
+    Some(m)
+}
+
+/// The metadata of the stdlib package `package`.
+pub fn metadata_of(package: &str) -> Option<Metadata> {
+    POLICIES
+        .iter()
+        .find(|(_, t)| package_of(t) == Some(package))
+        .and_then(|(_, t)| metadata(t))
+}
+
 /// Every stdlib package name, sorted.
 pub fn packages() -> Vec<&'static str> {
     let mut out: Vec<&str> = POLICIES.iter().filter_map(|(_, t)| package_of(t)).collect();
@@ -114,6 +186,33 @@ mod tests {
         assert!(disables("audit", "pmth.std.audit"));
         assert!(!disables("aud", "pmth.std.audit"));
         assert!(!disables("std.audit", "pmth.std.audit"));
+    }
+
+    #[test]
+    fn every_stdlib_policy_documents_itself() {
+        for (path, text) in POLICIES {
+            let m = metadata(text).unwrap_or_else(|| panic!("{path} has no METADATA"));
+            for (what, v) in [
+                ("title", &m.title),
+                ("description", &m.description),
+                ("rationale", &m.rationale),
+                ("fires", &m.fires),
+                ("comply", &m.comply),
+            ] {
+                assert!(!v.is_empty(), "{path}: no {what}");
+            }
+            assert!(["deny", "warn"].contains(&m.severity.as_str()), "{path}");
+        }
+    }
+
+    #[test]
+    fn metadata_folds_continued_lines() {
+        let t = "# METADATA\n# title: T\n# custom:\n#   comply: >-\n#     a\n#     b\n#   fires: f\npackage pmth.std.x\n# title: no\n";
+        let m = metadata(t).expect("block");
+        assert_eq!(m.title, "T");
+        assert_eq!(m.comply, "a b");
+        assert_eq!(m.fires, "f");
+        assert_eq!(metadata("package x"), None);
     }
 
     #[test]
