@@ -27,7 +27,10 @@ mod testing;
 mod tests;
 
 pub use load::EVAL_TIME_LIMIT;
-pub use testing::{policy_test, PolicyTestReport, TestOutcome, TestResult};
+pub use testing::{
+    policy_test, policy_test_with, FileCoverage, PolicyTestOptions, PolicyTestReport, TestOutcome,
+    TestResult,
+};
 
 use crate::check::{Checked, Registry};
 use crate::diag::Diagnostics;
