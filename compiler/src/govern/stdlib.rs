@@ -134,6 +134,56 @@ pub fn metadata_of(package: &str) -> Option<Metadata> {
         .and_then(|(_, t)| metadata(t))
 }
 
+/// Where the generated part of `docs/governance.md` starts and ends.
+pub const DOCS_BEGIN: &str = "<!-- stdlib policies: generated from the METADATA comments of stdlib/policies/*.rego by `UPDATE_DOCS=1 cargo test --test docs`; do not edit by hand. -->";
+pub const DOCS_END: &str = "<!-- end of the generated stdlib policies -->";
+
+/// The stdlib section of `docs/governance.md` (between [`DOCS_BEGIN`] and
+/// [`DOCS_END`], both included): a summary table and, per package, its rationale,
+/// what fires it and how to comply, all from its METADATA.
+pub fn docs_markdown() -> String {
+    let mut rows: Vec<(&str, Metadata)> = POLICIES
+        .iter()
+        .filter_map(|(_, t)| Some((package_of(t)?, metadata(t).unwrap_or_default())))
+        .collect();
+    rows.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = format!("{DOCS_BEGIN}\n\n");
+    out.push_str(&format!(
+        "The stdlib ships {} policy packages, all on by default (`[governance] stdlib = \
+         true`). Each fires only on a real risk, its message says first what to change, \
+         and its help says how to comply before how to switch it off.\n\n",
+        rows.len()
+    ));
+    out.push_str("| package | rule | what it checks |\n|---|---|---|\n");
+    for (pkg, m) in &rows {
+        out.push_str(&format!(
+            "| [`{pkg}`](#{}) | `{}` | {} |\n",
+            pkg.replace('.', ""),
+            m.severity,
+            m.title
+        ));
+    }
+    for (pkg, m) in &rows {
+        let short = pkg.strip_prefix("pmth.std.").unwrap_or(pkg);
+        let code = if m.severity == "deny" {
+            "PM0701, an error"
+        } else {
+            "PM0702, a warning"
+        };
+        out.push_str(&format!(
+            "\n### {pkg}\n\n**{}** (`{}`: {code}). {}\n\n\
+             - **Why:** {}\n\
+             - **Fires on:** {}\n\
+             - **To comply:** {}\n\
+             - **To switch it off:** `[governance] disable = [\"{short}\"]` in `pmth.toml`.\n",
+            m.title, m.severity, m.description, m.rationale, m.fires, m.comply
+        ));
+    }
+    out.push('\n');
+    out.push_str(DOCS_END);
+    out
+}
+
 /// Every stdlib package name, sorted.
 pub fn packages() -> Vec<&'static str> {
     let mut out: Vec<&str> = POLICIES.iter().filter_map(|(_, t)| package_of(t)).collect();
