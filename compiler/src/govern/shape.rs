@@ -131,9 +131,11 @@ fn diagnostic(file: FileId, b: &BadRead) -> Diagnostic {
                 Span::new(file, *start as usize, *end as usize),
                 format!("this `{rule}` rule can therefore never be true"),
             )
-            .note(format!(
-                "a `{rule}` rule that is never true allows everything it was meant to catch"
-            ));
+            .note(if rule == "deny" {
+                "a `deny` rule that is never true allows everything it was meant to stop"
+            } else {
+                "a `warn` rule that is never true stays silent on everything it was meant to flag"
+            });
     }
     let help = match &b.why {
         Why::NoKey {
