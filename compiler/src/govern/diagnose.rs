@@ -201,6 +201,16 @@ impl Ctx<'_> {
                 if let Some((span, what)) = p.nearest {
                     d = d.related(span, format!("`{what}` is here"));
                 }
+                if let Some((span, template)) = p.template {
+                    let what = f.attr.as_deref().map_or_else(
+                        || "the declaration".to_owned(),
+                        |a| format!("`{a}`"),
+                    );
+                    d = d.related(
+                        span,
+                        format!("{what} comes from template `{template}` here"),
+                    );
+                }
                 d
             }
         };
