@@ -28,14 +28,18 @@ pub fn run(args: &PolicyTestArgs) -> Exit {
     diags.finish(&ws.sources);
     let ok = report.ok() && !diags.has_errors();
     if args.format == TestFormat::Json {
-        let diagnostics: serde_json::Value =
-            serde_json::from_str(&render::render(Format::Json, &ws.sources, &diags, &RenderOptions {
+        let diagnostics: serde_json::Value = serde_json::from_str(&render::render(
+            Format::Json,
+            &ws.sources,
+            &diags,
+            &RenderOptions {
                 color: false,
                 base: String::new(),
                 checked_files: ws.policy_files.len(),
                 notes: Vec::new(),
-            }))
-            .unwrap_or_default();
+            },
+        ))
+        .unwrap_or_default();
         let mut doc = json!({
             "tests": report.results.iter().map(|r| {
                 let (outcome, message) = match &r.outcome {
@@ -50,8 +54,8 @@ pub fn run(args: &PolicyTestArgs) -> Exit {
             "errored": report.errors(),
             "diagnostics": diagnostics.get("diagnostics").cloned().unwrap_or_default(),
         });
-        if args.coverage {
-            doc["coverage"] = report
+        if let (true, Some(map)) = (args.coverage, doc.as_object_mut()) {
+            let files: serde_json::Value = report
                 .coverage
                 .iter()
                 .map(|c| {
@@ -63,6 +67,7 @@ pub fn run(args: &PolicyTestArgs) -> Exit {
                     })
                 })
                 .collect();
+            map.insert("coverage".to_owned(), files);
         }
         print(&format!("{doc:#}\n"));
         return if ok { Exit::Ok } else { Exit::Errors };
@@ -92,7 +97,8 @@ pub fn run(args: &PolicyTestArgs) -> Exit {
 /// One line per policy file: covered/total lines, the percentage, and the lines
 /// never evaluated (as ranges).
 fn coverage_table(files: &[FileCoverage]) -> String {
-    let mut out = String::from("\ncoverage (lines of rules the tests evaluated, test rules left out):\n");
+    let mut out =
+        String::from("\ncoverage (lines of rules the tests evaluated, test rules left out):\n");
     let width = files.iter().map(|f| f.path.len()).max().unwrap_or(0);
     let (mut covered, mut total) = (0, 0);
     for f in files {
@@ -180,7 +186,10 @@ mod tests {
             covered: vec![1, 2, 3],
             not_covered: vec![5],
         }]);
-        assert!(t.contains("p.rego     3/4     75.0%  not covered: 5"), "{t}");
+        assert!(
+            t.contains("p.rego     3/4     75.0%  not covered: 5"),
+            "{t}"
+        );
         assert!(t.contains("total      3/4     75.0%"), "{t}");
     }
 

@@ -202,10 +202,10 @@ impl Ctx<'_> {
                     d = d.related(span, format!("`{what}` is here"));
                 }
                 if let Some((span, template)) = p.template {
-                    let what = f.attr.as_deref().map_or_else(
-                        || "the declaration".to_owned(),
-                        |a| format!("`{a}`"),
-                    );
+                    let what = f
+                        .attr
+                        .as_deref()
+                        .map_or_else(|| "the declaration".to_owned(), |a| format!("`{a}`"));
                     d = d.related(
                         span,
                         format!("{what} comes from template `{template}` here"),

@@ -342,7 +342,7 @@ impl<'m> Walker<'m> {
                         | RuleHead::Func { span, .. } => span,
                     };
                     let ctx = Ctx {
-                        rule: judged.then(|| (name, head_span.start, head_span.end)),
+                        rule: judged.then_some((name, head_span.start, head_span.end)),
                         defaulted: false,
                     };
                     let unknown: Vec<Option<Val>> = vec![None; params.len()];
@@ -525,7 +525,14 @@ impl<'m> Walker<'m> {
                 let base = self.expr(refr, env, ctx);
                 let key = text_of(&field.1)?;
                 let path = || e.span().text().to_owned();
-                self.field(base, key, &field.0, path, || refr.span().text().to_owned(), ctx)
+                self.field(
+                    base,
+                    key,
+                    &field.0,
+                    path,
+                    || refr.span().text().to_owned(),
+                    ctx,
+                )
             }
             Expr::RefBrack { refr, index, .. } => {
                 let base = self.expr(refr, env, ctx);
@@ -657,9 +664,7 @@ impl<'m> Walker<'m> {
             for k in keys {
                 match k {
                     Expr::String { value, span, .. } | Expr::RawString { value, span, .. } => {
-                        let Some(key) = text_of(value) else {
-                            return None;
-                        };
+                        let key = text_of(value)?;
                         let before = written.clone();
                         written = format!("{written}.{key}");
                         let path = written.clone();
@@ -788,12 +793,12 @@ fn element(c: Option<Val>) -> Option<Val> {
 fn key_of(c: Option<Val>) -> Option<Val> {
     static KEY: std::sync::OnceLock<Shape> = std::sync::OnceLock::new();
     match c? {
-        Val::Shape(Shape::Map(_) | Shape::List(_)) => Some(Val::Shape(KEY.get_or_init(|| {
-            Shape::Scalar {
+        Val::Shape(Shape::Map(_) | Shape::List(_)) => {
+            Some(Val::Shape(KEY.get_or_init(|| Shape::Scalar {
                 what: "a key".to_owned(),
                 refers: None,
-            }
-        }))),
+            })))
+        }
         _ => None,
     }
 }

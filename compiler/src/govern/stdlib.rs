@@ -92,9 +92,9 @@ pub fn metadata(text: &str) -> Option<Metadata> {
         let body = body.strip_prefix(' ').unwrap_or(body);
         let indent = body.len() - body.trim_start().len();
         let content = body.trim();
-        let key_value = content
-            .split_once(':')
-            .filter(|(k, _)| !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'));
+        let key_value = content.split_once(':').filter(|(k, _)| {
+            !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        });
         match key_value {
             Some((key, value)) if indent <= 2 => {
                 let value = value.trim();

@@ -121,7 +121,10 @@ fn build() -> Shape {
         field("compiler", string()),
     ];
     for kind in Kind::ALL {
-        fields.push(field(kind.plural(), Shape::Map(Box::new(declaration(kind)))));
+        fields.push(field(
+            kind.plural(),
+            Shape::Map(Box::new(declaration(kind))),
+        ));
     }
     let ids = || Shape::List(Box::new(string()));
     fields.push(field(
@@ -171,10 +174,7 @@ fn declaration(kind: Kind) -> Shape {
         push_new(&mut fields, field(key, shape));
     }
     match kind {
-        Kind::Workflow => push_new(
-            &mut fields,
-            field("order", Shape::List(Box::new(string()))),
-        ),
+        Kind::Workflow => push_new(&mut fields, field("order", Shape::List(Box::new(string())))),
         Kind::Template => {
             push_new(&mut fields, field("for", string()));
             push_new(&mut fields, field("params", Shape::Open));
@@ -210,9 +210,7 @@ fn rows(rows: &[AttrSpec], what: &str) -> Vec<Field> {
 /// says it, closed).
 fn value(ty: &Ty, what: &str) -> Shape {
     match ty {
-        Ty::Str | Ty::Url | Ty::Path | Ty::Expr | Ty::Enum(_) | Ty::StepRef => {
-            scalar("a string")
-        }
+        Ty::Str | Ty::Url | Ty::Path | Ty::Expr | Ty::Enum(_) | Ty::StepRef => scalar("a string"),
         Ty::Int { .. } | Ty::Float { .. } | Ty::Duration | Ty::Size => scalar("a number"),
         Ty::Bool => scalar("a boolean"),
         Ty::Ref(kind) => reference(*kind),
@@ -243,7 +241,10 @@ fn value(ty: &Ty, what: &str) -> Shape {
         }
         Ty::Secret => object(
             what,
-            vec![field("env", scalar("a string")), field("secret", scalar("a string"))],
+            vec![
+                field("env", scalar("a string")),
+                field("secret", scalar("a string")),
+            ],
         ),
         Ty::Fields | Ty::TypeExpr => Shape::Open,
         Ty::Steps(rows_) => {
@@ -334,7 +335,12 @@ mod tests {
                         }
                     }
                     for arm in ["oneOf", "anyOf"] {
-                        for s in schema.get(arm).and_then(Json::as_array).into_iter().flatten() {
+                        for s in schema
+                            .get(arm)
+                            .and_then(Json::as_array)
+                            .into_iter()
+                            .flatten()
+                        {
                             walk(s, shape, at);
                         }
                     }
@@ -357,7 +363,11 @@ mod tests {
                 }
             }
         }
-        walk(&super::super::registry_schema(), registry_shape(), "registry");
+        walk(
+            &super::super::registry_schema(),
+            registry_shape(),
+            "registry",
+        );
     }
 
     /// Every key of every registry the examples compile to is in the closed view.
@@ -413,8 +423,14 @@ mod tests {
         let Shape::Object(tool) = tool.as_ref() else {
             panic!("a tool is an object")
         };
-        assert_eq!(tool.field("input_schema").and_then(|f| f.written), Some("params"));
-        assert!(matches!(tool.field("input_schema").map(|f| &f.shape), Some(Shape::Open)));
+        assert_eq!(
+            tool.field("input_schema").and_then(|f| f.written),
+            Some("params")
+        );
+        assert!(matches!(
+            tool.field("input_schema").map(|f| &f.shape),
+            Some(Shape::Open)
+        ));
         assert!(tool.field("params").is_none());
     }
 }
