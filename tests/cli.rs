@@ -392,7 +392,7 @@ fn github_names_the_policy_once() {
             ),
             (
                 "main.pmth",
-                b"model m { description = \"m\" provider = \"openai\" }\n\
+                b"model m { description = \"m\" provider = \"openai\" cost { input = 1.0 } }\n\
                   agent chat {\n  description = \"d\"\n  kind = analytical\n  model = model.m\n}\n",
             ),
         ],

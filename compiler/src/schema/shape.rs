@@ -115,7 +115,10 @@ fn build() -> Shape {
             "package",
             object(
                 "the registry's `package`",
-                vec![field("name", string()), field("version", string())],
+                ["name", "version", "organization", "homepage"]
+                    .into_iter()
+                    .map(|k| field(k, string()))
+                    .collect(),
             ),
         ),
         field("compiler", string()),
