@@ -134,6 +134,21 @@ pub struct PolicyTestArgs {
     /// The workspace folder (must hold `pmth.toml`); default: the nearest
     /// `pmth.toml` at or above the current folder.
     pub dir: Option<PathBuf>,
+    /// Also report which lines of each policy the tests evaluated.
+    #[arg(long)]
+    pub coverage: bool,
+    /// How to print the results.
+    #[arg(long, value_enum, default_value_t = TestFormat::Human)]
+    pub format: TestFormat,
+}
+
+/// The output formats of `pmth policy test`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TestFormat {
+    /// One line per test, then the summary (and the coverage table).
+    Human,
+    /// One JSON document (see docs/cli.md).
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -392,7 +392,7 @@ fn github_names_the_policy_once() {
             ),
             (
                 "main.pmth",
-                b"model m { description = \"m\" provider = \"openai\" }\n\
+                b"model m { description = \"m\" provider = \"openai\" cost { input = 1.0 } }\n\
                   agent chat {\n  description = \"d\"\n  kind = analytical\n  model = model.m\n}\n",
             ),
         ],
@@ -436,4 +436,50 @@ fn columns_count_characters_in_every_format() {
     assert!(sarif["runs"][0]["tool"]["driver"]
         .get("informationUri")
         .is_none());
+}
+
+/// `pmth policy test --coverage`: the table after the summary, the JSON document,
+/// and the workspace's PM0704 warnings before the results.
+#[test]
+fn policy_test_reports_coverage_and_shape_warnings() {
+    let dir = workspace(
+        "policy-coverage",
+        &[
+            (
+                "pmth.toml",
+                b"[package]\nname = \"c\"\nversion = \"1.0.0\"\n\n[governance]\npolicies = [\"policies\"]\n",
+            ),
+            (
+                "policies/p.rego",
+                b"package pmth.acme\n\nimport rego.v1\n\ndeny contains id if {\n\tsome id, a in data.pmth.registry.agents\n\ta.governance.audti\n}\n\ntest_nothing if count(deny) == 0\n",
+            ),
+        ],
+    );
+    let o = pmth(&["policy", "test", "--coverage"], &dir);
+    let out = stdout(&o);
+    assert_eq!(code(&o), 0, "{out}");
+    assert!(out.contains("warning[PM0704]"), "{out}");
+    assert!(out.contains("did you mean `audit`?"), "{out}");
+    assert!(
+        out.contains("coverage (lines of rules the tests evaluated"),
+        "{out}"
+    );
+    assert!(out.contains("stdlib:policies/audit.rego"), "{out}");
+
+    let o = pmth(&["policy", "test", "--coverage", "--format", "json"], &dir);
+    let doc: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("one JSON document");
+    let files = doc["coverage"].as_array().expect("coverage");
+    let mine = files
+        .iter()
+        .find(|f| f["path"] == "policies/p.rego")
+        .expect("the workspace policy");
+    assert!(
+        mine["covered"].as_array().is_some_and(|c| !c.is_empty()),
+        "{mine}"
+    );
+    assert!(doc["tests"].as_array().is_some_and(|t| t
+        .iter()
+        .any(|t| t["name"] == "test_nothing" && t["outcome"] == "pass")));
+    assert_eq!(doc["diagnostics"][0]["code"], "PM0704");
+    let _ = std::fs::remove_dir_all(&dir);
 }

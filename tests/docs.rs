@@ -21,6 +21,34 @@ fn diagnostics_md_is_fresh() {
     );
 }
 
+/// The stdlib section of `docs/governance.md` is generated from the policies'
+/// own METADATA comments.
+#[test]
+fn governance_md_stdlib_section_is_fresh() {
+    use pmth_compiler::govern::stdlib;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/governance.md");
+    let have = std::fs::read_to_string(&path).unwrap_or_default();
+    let (Some(start), Some(end)) = (have.find(stdlib::DOCS_BEGIN), have.find(stdlib::DOCS_END))
+    else {
+        panic!("docs/governance.md lacks the generated stdlib section markers");
+    };
+    let want = format!(
+        "{}{}{}",
+        &have[..start],
+        stdlib::docs_markdown(),
+        &have[end + stdlib::DOCS_END.len()..]
+    );
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &want).expect("write docs/governance.md");
+        return;
+    }
+    assert!(
+        have == want,
+        "docs/governance.md's stdlib section is out of date with stdlib/policies/*.rego; \
+         run `UPDATE_DOCS=1 cargo test --test docs`"
+    );
+}
+
 #[test]
 fn every_code_is_documented() {
     let md = codes::docs_markdown();

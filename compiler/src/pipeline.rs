@@ -108,6 +108,10 @@ fn run(
     timed("check", t);
 
     let t = Instant::now();
+    diags.extend(govern::check_policy_shapes(&workspace));
+    timed("shapes", t);
+
+    let t = Instant::now();
     let mut notes = Vec::new();
     let governance = if diags.has_errors() {
         notes.push(

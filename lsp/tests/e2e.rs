@@ -389,3 +389,39 @@ fn type_names_complete_and_hover() {
     assert!(h.starts_with("**float** — a type"), "{h}");
     c.stop();
 }
+
+/// A policy open in the editor gets PM0704 on the `.rego` file, at the misspelt
+/// key, and the fix clears it.
+#[test]
+fn policies_get_shape_diagnostics() {
+    const BAD: &str = "package pmth.acme\n\nimport rego.v1\n\ndeny contains id if {\n\tsome id, agent in data.pmth.registry.agents\n\tagent.governance.audti == false\n}\n";
+    let root = workspace(
+        "policy-shape",
+        &[
+            (
+                "pmth.toml",
+                "[package]\nname = \"p\"\nversion = \"1.0.0\"\n\n[governance]\npolicies = [\"policies\"]\nstdlib = false\n",
+            ),
+            ("policies/acme.rego", BAD),
+        ],
+    );
+    let policy = uri(&root.join("policies/acme.rego"));
+    let mut c = Client::start(&root);
+    c.notify::<n::DidOpenTextDocument>(json!({"textDocument": {
+        "uri": policy, "languageId": "rego", "version": 1, "text": BAD}}));
+    let p = c.publish(&policy, Some(1));
+    let [d] = p.diagnostics.as_slice() else {
+        panic!("one diagnostic: {:?}", p.diagnostics)
+    };
+    assert_eq!(d.code, Some(NumberOrString::String("PM0704".into())));
+    assert_eq!(d.severity, Some(DiagnosticSeverity::WARNING));
+    assert_eq!(d.range.start, pos_of(BAD, "audti"));
+    assert!(d.message.contains("did you mean `audit`"), "{}", d.message);
+    let fixed = BAD.replace("audti", "audit");
+    c.notify::<n::DidChangeTextDocument>(json!({"textDocument": {"uri": policy, "version": 2},
+        "contentChanges": [{"text": fixed}]}));
+    let p = c.publish(&policy, Some(2));
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    c.stop();
+    let _ = std::fs::remove_dir_all(&root);
+}

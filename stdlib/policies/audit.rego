@@ -1,5 +1,15 @@
-# High-risk tools need an audited agent: an agent that uses a tool with
-# `risk = high` or `risk = critical` must set `governance.audit = true`.
+# METADATA
+# title: High-risk tools need an audited agent
+# description: An agent that uses a tool with `risk = high` or `risk = critical` must set `governance.audit = true`.
+# custom:
+#   severity: deny
+#   rationale: >-
+#     When a high-risk call goes wrong, the audit trail is how anyone finds out
+#     what the agent did and why; without it there is nothing to review.
+#   fires: >-
+#     a non-retired agent whose `tools` include a tool with `risk = high` or
+#     `risk = critical` and whose `governance.audit` is not `true`.
+#   comply: set `governance { audit = true }` on the agent.
 package pmth.std.audit
 
 import rego.v1
@@ -12,18 +22,11 @@ risky_tools contains tool_id if {
 	object.get(tool, "risk", "") in high_risk
 }
 
-# True when the agent uses at least one tool of the set.
-uses_any(agent, tools) if {
-	some tool_id in object.get(agent, "tools", [])
-	tool_id in tools
-}
-
 deny contains finding if {
 	count(risky_tools) > 0
 	some id, agent in data.pmth.registry.agents
 	object.get(agent, ["governance", "audit"], false) != true
 	object.get(agent, "status", "active") != "retired"
-	uses_any(agent, risky_tools)
 	risky := sort([tool_id |
 		some tool_id in object.get(agent, "tools", [])
 		tool_id in risky_tools
@@ -31,7 +34,7 @@ deny contains finding if {
 	count(risky) > 0
 	finding := {
 		"msg": sprintf(
-			"agent %s uses high-risk tool %s but is not audited (governance.audit = true is required)",
+			"set governance.audit = true on agent %s: it uses high-risk tool %s",
 			[id, concat(", ", risky)],
 		),
 		"ref": sprintf("agent.%s", [id]),
@@ -44,7 +47,7 @@ registry(agents, tools) := {"agents": agents, "tools": tools}
 test_unaudited_agent_with_high_risk_tool_is_denied if {
 	r := registry({"a": {"tools": ["sh"]}}, {"sh": {"risk": "high"}})
 	deny == {{
-		"msg": "agent a uses high-risk tool sh but is not audited (governance.audit = true is required)",
+		"msg": "set governance.audit = true on agent a: it uses high-risk tool sh",
 		"ref": "agent.a",
 		"attr": "governance.audit",
 	}} with data.pmth.registry as r
@@ -53,7 +56,7 @@ test_unaudited_agent_with_high_risk_tool_is_denied if {
 test_critical_tools_count_and_are_listed_sorted if {
 	r := registry({"a": {"tools": ["z", "b"], "governance": {"audit": false}}}, {"z": {"risk": "critical"}, "b": {"risk": "high"}})
 	some f in deny with data.pmth.registry as r
-	contains(f.msg, "tool b, z but")
+	endswith(f.msg, "tool b, z")
 }
 
 test_audited_agent_passes if {

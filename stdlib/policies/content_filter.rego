@@ -1,5 +1,15 @@
-# Conversational agents need a content filter: `governance.content_filter`
-# must be `standard` or `strict` (absent or `off` is flagged).
+# METADATA
+# title: Conversational agents need a content filter
+# description: A `conversational` agent must set `governance.content_filter` to `standard` or `strict`.
+# custom:
+#   severity: warn
+#   rationale: >-
+#     A conversational agent talks to people: unfiltered inputs carry prompt
+#     injection and unfiltered outputs carry whatever the model produces.
+#   fires: >-
+#     a non-retired agent with `kind = conversational` whose
+#     `governance.content_filter` is `off` or not set.
+#   comply: set `governance { content_filter = standard }` (or `strict`) on the agent.
 package pmth.std.content_filter
 
 import rego.v1
@@ -11,7 +21,7 @@ warn contains finding if {
 	object.get(agent, "status", "active") != "retired"
 	finding := {
 		"msg": sprintf(
-			"conversational agent %s has no content filter (set governance.content_filter = standard or strict)",
+			"set governance.content_filter = standard or strict on conversational agent %s: it has no content filter",
 			[id],
 		),
 		"ref": sprintf("agent.%s", [id]),
@@ -38,5 +48,10 @@ test_standard_filter_passes if {
 
 test_other_kinds_need_no_filter if {
 	r := {"agents": {"batch": {"kind": "analytical"}}}
+	count(warn) == 0 with data.pmth.registry as r
+}
+
+test_retired_agents_are_ignored if {
+	r := {"agents": {"chat": {"kind": "conversational", "status": "retired"}}}
 	count(warn) == 0 with data.pmth.registry as r
 }

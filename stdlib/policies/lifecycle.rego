@@ -1,7 +1,18 @@
-# Deprecated things in use. Direct references to a deprecated declaration are
-# already PM0106; this policy covers what no reference names: a workflow step
-# whose `select` may pick a deprecated agent. The candidates of a `select` are
-# listed once per capability in the registry's index.
+# METADATA
+# title: Deprecated agents behind a select
+# description: A workflow step whose `select` may pick a deprecated agent is flagged.
+# custom:
+#   severity: warn
+#   rationale: >-
+#     A direct reference to a deprecated declaration is PM0106 already; a
+#     `select` names no agent, so nothing else says that a deprecated one may run
+#     the step.
+#   fires: >-
+#     a step of a non-retired workflow whose `select` candidates (the agents that
+#     claim the capability) include a deprecated agent.
+#   comply: >-
+#     retire the deprecated agent once its replacement claims the capability, or
+#     point the step at an active agent with `agent = agent.X`.
 package pmth.std.lifecycle
 
 import rego.v1
@@ -25,15 +36,15 @@ deprecated_candidates[cap] := old if {
 
 warn contains finding if {
 	count(deprecated_agents) > 0
-	some wf_id, wf in registry.workflows
+	some wf_id, wf in object.get(registry, "workflows", {})
 	object.get(wf, "status", "active") != "retired"
 	some step_name, step in object.get(wf, "steps", {})
 	old := deprecated_candidates[step.select]
 	name := object.get(step, "name", step_name)
 	finding := {
 		"msg": sprintf(
-			"step %v of workflow %s may select deprecated agent %s",
-			[name, wf_id, concat(", ", old)],
+			"retire or replace deprecated agent %s: step %v of workflow %s may select it",
+			[concat(", ", old), name, wf_id],
 		),
 		"ref": sprintf("workflow.%s", [wf_id]),
 		"attr": sprintf("steps.%v.select", [name]),
@@ -47,7 +58,7 @@ test_deprecated_select_candidate_warns if {
 		"index": {"capabilities": {"x": {"agents": ["new", "old"], "tools": [], "models": []}}},
 	}
 	warn == {{
-		"msg": "step s of workflow w may select deprecated agent old",
+		"msg": "retire or replace deprecated agent old: step s of workflow w may select it",
 		"ref": "workflow.w",
 		"attr": "steps.s.select",
 	}} with data.pmth.registry as r

@@ -1,5 +1,18 @@
-# Model providers: when `[governance.data] allowed_providers` is set, every
-# model's `provider` must be in it.
+# METADATA
+# title: Allowed model providers
+# description: When `[governance.data] allowed_providers` is set, every model's `provider` must be in it.
+# custom:
+#   severity: deny
+#   rationale: >-
+#     Where prompts and data may be sent is a contract and compliance decision;
+#     a model from an unreviewed provider sends them somewhere nobody agreed to.
+#     Nothing is checked until the workspace lists its providers.
+#   fires: >-
+#     a non-retired model whose `provider` is not in `allowed_providers`, or an
+#     `allowed_providers` that is not a list.
+#   comply: >-
+#     use a model from an allowed provider, or add the provider to
+#     `[governance.data] allowed_providers` in pmth.toml once it is approved.
 package pmth.std.providers
 
 import rego.v1
@@ -13,15 +26,15 @@ deny contains finding if {
 	not provider in allowed
 	finding := {
 		"msg": sprintf(
-			"model %s uses provider %s, which is not in allowed_providers (%s)",
-			[id, provider, concat(", ", [sprintf("%v", [p]) | some p in allowed])],
+			"use a provider from allowed_providers (%s) for model %s, or approve %s: it is not in the list",
+			[concat(", ", [sprintf("%v", [p]) | some p in allowed]), id, provider],
 		),
 		"ref": sprintf("model.%s", [id]),
 		"attr": "provider",
 	}
 }
 
-deny contains "[governance.data] allowed_providers must be a list of provider names" if {
+deny contains "make [governance.data] allowed_providers a list of provider names" if {
 	allowed := data.pmth.config.allowed_providers
 	not is_array(allowed)
 }
@@ -29,7 +42,7 @@ deny contains "[governance.data] allowed_providers must be a list of provider na
 test_unlisted_provider_is_denied if {
 	r := {"models": {"m": {"provider": "acme"}, "ok": {"provider": "openai"}}}
 	deny == {{
-		"msg": "model m uses provider acme, which is not in allowed_providers (openai, anthropic)",
+		"msg": "use a provider from allowed_providers (openai, anthropic) for model m, or approve acme: it is not in the list",
 		"ref": "model.m",
 		"attr": "provider",
 	}} with data.pmth.registry as r
@@ -41,8 +54,13 @@ test_no_list_allows_everything if {
 	count(deny) == 0 with data.pmth.registry as r with data.pmth.config as {}
 }
 
+test_retired_models_are_ignored if {
+	r := {"models": {"m": {"provider": "acme", "status": "retired"}}}
+	count(deny) == 0 with data.pmth.registry as r with data.pmth.config as {"allowed_providers": []}
+}
+
 test_a_bad_list_is_reported if {
 	some msg in deny with data.pmth.registry as {"models": {}}
 		with data.pmth.config as {"allowed_providers": "openai"}
-	contains(msg, "must be a list")
+	contains(msg, "a list")
 }

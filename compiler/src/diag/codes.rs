@@ -162,7 +162,7 @@ mod tests {
             "PM0106", "PM0107", "PM0108", "PM0110", "PM0201", "PM0202", "PM0203", "PM0204",
             "PM0205", "PM0206", "PM0301", "PM0302", "PM0303", "PM0304", "PM0401", "PM0402",
             "PM0403", "PM0404", "PM0405", "PM0501", "PM0601", "PM0602", "PM0701", "PM0702",
-            "PM0703", "PM0801", "PM0802", "PM0901",
+            "PM0703", "PM0704", "PM0801", "PM0802", "PM0901",
         ];
         let table: Vec<&str> = CODES.iter().map(|c| c.code).collect();
         assert_eq!(table, spec);
@@ -171,7 +171,10 @@ mod tests {
             .filter(|c| c.severity == Severity::Warning)
             .map(|c| c.code)
             .collect();
-        assert_eq!(warnings, ["PM0106", "PM0110", "PM0304", "PM0702", "PM0802"]);
+        assert_eq!(
+            warnings,
+            ["PM0106", "PM0110", "PM0304", "PM0702", "PM0704", "PM0802"]
+        );
     }
 
     #[test]

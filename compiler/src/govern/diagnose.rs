@@ -201,6 +201,16 @@ impl Ctx<'_> {
                 if let Some((span, what)) = p.nearest {
                     d = d.related(span, format!("`{what}` is here"));
                 }
+                if let Some((span, template)) = p.template {
+                    let what = f
+                        .attr
+                        .as_deref()
+                        .map_or_else(|| "the declaration".to_owned(), |a| format!("`{a}`"));
+                    d = d.related(
+                        span,
+                        format!("{what} comes from template `{template}` here"),
+                    );
+                }
                 d
             }
         };
@@ -211,8 +221,12 @@ impl Ctx<'_> {
             ));
         }
         if f.stdlib {
+            let comply = super::stdlib::metadata_of(&f.package)
+                .map(|m| m.comply)
+                .filter(|c| !c.is_empty())
+                .map_or(String::new(), |c| format!("to comply, {c}\n"));
             d = d.help(format!(
-                "this is a stdlib policy: add \"{}\" to `disable` in [governance] of pmth.toml to switch it off",
+                "{comply}if the risk is accepted, add \"{}\" to `disable` in [governance] of pmth.toml to switch this stdlib policy off",
                 f.package
             ));
         }

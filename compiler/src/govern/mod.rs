@@ -20,13 +20,17 @@ mod load;
 #[doc(hidden)]
 pub mod perf;
 mod place;
+mod shape;
 pub mod stdlib;
 mod testing;
 #[cfg(test)]
 mod tests;
 
 pub use load::EVAL_TIME_LIMIT;
-pub use testing::{policy_test, PolicyTestReport, TestOutcome, TestResult};
+pub use testing::{
+    policy_test, policy_test_with, FileCoverage, PolicyTestOptions, PolicyTestReport, TestOutcome,
+    TestResult,
+};
 
 use crate::check::{Checked, Registry};
 use crate::diag::Diagnostics;
@@ -115,6 +119,27 @@ pub fn govern(ws: &Workspace, checked: &Checked) -> (GovernanceReport, Diagnosti
         .map(|p| json!({"package": p.package, "path": p.src.path, "digest": digest(p.src.text)}))
         .collect();
     (GovernanceReport { policies, warnings }, diags)
+}
+
+/// PM0704: the reads of registry paths no declaration can have, in every policy
+/// that takes part ([`shape`]). Needs no registry: the pipeline runs it whether or
+/// not the earlier stages found errors.
+pub fn check_policy_shapes(ws: &Workspace) -> Diagnostics {
+    let disable: &[String] = ws
+        .manifest
+        .as_ref()
+        .map_or(&[], |m| m.governance.disable.as_slice());
+    let policies: Vec<shape::PolicySource<'_>> = workspace_policies(ws, disable)
+        .into_iter()
+        .filter_map(|p| {
+            Some(shape::PolicySource {
+                file: p.file?,
+                path: p.path,
+                text: p.text,
+            })
+        })
+        .collect();
+    shape::check(&policies)
 }
 
 /// The policy files that take part: every loaded `.rego`, less the stdlib packages

@@ -16,6 +16,10 @@ pub(crate) struct Placement {
     /// The deepest part of a missing `attr` that is written (e.g. the
     /// `governance { … }` block when `governance.audit` is not set in it).
     pub nearest: Option<(Span, String)>,
+    /// For a template instance whose `attr` is written in the template rather
+    /// than in the instance: the template's text there (the primary is then the
+    /// instance) and the template's id.
+    pub template: Option<(Span, String)>,
 }
 
 /// The declaration a `ref` names, or `None` when there is none.
@@ -29,6 +33,7 @@ pub(crate) fn place(checked: &Checked, reference: &str, attr: Option<&str>) -> O
         primary: decl.header,
         attr_missing: false,
         nearest: None,
+        template: None,
     };
     let Some(attr) = attr else {
         return Some(placement);
@@ -49,6 +54,17 @@ pub(crate) fn place(checked: &Checked, reference: &str, attr: Option<&str>) -> O
             Found::Nothing => placement.attr_missing = true,
         },
         _ => placement.attr_missing = true,
+    }
+    // Argument-dependent, like the other errors found in a template's body: the
+    // instance is where the declaration is, the template's line is related.
+    if let Some(origin) = &unit.origin {
+        let own = decl.span;
+        let p = placement.primary;
+        let inside = p.file == own.file && p.start >= own.start && p.end <= own.end;
+        if !inside {
+            placement.template = Some((p, origin.template.clone()));
+            placement.primary = origin.instance;
+        }
     }
     Some(placement)
 }

@@ -3,6 +3,8 @@
 //!
 //! Tests build their own registry with `with data.pmth.registry as {…}`; the data
 //! they start from is an empty registry and the workspace's `[governance.data]`.
+//! The policy shape check (PM0704) runs on the workspace's policies too, and with
+//! [`PolicyTestOptions::coverage`] regorus records which lines the tests ran.
 
 use super::diagnose::{anchor, Ctx};
 use super::load::{self, error_text, guarded, PolicyText};
@@ -35,13 +37,47 @@ pub struct TestResult {
     pub outcome: TestOutcome,
 }
 
+/// What `pmth policy test` should do besides running the tests.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct PolicyTestOptions {
+    /// Record which lines of each policy the tests evaluated.
+    pub coverage: bool,
+}
+
+/// Which lines of one policy file the tests evaluated. Lines of the `test_*`
+/// rules themselves are left out: a test always runs itself.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct FileCoverage {
+    /// The display path (`policies/acme.rego`, `stdlib:policies/audit.rego`).
+    pub path: String,
+    /// 1-based lines that were evaluated, sorted.
+    pub covered: Vec<u32>,
+    /// 1-based lines holding code that was never evaluated, sorted.
+    pub not_covered: Vec<u32>,
+}
+
+impl FileCoverage {
+    /// Covered lines per hundred lines of code (100 for a file with none).
+    pub fn percent(&self) -> f64 {
+        let total = self.covered.len() + self.not_covered.len();
+        if total == 0 {
+            100.0
+        } else {
+            self.covered.len() as f64 * 100.0 / total as f64
+        }
+    }
+}
+
 /// Everything `pmth policy test` reports.
 #[derive(Clone, Debug, Default)]
 pub struct PolicyTestReport {
     /// Sorted by (package, name).
     pub results: Vec<TestResult>,
-    /// Policies that do not parse or compile (PM0703).
+    /// Policies that do not parse or compile (PM0703), and reads of registry
+    /// paths no declaration can have (PM0704).
     pub diagnostics: Diagnostics,
+    /// Per policy file, sorted by path; empty unless asked for.
+    pub coverage: Vec<FileCoverage>,
 }
 
 impl PolicyTestReport {
@@ -70,6 +106,11 @@ impl PolicyTestReport {
 
 /// Runs every `test_*` rule of the workspace's policies and the stdlib's.
 pub fn policy_test(ws: &Workspace) -> PolicyTestReport {
+    policy_test_with(ws, PolicyTestOptions::default())
+}
+
+/// [`policy_test`], with coverage when `opts` asks for it.
+pub fn policy_test_with(ws: &Workspace, opts: PolicyTestOptions) -> PolicyTestReport {
     let mut texts: Vec<PolicyText<'_>> = ws
         .policy_files
         .iter()
@@ -96,6 +137,9 @@ pub fn policy_test(ws: &Workspace) -> PolicyTestReport {
     let mut problems = Vec::new();
     let limit = super::EVAL_TIME_LIMIT;
     let mut loaded = load::load(texts, &data, None, limit, &ws.sources, &mut problems);
+    if opts.coverage {
+        loaded.engine.set_enable_coverage(true);
+    }
 
     let mut tests: BTreeMap<(&str, &str), &str> = BTreeMap::new();
     for p in &loaded.policies {
@@ -121,6 +165,12 @@ pub fn policy_test(ws: &Workspace) -> PolicyTestReport {
         });
     }
 
+    let coverage = if opts.coverage {
+        coverage(&loaded)
+    } else {
+        Vec::new()
+    };
+
     let checked = Checked::default();
     let ctx = Ctx {
         sources: &ws.sources,
@@ -128,12 +178,102 @@ pub fn policy_test(ws: &Workspace) -> PolicyTestReport {
         anchor: anchor(ws),
         suggestions_left: 0,
     };
-    let diagnostics = problems
+    let mut diagnostics: Diagnostics = problems
         .into_iter()
         .map(|p| ctx.problem(p))
-        .collect::<Vec<_>>();
+        .collect::<Vec<_>>()
+        .into();
+    let checkable: Vec<_> = ws
+        .policy_files
+        .iter()
+        .filter_map(|&id| ws.sources.get(id))
+        .map(|f| super::shape::PolicySource {
+            file: f.id,
+            path: &f.path,
+            text: &f.text,
+        })
+        .collect();
+    diagnostics.extend(super::shape::check(&checkable));
     PolicyTestReport {
         results,
-        diagnostics: diagnostics.into(),
+        diagnostics,
+        coverage,
     }
+}
+
+/// The coverage regorus recorded, per loaded policy, less the lines of its
+/// `test_*` rules.
+fn coverage(loaded: &load::Loaded<'_>) -> Vec<FileCoverage> {
+    let Ok(report) = guarded(|| loaded.engine.get_coverage_report()) else {
+        return Vec::new();
+    };
+    let mut out: Vec<FileCoverage> = loaded
+        .policies
+        .iter()
+        .map(|p| {
+            let tests = test_lines(p.src.path, p.src.text);
+            let file = report.files.iter().find(|f| f.path == p.src.path);
+            let keep = |lines: Option<&std::collections::BTreeSet<u32>>| -> Vec<u32> {
+                lines
+                    .into_iter()
+                    .flatten()
+                    .copied()
+                    .filter(|l| !tests.iter().any(|(a, b)| (*a..=*b).contains(l)))
+                    .collect()
+            };
+            FileCoverage {
+                path: p.src.path.to_owned(),
+                covered: keep(file.map(|f| &f.covered)),
+                // A policy no test reached is not in regorus' report at all.
+                not_covered: match file {
+                    Some(f) => keep(Some(&f.not_covered)),
+                    None => keep(Some(&code_lines(p.src.path, p.src.text))),
+                },
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| a.path.cmp(&b.path));
+    out
+}
+
+/// The (first, last) lines of each `test_*` rule.
+fn test_lines(path: &str, text: &str) -> Vec<(u32, u32)> {
+    let Some(module) = super::shape::parse(path, text) else {
+        return Vec::new();
+    };
+    module
+        .policy
+        .iter()
+        .filter(|r| {
+            let refr = match r.as_ref() {
+                regorus::unstable::Rule::Spec { head, .. } => match head {
+                    regorus::unstable::RuleHead::Compr { refr, .. }
+                    | regorus::unstable::RuleHead::Set { refr, .. }
+                    | regorus::unstable::RuleHead::Func { refr, .. } => refr,
+                },
+                regorus::unstable::Rule::Default { refr, .. } => refr,
+            };
+            refr.span().text().starts_with("test_")
+        })
+        .map(|r| {
+            let s = r.span();
+            let last = s.line + s.text().matches('\n').count() as u32;
+            (s.line, last)
+        })
+        .collect()
+}
+
+/// The lines of a policy's rules (all of them count as not covered when no
+/// test reached the file).
+fn code_lines(path: &str, text: &str) -> std::collections::BTreeSet<u32> {
+    let Some(module) = super::shape::parse(path, text) else {
+        return Default::default();
+    };
+    let mut lines = std::collections::BTreeSet::new();
+    for r in &module.policy {
+        let s = r.span();
+        let last = s.line + s.text().matches('\n').count() as u32;
+        lines.extend(s.line..=last);
+    }
+    lines
 }

@@ -13,6 +13,7 @@
 mod json_schema;
 pub mod names;
 mod reference;
+pub mod shape;
 mod tables;
 
 use crate::ast::Kind;

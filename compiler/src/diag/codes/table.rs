@@ -925,6 +925,53 @@ the package under `pmth.`, and make `deny`/`warn` partial sets
 "##,
     },
     CodeInfo {
+        code: "PM0704",
+        severity: Severity::Warning,
+        title: "policy reads a registry path that no declaration can have",
+        explanation: r##"
+A policy reads a path under `data.pmth.registry` that no declaration can have: a
+misspelt attribute (`governance.audti`), a kind in the singular
+(`data.pmth.registry.agent`), the `.pmth` name of an attribute the registry writes
+under another key (`params` is `input_schema`), or a key read from a string (a
+reference is the target's id: `agent.model.provider` is undefined). Such a read
+is always undefined, so the expression holding it is never true, and a `deny`
+built on it silently allows everything; through `object.get` it always returns
+the default.
+
+The check follows reads through variables bound to registry values (`some a in
+data.pmth.registry.agents`, `t := data.pmth.registry.tools[id]`), `every`,
+comprehensions, module-level constants, imports, the arguments of the module's
+own functions, and `object.get(x, "key", d)` / `object.get(x, ["a", "b"], d)`,
+against the closed view of the registry the attribute tables give. Below a JSON
+Schema (`input_schema`, `output_schema`, template `params`) or free data
+(`labels`, `origin.arguments`) nothing is checked, and a read that cannot be
+followed (a dynamic key into a declaration, a function's result) is not
+reported. It is reported at the policy's line, with a "did you mean"; when the
+read sits in the body of a `deny` or `warn` rule, the rule's head is shown too.
+It runs in `pmth check`, `pmth policy test` and the language server, whether or
+not the workspace has errors.
+"##,
+        example: r##"
+# policies/audit.rego
+package pmth.acme
+
+import rego.v1
+
+deny contains msg if {
+	some id, agent in data.pmth.registry.agents
+	agent.governance.audti == false          # PM0704: did you mean `audit`?
+	msg := sprintf("agent %s is not audited", [id])
+}
+"##,
+        fix: r##"
+Read a key the registry has: take the suggested spelling, the registry's key for
+a renamed attribute (`input_schema`, `output_schema`, `steps`), or look a
+referenced declaration up by its id (`data.pmth.registry.models[agent.model]`).
+`docs/reference.md` (each kind's attributes and their registry keys) and a built
+`dist/registry.json` show the shape.
+"##,
+    },
+    CodeInfo {
         code: "PM0801",
         severity: Severity::Error,
         title: "`pmth.lock` out of date",

@@ -31,7 +31,7 @@ const MAIN: &str = r#"capability support { description = "Support" }
 model gpt {
   description = "GPT"
   provider = "openai"
-  provides = [capability.support]
+  provides = [capability.support]  cost { input = 1.0  output = 2.0 }
 }
 
 model local {
@@ -89,6 +89,12 @@ workflow flow {
   description = "Flow"
   step s { select = capability.support }
 }
+
+tool files {
+  description = "Files"
+  risk = low
+  permissions = ["fs.read", "fs.*"]
+}
 "#;
 
 /// A folder removed when dropped.
@@ -134,6 +140,7 @@ fn stdlib_policies_hold_against_the_real_registry() {
             "warning PM0702 main.pmth:37 pmth.std.content_filter",
             "warning PM0702 main.pmth:51 pmth.owners",
             "warning PM0702 main.pmth:62 pmth.std.lifecycle",
+            "error PM0701 main.pmth:68 pmth.std.permissions",
         ]
     );
     let report = c.governance.expect("governance ran");
