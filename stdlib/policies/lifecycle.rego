@@ -38,9 +38,8 @@ warn contains finding if {
 	count(deprecated_agents) > 0
 	some wf_id, wf in object.get(registry, "workflows", {})
 	object.get(wf, "status", "active") != "retired"
-	some step_name, step in object.get(wf, "steps", {})
+	some name, step in object.get(wf, "steps", {})
 	old := deprecated_candidates[step.select]
-	name := object.get(step, "name", step_name)
 	finding := {
 		"msg": sprintf(
 			"retire or replace deprecated agent %s: step %v of workflow %s may select it",
