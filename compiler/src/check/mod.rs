@@ -30,6 +30,7 @@ pub mod workflow;
 
 pub use attrs::{is_url, RefUse};
 pub use compact::{Entry, Registry};
+pub(crate) use compact::Built;
 pub use expr::{render_expr, render_value};
 
 use crate::ast::{Block, DeclBody, Kind, Reference, ValueKind};
