@@ -308,6 +308,31 @@ new declaration that they all extend or require.
 "##,
     },
     CodeInfo {
+        code: "PM0109",
+        severity: Severity::Error,
+        title: "template `extends` chain deeper than 64 levels",
+        explanation: r##"
+A template's `extends` chain (the template, its parent, the parent's parent, …)
+holds more than 64 templates. Each level merges its parent's params and body, so
+an unbounded chain would cost time and memory that grow with the square of its
+length; 64 levels is far more than any real hierarchy needs.
+
+The diagnostic goes on the `extends` of the first template past the bound; that
+template and the ones extending it (directly or not) are left out, and their
+instances are not expanded.
+"##,
+        example: r##"
+template t1 for tool { description = "d"  risk = low }
+template t2 for tool extends template.t1 { }
+// … t3 to t64, each extending the previous …
+template t65 for tool extends template.t64 { }   // PM0109
+"##,
+        fix: r##"
+Flatten the hierarchy: let deep templates extend one nearer the root, or merge
+levels that add little into one template.
+"##,
+    },
+    CodeInfo {
         code: "PM0201",
         severity: Severity::Error,
         title: "unknown attribute, trait or field",
