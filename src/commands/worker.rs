@@ -20,7 +20,9 @@ pub const COMMAND: &str = "__policy-worker";
 pub fn sandbox() -> Option<Sandbox> {
     let program = std::env::current_exe().ok()?;
     let configured = env_number("PMTH_POLICY_MEMORY_LIMIT")
-        .map_or(sandbox::DEFAULT_MEMORY_LIMIT, |mib| mib.saturating_mul(1 << 20));
+        .map_or(sandbox::DEFAULT_MEMORY_LIMIT, |mib| {
+            mib.saturating_mul(1 << 20)
+        });
     // The worker inherits our own limit (`ulimit -v`): the lower one is the bound.
     let inherited = rlimit::Resource::AS
         .get()

@@ -29,8 +29,8 @@ mod service;
 pub mod workflow;
 
 pub use attrs::{is_url, RefUse};
-pub use compact::{Entry, Registry};
 pub(crate) use compact::Built;
+pub use compact::{Entry, Registry};
 pub use expr::{render_expr, render_value};
 
 use crate::ast::{Block, DeclBody, Kind, Reference, ValueKind};

@@ -34,7 +34,11 @@ mod tests {
 
     #[test]
     fn only_relative_normalised_paths_pass() {
-        for ok in ["registry.json", "pmth/workspace/policies/a.rego", "stdlib:policies/x.rego"] {
+        for ok in [
+            "registry.json",
+            "pmth/workspace/policies/a.rego",
+            "stdlib:policies/x.rego",
+        ] {
             assert_eq!(check(ok), Ok(()), "{ok}");
         }
         for bad in [

@@ -251,7 +251,12 @@ mod tests {
 
     #[test]
     fn entries_outside_the_root_are_refused() {
-        for bad in ["/pmth/workspace/../secret/leak.rego", "../x", "//etc/x", "/a\\b"] {
+        for bad in [
+            "/pmth/workspace/../secret/leak.rego",
+            "../x",
+            "//etc/x",
+            "/a\\b",
+        ] {
             let bytes = write(&[e("/.manifest", b"{}"), e(bad, b"x")]);
             let err = read(&bytes).err().unwrap_or_default();
             assert!(err.contains("entry"), "{bad}: {err}");

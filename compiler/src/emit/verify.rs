@@ -316,10 +316,7 @@ fn check_dependencies(r: &mut VerifyReport, payload: &[u8]) {
     for d in deps.into_iter().flatten() {
         if let Some(name) = d.get("name").and_then(Json::as_str) {
             if let Err(why) = super::paths::check(name) {
-                r.fail(
-                    SEAL,
-                    format!("the seal's dependency path `{name}` {why}"),
-                );
+                r.fail(SEAL, format!("the seal's dependency path `{name}` {why}"));
             }
         }
     }

@@ -37,7 +37,7 @@ pub enum Problem {
     },
     /// PM0108: `extends` goes round; `members` in cycle order, the earliest first.
     ExtendsCycle { members: Vec<(String, Span)> },
-    /// PM0109: the template's `extends` chain is longer than `limit`; `span` is
+    /// PM0108: the template's `extends` chain is longer than `limit`; `span` is
     /// its `extends`.
     ExtendsTooDeep {
         span: Span,
@@ -157,7 +157,7 @@ impl Problem {
             .related(header, "declared deprecated here"),
             Problem::ExtendsCycle { members } => extends_cycle(&members),
             Problem::ExtendsTooDeep { span, name, limit } => Diagnostic::new(
-                "PM0109",
+                "PM0108",
                 span,
                 format!(
                     "template `{name}` extends a chain of {limit} templates; \

@@ -40,7 +40,7 @@ pub(crate) struct Chain {
 }
 
 /// The longest `extends` chain, counting the template itself (LANGUAGE.md §9,
-/// docs/language.md): a deeper one is PM0109 on the first template past the
+/// docs/templates.md): a deeper one is PM0108 on the first template past the
 /// bound, and the templates below it are left out. Each level's block is
 /// computed once from its parent's, so the bound also bounds the copying.
 pub const MAX_TEMPLATE_DEPTH: usize = 64;

@@ -89,7 +89,14 @@ pub fn govern_with(
         // The worker builds the data document; here the policies are only
         // loaded (parsed, packages checked, compiled), which needs no data.
         let empty = Value::new_object();
-        loaded = load::load(texts, &empty, Some(&input), sb.time_limit, &ws.sources, &mut problems);
+        loaded = load::load(
+            texts,
+            &empty,
+            Some(&input),
+            sb.time_limit,
+            &ws.sources,
+            &mut problems,
+        );
         let config = config.map(|c| &c.data);
         findings = eval::evaluate_with(&loaded, &ws.sources, &mut problems, |jobs| {
             sandbox::run(sb, &loaded.policies, jobs, &checked.registry, config)

@@ -410,8 +410,7 @@ fn round(sandbox: &Sandbox, req: &Request, decls: &[u8]) -> Round {
         let crash = (!complete && timed_out.is_empty()).then(|| {
             let why = if stuck {
                 time.clone()
-            } else if stderr.contains("memory allocation") || stderr.contains("out of memory")
-            {
+            } else if stderr.contains("memory allocation") || stderr.contains("out of memory") {
                 format!(
                     "exceeded the memory bound of {} (the policy was stopped)",
                     human_bytes(sandbox.memory_limit)
@@ -442,7 +441,7 @@ pub(crate) fn human_duration(d: Duration) -> String {
 }
 
 pub(crate) fn human_bytes(b: u64) -> String {
-    if b % (1 << 30) == 0 {
+    if b & ((1 << 30) - 1) == 0 {
         format!("{} GiB", b >> 30)
     } else {
         format!("{} MiB", b >> 20)

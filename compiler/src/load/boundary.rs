@@ -92,13 +92,11 @@ pub(crate) fn entry_diagnostic(what: &str, entry: &str, why: Breach, span: Span)
             "write paths with `/`",
         ),
     };
-    Diagnostic::new("PM0003", span, message)
-        .label(label)
-        .help(
-            "paths in `pmth.toml` name files or folders inside the workspace (the folder \
+    Diagnostic::new("PM0003", span, message).label(label).help(
+        "paths in `pmth.toml` name files or folders inside the workspace (the folder \
              holding `pmth.toml`), written relative to it with `/`; copy what lives \
              elsewhere into the workspace",
-        )
+    )
 }
 
 /// PM0003 for a workspace file that is not read: `rel` is its display path and

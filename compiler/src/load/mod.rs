@@ -16,9 +16,9 @@ pub use walk::display_path;
 
 pub use manifest::sanitize_name;
 
-use boundary::{Boundary, Breach};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::source::{FileId, FileKind, SourceMap, Span};
+use boundary::{Boundary, Breach};
 use manifest::ManifestOutcome;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -250,7 +250,13 @@ impl Loader<'_> {
 
     /// The files with extension `ext` below `dir`, reporting the folders that
     /// cannot be listed and the files that are not read.
-    fn walk(&mut self, dir: &Path, ext: &str, kind: FileKind, skip: &[PathBuf]) -> Vec<walk::Found> {
+    fn walk(
+        &mut self,
+        dir: &Path,
+        ext: &str,
+        kind: FileKind,
+        skip: &[PathBuf],
+    ) -> Vec<walk::Found> {
         let w = walk::find(self.root, dir, ext, skip, &self.boundary);
         self.report_unlisted(w.unlisted);
         for r in w.refused {

@@ -297,6 +297,12 @@ or requiring would never end.
 
 Each cycle is reported once, on its earliest member (by file path, then position),
 and the message names every member in order.
+
+A template `extends` chain deeper than 64 levels is reported with this code too,
+on the `extends` of the first template past the bound: each level merges its
+parent's params and body, so an unbounded chain would cost time and memory that
+grow with the square of its length. That template and the ones extending it are
+left out.
 "##,
         example: r##"
 persona a { extends = [persona.b] }
@@ -304,32 +310,8 @@ persona b { extends = [persona.a] }     // PM0108: a → b → a
 "##,
         fix: r##"
 Break the cycle: remove one of the edges, or move what the members share into a
-new declaration that they all extend or require.
-"##,
-    },
-    CodeInfo {
-        code: "PM0109",
-        severity: Severity::Error,
-        title: "template `extends` chain deeper than 64 levels",
-        explanation: r##"
-A template's `extends` chain (the template, its parent, the parent's parent, …)
-holds more than 64 templates. Each level merges its parent's params and body, so
-an unbounded chain would cost time and memory that grow with the square of its
-length; 64 levels is far more than any real hierarchy needs.
-
-The diagnostic goes on the `extends` of the first template past the bound; that
-template and the ones extending it (directly or not) are left out, and their
-instances are not expanded.
-"##,
-        example: r##"
-template t1 for tool { description = "d"  risk = low }
-template t2 for tool extends template.t1 { }
-// … t3 to t64, each extending the previous …
-template t65 for tool extends template.t64 { }   // PM0109
-"##,
-        fix: r##"
-Flatten the hierarchy: let deep templates extend one nearer the root, or merge
-levels that add little into one template.
+new declaration that they all extend or require. For a chain that is too deep,
+let deep templates extend one nearer the root, or merge levels.
 "##,
     },
     CodeInfo {
