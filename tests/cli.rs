@@ -378,3 +378,38 @@ fn governance_is_skipped_with_a_note_when_there_are_errors() {
         stdout(&o)
     );
 }
+
+/// LANGUAGE.md §11: columns count Unicode scalar values, in every format,
+/// also after non-ASCII text earlier on the line.
+#[test]
+fn columns_count_characters_in_every_format() {
+    let dir = workspace(
+        "charcols",
+        &[
+            ("pmth.toml", MANIFEST),
+            (
+                "main.pmth",
+                "capability b { description = \"é “quoted”\"  bogus = 1 }\n".as_bytes(),
+            ),
+        ],
+    );
+    // `bogus` starts at character 44 (1-based); its byte offset is larger.
+    let o = pmth(&["check", "--format", "json"], &dir);
+    let doc: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json");
+    let d = &doc["diagnostics"][0];
+    assert_eq!(
+        (d["code"].as_str(), d["column"].as_u64()),
+        (Some("PM0201"), Some(44))
+    );
+    let human = stdout(&pmth(&["check"], &dir));
+    assert!(human.contains("main.pmth:1:44]"), "{human}");
+    let github = stdout(&pmth(&["check", "--format", "github"], &dir));
+    assert!(github.contains("line=1,col=44"), "{github}");
+    let sarif: serde_json::Value =
+        serde_json::from_slice(&pmth(&["check", "--format", "sarif"], &dir).stdout).expect("sarif");
+    let region = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(region["startColumn"].as_u64(), Some(44), "{region}");
+    assert!(sarif["runs"][0]["tool"]["driver"]
+        .get("informationUri")
+        .is_none());
+}

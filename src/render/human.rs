@@ -233,8 +233,18 @@ impl SourceCode for Src<'_> {
             data,
             *inner.span(),
             inner.line(),
-            inner.column(),
+            char_column(self.text, inner.span().offset()),
             lines,
         )))
     }
+}
+
+/// The 0-based column of byte `offset` in Unicode scalar values (miette counts
+/// bytes; LANGUAGE.md §11 and the other formats count characters).
+fn char_column(text: &str, offset: usize) -> usize {
+    let before = text.get(..offset).unwrap_or(text);
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    before
+        .get(line_start..)
+        .map_or(0, |line| line.chars().count())
 }

@@ -7,8 +7,6 @@ use pmth_compiler::source::{SourceMap, Span};
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// Where SARIF viewers link the tool to.
-const INFORMATION_URI: &str = "https://github.com/pmth-lang/pmth";
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 #[derive(Serialize)]
@@ -38,7 +36,10 @@ struct Driver<'a> {
     name: &'a str,
     version: &'a str,
     semantic_version: &'a str,
-    information_uri: &'a str,
+    /// Where SARIF viewers link the tool to. The project publishes no site, so
+    /// the field is left out rather than naming an invented one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    information_uri: Option<&'a str>,
     rules: Vec<Rule<'a>>,
 }
 
@@ -134,7 +135,7 @@ pub fn render(sources: &SourceMap, diags: &Diagnostics, opts: &RenderOptions) ->
                     name: "pmth",
                     version: pmth_compiler::VERSION,
                     semantic_version: pmth_compiler::VERSION,
-                    information_uri: INFORMATION_URI,
+                    information_uri: None,
                     rules,
                 },
             },
