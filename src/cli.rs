@@ -34,6 +34,12 @@ pub enum Command {
     Policy(PolicyCommand),
     /// The language server, on stdin/stdout (for editors).
     Lsp,
+    /// Internal: evaluates governance in a bounded child process.
+    #[command(name = "__policy-worker", hide = true)]
+    PolicyWorker {
+        /// The address-space bound in bytes.
+        memory: u64,
+    },
 }
 
 #[derive(Debug, Subcommand)]

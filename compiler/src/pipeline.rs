@@ -16,6 +16,9 @@ pub struct CompileOptions {
     pub deny_warnings: bool,
     /// Folders to skip besides the defaults (the build's `-o`).
     pub extra_skip: Vec<std::path::PathBuf>,
+    /// Evaluate policies in a bounded worker process (the binary sets it;
+    /// `None` evaluates in-process, bounded by regorus' timer only).
+    pub policy_sandbox: Option<govern::Sandbox>,
 }
 
 /// Wall time of one stage.
@@ -120,7 +123,7 @@ fn run(
         );
         None
     } else {
-        let (report, d) = govern::govern(&workspace, &checked);
+        let (report, d) = govern::govern_with(&workspace, &checked, opts.policy_sandbox.as_ref());
         diags.extend(d);
         Some(report)
     };

@@ -33,8 +33,13 @@ pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
 /// Serves the client on stdin/stdout until it says `shutdown` and `exit`.
 pub fn run_stdio() -> Result<(), Error> {
+    run_stdio_with(pmth_compiler::CompileOptions::default())
+}
+
+/// [`run_stdio`], compiling with `options` (the binary's policy sandbox).
+pub fn run_stdio_with(options: pmth_compiler::CompileOptions) -> Result<(), Error> {
     let (connection, io) = transport::stdio();
-    let served = server::run(&connection);
+    let served = server::run_with(&connection, options);
     // Dropping the connection closes the writer's channel: it writes what is
     // queued and ends; the reader ends at the end of stdin or a broken frame.
     drop(connection);

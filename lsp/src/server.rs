@@ -22,6 +22,14 @@ use lsp_types::{
 
 /// Serves one client on `connection` until `shutdown` and `exit`.
 pub fn run(connection: &Connection) -> Result<(), Error> {
+    run_with(connection, pmth_compiler::CompileOptions::default())
+}
+
+/// [`run`], compiling with `options`.
+pub fn run_with(
+    connection: &Connection,
+    options: pmth_compiler::CompileOptions,
+) -> Result<(), Error> {
     let (id, params) = connection.initialize_start()?;
     let init: InitializeParams = serde_json::from_value(params).unwrap_or_default();
     let result = serde_json::json!({
@@ -33,7 +41,10 @@ pub fn run(connection: &Connection) -> Result<(), Error> {
     });
     connection.initialize_finish(id, result)?;
 
-    let mut state = State::default();
+    let mut state = State {
+        options,
+        ..State::default()
+    };
     for root in initial_roots(&init) {
         state.dirty.insert(Owner::Workspace(root));
     }

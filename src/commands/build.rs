@@ -25,6 +25,7 @@ pub fn run(args: &BuildArgs) -> Exit {
     let opts = CompileOptions {
         deny_warnings: args.deny_warnings,
         extra_skip: vec![out_dir.clone()],
+        policy_sandbox: super::worker::sandbox(),
     };
     let mut comp = match compile(&root, &opts) {
         Ok(c) => c,

@@ -12,6 +12,7 @@ pub fn run(args: &CheckArgs) -> Exit {
     };
     let opts = CompileOptions {
         deny_warnings: args.deny_warnings,
+        policy_sandbox: super::worker::sandbox(),
         ..CompileOptions::default()
     };
     let compilation = match compile(&root, &opts) {

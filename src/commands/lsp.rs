@@ -5,7 +5,11 @@
 use super::{cannot_run, Exit};
 
 pub fn run() -> Exit {
-    match pmth_lsp::run_stdio() {
+    let options = pmth_compiler::CompileOptions {
+        policy_sandbox: super::worker::sandbox(),
+        ..pmth_compiler::CompileOptions::default()
+    };
+    match pmth_lsp::run_stdio_with(options) {
         Ok(()) => Exit::Ok,
         Err(e) => cannot_run(&format!("language server: {e}")),
     }

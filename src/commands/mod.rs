@@ -10,6 +10,7 @@ mod keygen;
 mod lsp;
 mod policy_test;
 mod verify;
+pub mod worker;
 
 use crate::cli::{Cli, Command, Format, PolicyCommand};
 use crate::render::{self, RenderOptions};
@@ -52,6 +53,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Keygen(args) => keygen::run(&args),
         Command::Policy(PolicyCommand::Test(args)) => policy_test::run(&args),
         Command::Lsp => lsp::run(),
+        Command::PolicyWorker { memory } => worker::run(memory),
     }
 }
 

@@ -33,6 +33,7 @@ mod versions;
 pub mod workflow;
 
 pub use attrs::{is_url, RefUse};
+pub(crate) use compact::Built;
 pub use compact::{Entry, Registry};
 pub use expr::{render_expr, render_value};
 pub use flows::STEP_OUTPUT_SCHEMA;

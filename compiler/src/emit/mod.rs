@@ -20,6 +20,7 @@ pub mod jcs;
 pub mod keygen;
 pub mod lock;
 pub mod opa;
+mod paths;
 pub mod registry;
 pub mod seal;
 pub mod sign;
@@ -197,6 +198,14 @@ fn build_inner(comp: &mut Compilation, opts: &BuildOptions) -> Result<BuildRepor
 
     // registry.seal.json
     let inputs = registry::inputs(ws, &governance);
+    // The loader only admits normalised workspace-relative paths; a bundle
+    // never holds anything else (LANGUAGE.md §1).
+    if let Some((name, why)) = inputs
+        .iter()
+        .find_map(|i| paths::check(&i.name).err().map(|why| (&i.name, why)))
+    {
+        return Err(EmitError::Internal(format!("input path `{name}` {why}")));
+    }
     let package = ws
         .manifest
         .as_ref()
@@ -236,6 +245,14 @@ fn build_inner(comp: &mut Compilation, opts: &BuildOptions) -> Result<BuildRepor
         resolves: std::borrow::Cow::Borrowed(&checked.references),
     };
     let new_lock = lock::render(&facts);
+    if !crate::load::stays_inside(&ws.root, &lock_path) {
+        return Err(EmitError::Output {
+            path: lock_path,
+            message: "is a symbolic link that leaves the workspace (or points nowhere); \
+                      it is not read: remove it"
+                .into(),
+        });
+    }
     let old_lock = match std::fs::read_to_string(&lock_path) {
         Ok(t) => Some(t),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,

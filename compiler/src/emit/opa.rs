@@ -66,7 +66,9 @@ pub fn build(
         (DATA.into(), data_bytes.into_bytes()),
     ];
     for (path, text) in policies {
-        files.push((policy_path(path), text.clone().into_bytes()));
+        let name = policy_path(path);
+        super::paths::check(&name).map_err(|why| format!("bundle path `{name}` {why}"))?;
+        files.push((name, text.clone().into_bytes()));
     }
     if let Some(key) = key {
         // The JSON files are hashed from their documents (no need to parse

@@ -86,6 +86,12 @@ pub fn read(bytes: &[u8]) -> Result<Vec<Entry>, String> {
                         }
                     }
                 };
+                // Strict: an entry that would land outside the archive's root
+                // (`..`, a backslash, a second leading `/`) is refused, never
+                // returned. One leading `/` is the root itself (OPA's names).
+                if let Err(why) = super::paths::check(name.strip_prefix('/').unwrap_or(&name)) {
+                    return Err(format!("entry `{name}` {why}"));
+                }
                 out.push(Entry {
                     name,
                     data: data.to_vec(),
@@ -241,6 +247,20 @@ mod tests {
         assert_eq!(bytes.get(257..263), Some(&b"ustar\0"[..]));
         assert_eq!(bytes.get(136..148), Some(&b"00000000000\0"[..]));
         assert_eq!(bytes, write(&[e("/a", b"x")]));
+    }
+
+    #[test]
+    fn entries_outside_the_root_are_refused() {
+        for bad in [
+            "/pmth/workspace/../secret/leak.rego",
+            "../x",
+            "//etc/x",
+            "/a\\b",
+        ] {
+            let bytes = write(&[e("/.manifest", b"{}"), e(bad, b"x")]);
+            let err = read(&bytes).err().unwrap_or_default();
+            assert!(err.contains("entry"), "{bad}: {err}");
+        }
     }
 
     #[test]

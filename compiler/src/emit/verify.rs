@@ -148,7 +148,13 @@ pub fn verify_with(
 
     let mut registry = None;
     let mut bundle = None;
+    check_dependencies(&mut r, &envelope.payload);
     for s in &subjects {
+        // Only the bundle's own files are read (a subject named `../x` is
+        // reported by `check_listing`, never opened).
+        if !BUNDLE_FILES.contains(&s.name.as_str()) {
+            continue;
+        }
         let Some(bytes) = read(dist, &s.name, &mut r) else {
             continue;
         };
@@ -298,6 +304,54 @@ fn check_listing(r: &mut VerifyReport, names: &[String], subjects: &[Subject]) {
     }
 }
 
+/// Every `resolvedDependencies` name of the seal is a normalised
+/// workspace-relative path (or `stdlib`).
+fn check_dependencies(r: &mut VerifyReport, payload: &[u8]) {
+    let Ok(v) = serde_json::from_slice::<Json>(payload) else {
+        return;
+    };
+    let deps = v
+        .pointer("/predicate/buildDefinition/resolvedDependencies")
+        .and_then(Json::as_array);
+    for d in deps.into_iter().flatten() {
+        if let Some(name) = d.get("name").and_then(Json::as_str) {
+            if let Err(why) = super::paths::check(name) {
+                r.fail(SEAL, format!("the seal's dependency path `{name}` {why}"));
+            }
+        }
+    }
+}
+
+/// `registry.json`'s paths (each declaration's `source`, each policy's `path`)
+/// are normalised workspace-relative paths.
+fn check_registry_paths(r: &mut VerifyReport, v: &Json) {
+    let mut paths: Vec<(String, &str)> = Vec::new();
+    for kind in Kind::ALL {
+        if let Some(Json::Object(decls)) = v.get(kind.plural()) {
+            for (id, decl) in decls {
+                let source = decl.get("source");
+                let file = source
+                    .and_then(|s| s.get("file").or(Some(s)))
+                    .and_then(Json::as_str);
+                if let Some(file) = file {
+                    paths.push((format!("`{}.{id}`'s source", kind.keyword()), file));
+                }
+            }
+        }
+    }
+    let policies = v.pointer("/governance/policies").and_then(Json::as_array);
+    for p in policies.into_iter().flatten() {
+        if let Some(path) = p.get("path").and_then(Json::as_str) {
+            paths.push(("a governance policy's path".into(), path));
+        }
+    }
+    for (what, path) in paths {
+        if let Err(why) = super::paths::check(path) {
+            r.fail(REGISTRY, format!("{REGISTRY}: {what} `{path}` {why}"));
+        }
+    }
+}
+
 /// `registry.json` is canonical and every declaration's digest is its own.
 fn check_registry(r: &mut VerifyReport, bytes: &[u8]) -> Option<Json> {
     let v: Json = match serde_json::from_slice(bytes) {
@@ -346,6 +400,7 @@ fn check_registry(r: &mut VerifyReport, bytes: &[u8]) -> Option<Json> {
         r.checked
             .push(format!("{REGISTRY}: every declaration matches its digest"));
     }
+    check_registry_paths(r, &v);
     Some(v)
 }
 

@@ -37,6 +37,13 @@ pub enum Problem {
     },
     /// PM0108: `extends` goes round; `members` in cycle order, the earliest first.
     ExtendsCycle { members: Vec<(String, Span)> },
+    /// PM0108: the template's `extends` chain is longer than `limit`; `span` is
+    /// its `extends`.
+    ExtendsTooDeep {
+        span: Span,
+        name: String,
+        limit: usize,
+    },
     /// PM0601: a template extends a template `for` another kind.
     ExtendsOtherKind {
         span: Span,
@@ -149,6 +156,17 @@ impl Problem {
             .label("deprecated template")
             .related(header, "declared deprecated here"),
             Problem::ExtendsCycle { members } => extends_cycle(&members),
+            Problem::ExtendsTooDeep { span, name, limit } => Diagnostic::new(
+                "PM0108",
+                span,
+                format!(
+                    "template `{name}` extends a chain of {limit} templates; \
+                     `extends` chains are at most {limit} deep"
+                ),
+            )
+            .label(format!("level {} of the chain", limit + 1))
+            .note("the templates that extend this one are not checked either")
+            .help("flatten the chain: let this template extend one nearer the root, or merge levels"),
             Problem::ExtendsOtherKind {
                 span,
                 child_for,

@@ -35,7 +35,15 @@ pub(crate) struct Chain {
     pub block: Block,
     /// The resolved parent's index, when the template extends one.
     pub parent: Option<usize>,
+    /// How many templates the chain holds (1: it extends nothing).
+    pub depth: usize,
 }
+
+/// The longest `extends` chain, counting the template itself (LANGUAGE.md §9,
+/// docs/templates.md): a deeper one is PM0108 on the first template past the
+/// bound, and the templates below it are left out. Each level's block is
+/// computed once from its parent's, so the bound also bounds the copying.
+pub const MAX_TEMPLATE_DEPTH: usize = 64;
 
 impl<'a> Table<'a> {
     pub fn new(decls: &'a [Decl]) -> Table<'a> {
@@ -206,11 +214,32 @@ impl<'a> Table<'a> {
                     Some(Link::To(p)) => Some(*p),
                     _ => None,
                 };
-                let block = match parent.and_then(|p| chains.get(&p)) {
+                let parent_chain = parent.and_then(|p| chains.get(&p));
+                let depth = parent_chain.map_or(1, |pc| pc.depth + 1);
+                if depth > MAX_TEMPLATE_DEPTH {
+                    if let Some((decl, tmpl)) = self.template(t) {
+                        problems.push(Problem::ExtendsTooDeep {
+                            span: tmpl.extends.as_ref().map_or(decl.header, |r| r.span),
+                            name: decl.name.name.to_string(),
+                            limit: MAX_TEMPLATE_DEPTH,
+                        });
+                    }
+                    broken.insert(t);
+                    ok = false;
+                    continue;
+                }
+                let block = match parent_chain {
                     Some(pc) => merge_decl_blocks(&pc.block, &tmpl.body),
                     None => tmpl.body.clone(),
                 };
-                chains.insert(t, Chain { block, parent });
+                chains.insert(
+                    t,
+                    Chain {
+                        block,
+                        parent,
+                        depth,
+                    },
+                );
             }
         }
         chains

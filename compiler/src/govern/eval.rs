@@ -63,7 +63,25 @@ pub(crate) fn evaluate(
     problems: &mut Vec<Problem>,
 ) -> Vec<Finding> {
     use rayon::prelude::*;
-    let Loaded { engine, policies } = loaded;
+    evaluate_with(loaded, sources, problems, |jobs| {
+        jobs.par_iter()
+            .map(|(package, rule)| {
+                let mut engine = loaded.engine.clone();
+                guarded(|| engine.eval_rule(format!("data.{package}.{}", rule.name())))
+            })
+            .collect()
+    })
+}
+
+/// [`evaluate`], with the rules (package, rule) evaluated by `run`, one result
+/// per job in order (in-process, or in a bounded worker: `sandbox`).
+pub(crate) fn evaluate_with(
+    loaded: &Loaded<'_>,
+    sources: &SourceMap,
+    problems: &mut Vec<Problem>,
+    run: impl FnOnce(&[(&str, RuleKind)]) -> Vec<Result<Value, String>>,
+) -> Vec<Finding> {
+    let Loaded { policies, .. } = loaded;
     let mut packages: BTreeMap<&str, Vec<&super::load::Policy<'_>>> = BTreeMap::new();
     for p in policies.iter() {
         packages.entry(p.package.as_str()).or_default().push(p);
@@ -78,13 +96,8 @@ pub(crate) fn evaluate(
             }
         }
     }
-    let results: Vec<Result<Value, String>> = jobs
-        .par_iter()
-        .map(|(package, _, rule, _)| {
-            let mut engine = engine.clone();
-            guarded(|| engine.eval_rule(format!("data.{package}.{}", rule.name())))
-        })
-        .collect();
+    let queries: Vec<(&str, RuleKind)> = jobs.iter().map(|(p, _, r, _)| (*p, *r)).collect();
+    let results = run(&queries);
     let mut findings = Vec::new();
     for ((package, members, rule, first), result) in jobs.into_iter().zip(results) {
         let stdlib = members.iter().all(|p| p.src.stdlib);

@@ -170,7 +170,7 @@ fn rule_names(module: &Module) -> Vec<String> {
     names
 }
 
-fn new_engine(limit: Duration) -> Engine {
+pub(crate) fn new_engine(limit: Duration) -> Engine {
     let mut engine = Engine::new();
     engine.set_execution_timer_config(ExecutionTimerConfig {
         limit,

@@ -20,6 +20,7 @@ mod load;
 #[doc(hidden)]
 pub mod perf;
 mod place;
+pub mod sandbox;
 mod shape;
 pub mod stdlib;
 mod testing;
@@ -27,6 +28,7 @@ mod testing;
 mod tests;
 
 pub use load::EVAL_TIME_LIMIT;
+pub use sandbox::Sandbox;
 pub use testing::{
     policy_test, policy_test_with, FileCoverage, PolicyTestOptions, PolicyTestReport, TestOutcome,
     TestResult,
@@ -57,6 +59,16 @@ pub struct GovernanceReport {
 /// Runs every policy of the workspace against `checked.registry`. The pipeline
 /// calls it only when the earlier stages found no errors.
 pub fn govern(ws: &Workspace, checked: &Checked) -> (GovernanceReport, Diagnostics) {
+    govern_with(ws, checked, None)
+}
+
+/// [`govern`], evaluating the rules in a bounded worker process when `sandbox`
+/// is given (time and memory bounds: [`sandbox`]).
+pub fn govern_with(
+    ws: &Workspace,
+    checked: &Checked,
+    sandbox: Option<&Sandbox>,
+) -> (GovernanceReport, Diagnostics) {
     let config = ws.manifest.as_ref().map(|m| &m.governance);
     let anchor = diagnose::anchor(ws);
     let mut problems = Vec::new();
@@ -74,17 +86,37 @@ pub fn govern(ws: &Workspace, checked: &Checked) -> (GovernanceReport, Diagnosti
     }
 
     let texts = workspace_policies(ws, disable);
-    let data = data_document(&checked.registry, config.map(|c| &c.data));
     let input = build_input();
-    let loaded = load::load(
-        texts,
-        &data,
-        Some(&input),
-        EVAL_TIME_LIMIT,
-        &ws.sources,
-        &mut problems,
-    );
-    let findings = eval::evaluate(&loaded, &ws.sources, &mut problems);
+    let findings;
+    let loaded;
+    if let Some(sb) = sandbox {
+        // The worker builds the data document; here the policies are only
+        // loaded (parsed, packages checked, compiled), which needs no data.
+        let empty = Value::new_object();
+        loaded = load::load(
+            texts,
+            &empty,
+            Some(&input),
+            sb.time_limit,
+            &ws.sources,
+            &mut problems,
+        );
+        let config = config.map(|c| &c.data);
+        findings = eval::evaluate_with(&loaded, &ws.sources, &mut problems, |jobs| {
+            sandbox::run(sb, &loaded.policies, jobs, &checked.registry, config)
+        });
+    } else {
+        let data = data_document(&checked.registry, config.map(|c| &c.data));
+        loaded = load::load(
+            texts,
+            &data,
+            Some(&input),
+            EVAL_TIME_LIMIT,
+            &ws.sources,
+            &mut problems,
+        );
+        findings = eval::evaluate(&loaded, &ws.sources, &mut problems);
+    }
 
     let mut ctx = Ctx {
         sources: &ws.sources,

@@ -7,6 +7,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+mod boundary;
 mod manifest;
 pub mod stdlib;
 mod walk;
@@ -17,6 +18,7 @@ pub use manifest::sanitize_name;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::source::{FileId, FileKind, SourceMap, Span};
+use boundary::{Boundary, Breach};
 use manifest::ManifestOutcome;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -118,12 +120,16 @@ pub fn load_with_overlays(
     }
     let mut l = Loader {
         root,
+        boundary: Boundary::new(root),
         sources: SourceMap::new(),
         diags: Diagnostics::new(),
         overlays,
     };
 
-    let manifest_file = l.read_file(&manifest_path, "pmth.toml".into(), FileKind::Manifest);
+    let manifest_file = match l.boundary.check(&manifest_path) {
+        Ok(()) => l.read_file(&manifest_path, "pmth.toml".into(), FileKind::Manifest),
+        Err(why) => Err(l.refuse("pmth.toml".into(), FileKind::Manifest, why)),
+    };
     let outcome = match manifest_file {
         Ok(id) => l
             .sources
@@ -145,8 +151,7 @@ pub fn load_with_overlays(
         );
     }
 
-    let (found, unlisted) = walk::find(root, root, "pmth", extra_skip);
-    l.report_unlisted(unlisted);
+    let found = l.walk(root, "pmth", FileKind::Pmth, extra_skip);
     for f in found {
         if let Ok(id) = l.read_file(&f.path, f.rel, FileKind::Pmth) {
             pmth_files.push(id);
@@ -175,6 +180,13 @@ pub fn load_with_overlays(
     Ok((workspace, l.diags))
 }
 
+/// Whether `path`, a file the workspace at `root` names (e.g. `pmth.lock`), is
+/// absent or resolves inside the root after following symbolic links
+/// (LANGUAGE.md §1). A dangling link is outside: it cannot be read.
+pub fn stays_inside(root: &Path, path: &Path) -> bool {
+    path.symlink_metadata().is_err() || Boundary::new(root).check(path).is_ok()
+}
+
 /// The nearest folder at or above `start` holding a `pmth.toml`.
 pub fn find_root(start: &Path) -> Option<PathBuf> {
     start
@@ -187,6 +199,7 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
 
 struct Loader<'a> {
     root: &'a Path,
+    boundary: Boundary,
     sources: SourceMap,
     diags: Diagnostics,
     overlays: &'a HashMap<PathBuf, String>,
@@ -230,6 +243,32 @@ impl Loader<'_> {
         Err(id)
     }
 
+    /// A file that is not read (LANGUAGE.md §1): an empty entry and its PM0003.
+    fn refuse(&mut self, rel: String, kind: FileKind, why: Breach) -> FileId {
+        let id = self.sources.add(rel, kind, String::new(), false);
+        let rel = self.sources.path(id).to_owned();
+        self.diags
+            .push(boundary::file_diagnostic(&rel, why, Span::new(id, 0, 0)));
+        id
+    }
+
+    /// The files with extension `ext` below `dir`, reporting the folders that
+    /// cannot be listed and the files that are not read.
+    fn walk(
+        &mut self,
+        dir: &Path,
+        ext: &str,
+        kind: FileKind,
+        skip: &[PathBuf],
+    ) -> Vec<walk::Found> {
+        let w = walk::find(self.root, dir, ext, skip, &self.boundary);
+        self.report_unlisted(w.unlisted);
+        for r in w.refused {
+            self.refuse(r.rel, kind, r.why);
+        }
+        w.found
+    }
+
     fn report_unlisted(&mut self, unlisted: Vec<walk::Unlisted>) {
         for u in unlisted {
             let id = self
@@ -247,8 +286,29 @@ impl Loader<'_> {
     }
 
     /// The policy files named by one `[governance] policies` entry.
+    /// The entry must resolve inside the workspace (LANGUAGE.md §1): it is
+    /// normalised first (so display paths never hold `..`), then every link on
+    /// the way is followed; nothing is read from a path that leaves.
     fn policy_entry(&mut self, entry: &str, span: Span, skip: &[PathBuf]) -> Vec<walk::Found> {
-        let path = self.root.join(entry);
+        let checked = boundary::normalise(entry).and_then(|rel| {
+            let path = self.root.join(&rel);
+            match path.symlink_metadata() {
+                Ok(_) => self.boundary.check(&path).map(|()| Some(path)),
+                Err(_) => Ok(None),
+            }
+        });
+        let path = match checked {
+            Ok(Some(path)) => path,
+            Ok(None) => {
+                self.missing_policy(entry, span);
+                return Vec::new();
+            }
+            Err(why) => {
+                self.diags
+                    .push(boundary::entry_diagnostic("policy path", entry, why, span));
+                return Vec::new();
+            }
+        };
         if path.is_file() {
             return vec![walk::Found {
                 rel: walk::display_path(self.root, &path),
@@ -256,10 +316,13 @@ impl Loader<'_> {
             }];
         }
         if path.is_dir() {
-            let (found, unlisted) = walk::find(self.root, &path, "rego", skip);
-            self.report_unlisted(unlisted);
-            return found;
+            return self.walk(&path, "rego", FileKind::Policy, skip);
         }
+        self.missing_policy(entry, span);
+        Vec::new()
+    }
+
+    fn missing_policy(&mut self, entry: &str, span: Span) {
         self.diags.push(
             Diagnostic::new(
                 "PM0003",
@@ -269,7 +332,6 @@ impl Loader<'_> {
             .label("no such file or folder")
             .help("policy paths are relative to the folder holding `pmth.toml`"),
         );
-        Vec::new()
     }
 }
 

@@ -1,6 +1,7 @@
 //! Finds the files of a workspace: every `*.pmth` below the root and the `.rego`
 //! files of the policy folders, with the skip rules of LANGUAGE.md §1.
 
+use super::boundary::{Boundary, Breach};
 use std::path::{Component, Path, PathBuf};
 use walkdir::{DirEntry, WalkDir};
 
@@ -21,18 +22,40 @@ pub(crate) struct Unlisted {
     pub error: String,
 }
 
+/// A file with the extension looked for that is not read (LANGUAGE.md §1: a
+/// symbolic link leaving the workspace or pointing nowhere, a backslash).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Refused {
+    pub rel: String,
+    pub why: Breach,
+}
+
+/// What a walk found.
+#[derive(Debug, Default)]
+pub(crate) struct Walk {
+    /// Sorted by display path.
+    pub found: Vec<Found>,
+    pub unlisted: Vec<Unlisted>,
+    /// Sorted by display path.
+    pub refused: Vec<Refused>,
+}
+
 /// Every file with extension `ext` below `dir`, sorted by display path. Skipped at
 /// any depth below `dir`: hidden files and folders, `target/`, `dist/`, the
 /// `skip` folders, symlinked folders and folders holding their own `pmth.toml`.
+/// A symlinked file is found only when it resolves inside `boundary`; otherwise
+/// (and for a name holding `\`) it is refused.
 pub(crate) fn find(
     root: &Path,
     dir: &Path,
     ext: &str,
     skip: &[PathBuf],
-) -> (Vec<Found>, Vec<Unlisted>) {
+    boundary: &Boundary,
+) -> Walk {
     let skip = Skip::new(root, skip);
     let mut found = Vec::new();
     let mut unlisted = Vec::new();
+    let mut refused = Vec::new();
     let walker = WalkDir::new(dir)
         .follow_links(false)
         .sort_by_file_name()
@@ -54,20 +77,34 @@ pub(crate) fn find(
                 continue;
             }
         };
-        let is_file = if entry.path_is_symlink() {
-            entry.path().is_file()
+        if entry.path().extension().is_none_or(|e| e != ext) {
+            continue;
+        }
+        let rel = display_path(root, entry.path());
+        let verdict = if rel.contains('\\') {
+            Err(Breach::Backslash)
+        } else if entry.path_is_symlink() {
+            boundary.check(entry.path())
         } else {
-            entry.file_type().is_file()
+            Ok(())
         };
-        if is_file && entry.path().extension().is_some_and(|e| e == ext) {
-            found.push(Found {
-                rel: display_path(root, entry.path()),
+        match verdict {
+            Err(why) => refused.push(Refused { rel, why }),
+            // A link (inside) to a folder named `*.pmth` is not a file.
+            Ok(()) if entry.path().is_file() => found.push(Found {
+                rel,
                 path: entry.path().to_path_buf(),
-            });
+            }),
+            Ok(()) => {}
         }
     }
     found.sort();
-    (found, unlisted)
+    refused.sort_by(|a, b| a.rel.cmp(&b.rel));
+    Walk {
+        found,
+        unlisted,
+        refused,
+    }
 }
 
 /// `path` relative to `root` with `/` and without `.` components; a path outside
@@ -119,7 +156,8 @@ impl Skip {
             return true;
         }
         if e.path_is_symlink() {
-            // Symlinked folders are never followed; symlinked files are read.
+            // Symlinked folders are never followed; symlinked files are read
+            // when they resolve inside the workspace (`find` checks that).
             return e.path().is_dir();
         }
         if !e.file_type().is_dir() {
@@ -174,10 +212,16 @@ mod tests {
                 ".x.pmth",
             ],
         );
-        let (found, unlisted) = find(&root, &root, "pmth", &[root.join("out")]);
-        let rels: Vec<&str> = found.iter().map(|f| f.rel.as_str()).collect();
+        let walk = find(
+            &root,
+            &root,
+            "pmth",
+            &[root.join("out")],
+            &Boundary::new(&root),
+        );
+        let rels: Vec<&str> = walk.found.iter().map(|f| f.rel.as_str()).collect();
         assert_eq!(rels, ["a-b/y.pmth", "a/z.pmth", "b.pmth"]);
-        assert!(unlisted.is_empty());
+        assert!(walk.unlisted.is_empty());
         let _ = fs::remove_dir_all(&root);
     }
 
@@ -187,10 +231,29 @@ mod tests {
         let root = tree("symlinks", &["pmth.toml", "real/a.pmth"]);
         std::os::unix::fs::symlink(root.join("real"), root.join("link")).expect("symlink");
         std::os::unix::fs::symlink(root.join("real/a.pmth"), root.join("b.pmth")).expect("symlink");
-        let (found, _) = find(&root, &root, "pmth", &[]);
-        let rels: Vec<&str> = found.iter().map(|f| f.rel.as_str()).collect();
+        let outside = root.with_extension("outside.pmth");
+        fs::write(&outside, "secret").expect("write");
+        std::os::unix::fs::symlink(&outside, root.join("out.pmth")).expect("symlink");
+        std::os::unix::fs::symlink(root.join("nowhere"), root.join("dangling.pmth"))
+            .expect("symlink");
+        let walk = find(&root, &root, "pmth", &[], &Boundary::new(&root));
+        let rels: Vec<&str> = walk.found.iter().map(|f| f.rel.as_str()).collect();
         assert_eq!(rels, ["b.pmth", "real/a.pmth"]);
+        assert_eq!(
+            walk.refused,
+            [
+                Refused {
+                    rel: "dangling.pmth".into(),
+                    why: Breach::Dangling
+                },
+                Refused {
+                    rel: "out.pmth".into(),
+                    why: Breach::LeavesThroughLink
+                }
+            ]
+        );
         let _ = fs::remove_dir_all(&root);
+        let _ = fs::remove_file(&outside);
     }
 
     #[test]

@@ -297,6 +297,12 @@ or requiring would never end.
 
 Each cycle is reported once, on its earliest member (by file path, then position),
 and the message names every member in order.
+
+A template `extends` chain deeper than 64 levels is reported with this code too,
+on the `extends` of the first template past the bound: each level merges its
+parent's params and body, so an unbounded chain would cost time and memory that
+grow with the square of its length. That template and the ones extending it are
+left out.
 "##,
         example: r##"
 persona a { extends = [persona.b] }
@@ -304,7 +310,8 @@ persona b { extends = [persona.a] }     // PM0108: a → b → a
 "##,
         fix: r##"
 Break the cycle: remove one of the edges, or move what the members share into a
-new declaration that they all extend or require.
+new declaration that they all extend or require. For a chain that is too deep,
+let deep templates extend one nearer the root, or merge levels.
 "##,
     },
     CodeInfo {
