@@ -14,6 +14,7 @@ pub mod source;
 
 pub mod check;
 pub mod emit;
+pub mod export;
 pub mod expand;
 pub mod govern;
 pub mod load;

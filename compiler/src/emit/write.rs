@@ -128,6 +128,10 @@ fn stage_dir(dir: &Path, files: &[(&str, &[u8])]) -> Result<(), (PathBuf, io::Er
     fs::create_dir(dir).map_err(|e| (dir.to_path_buf(), e))?;
     for (name, bytes) in files {
         let p = dir.join(name);
+        // Nested names (`servers/x.json`, from `pmth export`) get their folders.
+        if let Some(sub) = p.parent().filter(|s| *s != dir) {
+            fs::create_dir_all(sub).map_err(|e| (sub.to_path_buf(), e))?;
+        }
         write_synced(&p, bytes).map_err(|e| (p, e))?;
     }
     sync_dir(dir);
@@ -178,7 +182,7 @@ fn parent_of(path: &Path) -> PathBuf {
 }
 
 /// `path` made absolute and, as far as it exists, free of symlinks and `..`.
-fn absolute(path: &Path) -> PathBuf {
+pub(crate) fn absolute(path: &Path) -> PathBuf {
     if let Ok(p) = fs::canonicalize(path) {
         return p;
     }
