@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod explain;
+mod export;
 mod init;
 mod keygen;
 mod lsp;
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Init(args) => init::run(&args),
         Command::Build(args) => build::run(&args),
         Command::Verify(args) => verify::run(&args),
+        Command::Export(args) => export::run(&args),
         Command::Keygen(args) => keygen::run(&args),
         Command::Policy(PolicyCommand::Test(args)) => policy_test::run(&args),
         Command::Lsp => lsp::run(),

@@ -1,55 +1,10 @@
 use super::*;
 use serde_json::json;
 
-/// A registry with the language-0.2 fields the compiler may not emit yet.
+/// A hand-written registry with the language-0.2 fields the compiler may not
+/// emit yet (also the Python judges' fixture, tests/python/test_exports.py).
 fn fixture() -> Json {
-    json!({
-        "format": "pmth.registry/v1",
-        "package": {"name": "acme", "version": "1.2.0", "organization": "Acme", "homepage": "https://acme.example/agents"},
-        "agents": {
-            "faq@1.0.0": {"name": "faq", "version": "1.0.0", "title": "FAQ Agent", "description": "Answers questions",
-                "kind": "conversational", "model": "m", "tools": ["lookup"], "capabilities": ["support.answer"],
-                "persona": "p", "instructions": "Answer briefly.", "endpoint": "https://acme.example/a2a/faq",
-                "digest": "sha256:aa", "status": "active"},
-            "faq@0.9.0": {"name": "faq", "version": "0.9.0", "description": "old", "kind": "conversational", "model": "m", "digest": "sha256:ab", "status": "active"},
-            "other": {"name": "other", "description": "Remote", "kind": "conversational", "remote": {"card": "https://x.example/card.json"}, "digest": "sha256:ac", "status": "active"},
-            "plain": {"name": "plain", "description": "No claims", "kind": "conversational", "model": "m", "endpoint": "https://acme.example/a2a/plain", "digest": "sha256:ad", "status": "active"},
-            "gone@2.0.0": {"name": "gone", "version": "2.0.0", "description": "retired", "kind": "conversational", "model": "m", "digest": "sha256:ae", "status": "retired", "endpoint": "https://acme.example/gone"}
-        },
-        "tools": {
-            "lookup": {"name": "lookup", "title": "Look up", "description": "Look up a record", "digest": "sha256:t1", "status": "active",
-                "hints": {"read_only": true, "open_world": false},
-                "input_schema": {"type": "object", "properties": {"id": {"type": "string", "description": "The id"}, "limit": {"type": "integer", "default": 5}}, "required": ["id"], "additionalProperties": false},
-                "output_schema": {"type": "array", "items": {"type": "string"}}},
-            "search": {"name": "search", "description": "Search", "digest": "sha256:t2", "status": "active",
-                "input_schema": {"type": "object", "properties": {"q": {"type": "string", "maxLength": 5}}, "required": ["q"], "additionalProperties": false}}
-        },
-        "models": {"m": {"name": "m", "provider": "openai", "id": "gpt-4o", "description": "Model", "digest": "sha256:m1", "status": "active"}},
-        "personas": {"p": {"name": "p", "instructions": "Be kind.", "digest": "sha256:p1", "status": "active"}},
-        "capabilities": {"support": {"name": "support", "description": "Support"}, "support.answer": {"name": "support.answer", "description": "Answers questions"}},
-        "services": {
-            "docs": {"name": "docs", "kind": "mcp", "transport": "streamable_http", "endpoint": "https://mcp.acme.example/mcp", "description": "Docs server", "digest": "sha256:s1", "status": "active",
-                "auth": {"type": "bearer", "secret": {"env": "DOCS_TOKEN"}}},
-            "local": {"name": "local", "kind": "mcp", "transport": "stdio", "command": ["npx", "docs"],
-                "description": "A local server whose description is long enough that the MCP Registry, which allows one hundred characters, cuts it",
-                "env": {"TOKEN": {"secret": "vault://x"}, "MODE": "fast"},
-                "package": {"registry": "npm", "name": "@acme/docs", "version": "1.0.0"}, "digest": "sha256:s2", "status": "active"},
-            "bare": {"name": "bare", "kind": "mcp", "transport": "stdio", "command": ["x"], "description": "No package", "digest": "sha256:s3", "status": "active"},
-            "rest": {"name": "rest", "kind": "rest", "description": "Not MCP", "digest": "sha256:s4", "status": "active"}
-        },
-        "workflows": {
-            "flow": {"name": "flow", "description": "A flow", "digest": "sha256:w1", "status": "active",
-                "input_schema": {"type": "object", "properties": {"question": {"type": "string"}}, "required": ["question"], "additionalProperties": false},
-                "output_schema": {"type": "array", "items": {"type": "string"}},
-                "result": "step.look.output",
-                "order": ["ask", "look"],
-                "steps": {
-                    "ask": {"agent": "faq@1.0.0", "with": {"q": "input.question"}},
-                    "look": {"tool": "lookup", "after": ["ask"], "when": "step.ask.status == \"ok\"", "with": {"id": "step.ask.output"}}
-                }}
-        },
-        "templates": {}
-    })
+    serde_json::from_str(include_str!("testdata/registry.json")).unwrap()
 }
 
 fn run_fmt(f: Format) -> Export {
