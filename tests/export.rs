@@ -38,14 +38,21 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 fn files_under(dir: &Path, base: &Path, out: &mut Vec<(String, Vec<u8>)>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir).expect("read_dir").flatten().collect();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .expect("read_dir")
+        .flatten()
+        .collect();
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let p = e.path();
         if p.is_dir() {
             files_under(&p, base, out);
         } else {
-            let rel = p.strip_prefix(base).expect("prefix").to_string_lossy().replace('\\', "/");
+            let rel = p
+                .strip_prefix(base)
+                .expect("prefix")
+                .to_string_lossy()
+                .replace('\\', "/");
             out.push((rel, std::fs::read(&p).expect("read")));
         }
     }
@@ -53,7 +60,12 @@ fn files_under(dir: &Path, base: &Path, out: &mut Vec<(String, Vec<u8>)>) {
 
 /// `pmth export dist --to FORMAT -o export --format json` in `ws`.
 fn export(ws: &Path, format: &str) -> Json {
-    let o = pmth(&["export", "dist", "--to", format, "-o", "export", "--format", "json"], ws);
+    let o = pmth(
+        &[
+            "export", "dist", "--to", format, "-o", "export", "--format", "json",
+        ],
+        ws,
+    );
     assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
     serde_json::from_str(&stdout(&o)).expect("json report")
 }
@@ -113,7 +125,10 @@ fn counts_match_the_registry() {
     // no agent of the example has an endpoint yet: each is skipped with a note
     let a2a = export(&ws, "a2a");
     assert_eq!(a2a["counts"]["cards"].as_u64().unwrap_or(0), 0);
-    assert_eq!(a2a["notes"].as_array().expect("notes").len() as u64, live("agents"));
+    assert_eq!(
+        a2a["notes"].as_array().expect("notes").len() as u64,
+        live("agents")
+    );
 }
 
 #[test]
@@ -126,11 +141,18 @@ fn export_refuses_a_folder_inside_the_bundle_and_a_tampered_bundle() {
 
     let reg = ws.join("dist/registry.json");
     let text = std::fs::read_to_string(&reg).expect("read");
-    std::fs::write(&reg, text.replace("Classifies incoming tickets", "Classifies all tickets"))
-        .expect("write");
+    std::fs::write(
+        &reg,
+        text.replace("Classifies incoming tickets", "Classifies all tickets"),
+    )
+    .expect("write");
     let o = pmth(&["export", "dist", "--to", "mcp"], &ws);
     assert_eq!(code(&o), 1, "{}", stdout(&o));
-    assert!(stdout(&o).contains("nothing was exported"), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("nothing was exported"),
+        "{}",
+        stdout(&o)
+    );
     assert!(!ws.join("export").exists());
 }
 
@@ -146,7 +168,10 @@ fn export_with_key_checks_the_bundle_signature() {
     assert!(stdout(&o).contains("bundle signed by"), "{}", stdout(&o));
     let o = pmth(&["keygen", "other"], &ws);
     assert_eq!(code(&o), 0);
-    let o = pmth(&["export", "dist", "--to", "openai", "--key", "other.pub"], &ws);
+    let o = pmth(
+        &["export", "dist", "--to", "openai", "--key", "other.pub"],
+        &ws,
+    );
     assert_eq!(code(&o), 1, "{}", stdout(&o));
 }
 

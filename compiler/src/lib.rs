@@ -14,8 +14,8 @@ pub mod source;
 
 pub mod check;
 pub mod emit;
-pub mod export;
 pub mod expand;
+pub mod export;
 pub mod govern;
 pub mod load;
 pub mod parse;

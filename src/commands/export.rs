@@ -24,9 +24,7 @@ pub fn run(args: &ExportArgs) -> Exit {
             .and_then(|pem| SignKey::from_pem(&pem).map_err(|e| e.0))
         {
             Ok(k) => Some(k),
-            Err(e) => {
-                return cannot_run(&format!("cannot read the key `{}`: {e}", path.display()))
-            }
+            Err(e) => return cannot_run(&format!("cannot read the key `{}`: {e}", path.display())),
         },
     };
     if sign.is_some() && format != export::Format::A2a {

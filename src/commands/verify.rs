@@ -53,7 +53,12 @@ fn cards(args: &VerifyArgs) -> Exit {
         .and_then(|pem| VerifyKey::from_pem(&pem).map_err(|e| e.0))
     {
         Ok(k) => k,
-        Err(e) => return cannot_run(&format!("cannot read the key `{}`: {e}", key_path.display())),
+        Err(e) => {
+            return cannot_run(&format!(
+                "cannot read the key `{}`: {e}",
+                key_path.display()
+            ))
+        }
     };
     let mut results = Vec::new();
     for card in &args.card {
@@ -86,7 +91,10 @@ fn cards(args: &VerifyArgs) -> Exit {
             }
         }
         if failed > 0 {
-            out.push_str(&format!("error: {failed} of {} cards failed verification\n", results.len()));
+            out.push_str(&format!(
+                "error: {failed} of {} cards failed verification\n",
+                results.len()
+            ));
         }
         print(&out);
     }

@@ -17,7 +17,10 @@ pub const EXTENSION_URI: &str = "urn:pmth:registry:v1";
 
 pub(crate) fn export(reg: &Registry, sign: Option<&SignKey>, out: &mut Out) {
     for (id, a) in reg.latest("agents") {
-        if let Some(card_url) = a.get("remote").and_then(|r| r.get("card")).and_then(Json::as_str)
+        if let Some(card_url) = a
+            .get("remote")
+            .and_then(|r| r.get("card"))
+            .and_then(Json::as_str)
         {
             out.note(
                 "agent",
@@ -108,12 +111,21 @@ fn card(reg: &Registry, id: &str, a: &Map<String, Json>, endpoint: &str, out: &m
         ("capabilities", Some(json!({"extensions": [extension]}))),
         ("defaultInputModes", Some(json!(["text/plain"]))),
         ("defaultOutputModes", Some(json!([output_modes]))),
-        ("skills", Some(Json::Array(skills(reg, id, a, display, description)))),
+        (
+            "skills",
+            Some(Json::Array(skills(reg, id, a, display, description))),
+        ),
     ])
 }
 
 /// A skill per claimed capability; one named after the agent when it claims none.
-fn skills(reg: &Registry, id: &str, a: &Map<String, Json>, display: &str, description: &str) -> Vec<Json> {
+fn skills(
+    reg: &Registry,
+    id: &str,
+    a: &Map<String, Json>,
+    display: &str,
+    description: &str,
+) -> Vec<Json> {
     let claims = strs(a.get("capabilities"));
     if claims.is_empty() {
         let name = str_of(a, "name").unwrap_or(id);
@@ -129,9 +141,7 @@ fn skills(reg: &Registry, id: &str, a: &Map<String, Json>, display: &str, descri
         .map(|cap| {
             let decl = reg.get("capabilities", cap);
             let name = decl.and_then(|d| str_of(d, "title")).unwrap_or(cap);
-            let text = decl
-                .and_then(|d| str_of(d, "description"))
-                .unwrap_or(cap);
+            let text = decl.and_then(|d| str_of(d, "description")).unwrap_or(cap);
             json!({
                 "id": cap,
                 "name": name,
@@ -215,7 +225,10 @@ pub(crate) fn verify_card(bytes: &[u8], key: &VerifyKey) -> Result<String, Strin
         if key.verify_raw(input.as_bytes(), &raw) {
             return Ok(kid.to_owned());
         }
-        why.push(format!("the signature by `{kid}` does not verify with key `{}`", key.keyid()));
+        why.push(format!(
+            "the signature by `{kid}` does not verify with key `{}`",
+            key.keyid()
+        ));
     }
     Err(why.join("; "))
 }

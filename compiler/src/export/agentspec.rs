@@ -14,8 +14,14 @@ pub const AGENTSPEC_VERSION: &str = "26.3.1";
 /// OpenAI-compatible endpoints of providers Agent Spec has no config type for.
 const COMPATIBLE: &[(&str, &str)] = &[
     ("anthropic", "https://api.anthropic.com/v1/"),
-    ("google", "https://generativelanguage.googleapis.com/v1beta/openai/"),
-    ("gemini", "https://generativelanguage.googleapis.com/v1beta/openai/"),
+    (
+        "google",
+        "https://generativelanguage.googleapis.com/v1beta/openai/",
+    ),
+    (
+        "gemini",
+        "https://generativelanguage.googleapis.com/v1beta/openai/",
+    ),
     ("mistral", "https://api.mistral.ai/v1"),
     ("groq", "https://api.groq.com/openai/v1"),
     ("deepseek", "https://api.deepseek.com/v1"),
@@ -28,7 +34,11 @@ pub(crate) fn export(reg: &Registry, out: &mut Out) {
     for (id, a) in reg.latest("agents") {
         let name = str_of(a, "name").unwrap_or(id);
         if !super::file_safe(name) {
-            out.note("agent", id, "Agent Spec: the name cannot be a file name; skipped");
+            out.note(
+                "agent",
+                id,
+                "Agent Spec: the name cannot be a file name; skipped",
+            );
             continue;
         }
         let mut refs = Map::new();
@@ -49,7 +59,11 @@ pub(crate) fn export(reg: &Registry, out: &mut Out) {
     for (id, w) in workflows {
         let name = str_of(w, "name").unwrap_or(id);
         if !super::file_safe(name) {
-            out.note("workflow", id, "Agent Spec: the name cannot be a file name; skipped");
+            out.note(
+                "workflow",
+                id,
+                "Agent Spec: the name cannot be a file name; skipped",
+            );
             continue;
         }
         let doc = flow(reg, id, w, &inputs, out);
@@ -66,9 +80,18 @@ fn agent_inputs<'a>(
 ) -> BTreeMap<&'a str, BTreeSet<&'a str>> {
     let mut m: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for (_, w) in workflows {
-        for (_, step) in w.get("steps").and_then(Json::as_object).into_iter().flatten() {
-            let Some(step) = step.as_object() else { continue };
-            let Some(agent) = step_agent(reg, step) else { continue };
+        for (_, step) in w
+            .get("steps")
+            .and_then(Json::as_object)
+            .into_iter()
+            .flatten()
+        {
+            let Some(step) = step.as_object() else {
+                continue;
+            };
+            let Some(agent) = step_agent(reg, step) else {
+                continue;
+            };
             let keys = step.get("with").and_then(Json::as_object);
             m.entry(agent)
                 .or_default()
@@ -93,7 +116,10 @@ fn reference(id: &str) -> Json {
 
 /// Named properties from an object schema's fields (`title` = the name).
 fn properties(schema: Option<&Json>) -> Vec<Json> {
-    let Some(props) = schema.and_then(|s| s.get("properties")).and_then(Json::as_object) else {
+    let Some(props) = schema
+        .and_then(|s| s.get("properties"))
+        .and_then(Json::as_object)
+    else {
         return Vec::new();
     };
     props
@@ -136,7 +162,9 @@ fn agent(
     }
     let mut tools = Vec::new();
     for tool_id in strs(a.get("tools")) {
-        let Some(t) = reg.get("tools", tool_id) else { continue };
+        let Some(t) = reg.get("tools", tool_id) else {
+            continue;
+        };
         let tid = format!("pmth.tool.{tool_id}");
         if !refs.contains_key(&tid) {
             refs.insert(tid.clone(), tool(tool_id, t, out));
@@ -147,13 +175,20 @@ fn agent(
         .and_then(|p| reg.get("personas", p))
         .and_then(|p| str_of(p, "instructions"));
     let own = str_of(a, "instructions");
-    let mut prompt: Vec<String> = [persona, own].into_iter().flatten().map(str::to_owned).collect();
+    let mut prompt: Vec<String> = [persona, own]
+        .into_iter()
+        .flatten()
+        .map(str::to_owned)
+        .collect();
     if prompt.is_empty() {
         prompt.push(str_of(a, "description").unwrap_or("").to_owned());
     }
     let inputs: Vec<&str> = inputs.into_iter().flatten().copied().collect();
     if !inputs.is_empty() {
-        let lines: Vec<String> = inputs.iter().map(|k| format!("- {k}: {{{{{k}}}}}")).collect();
+        let lines: Vec<String> = inputs
+            .iter()
+            .map(|k| format!("- {k}: {{{{{k}}}}}"))
+            .collect();
         prompt.push(format!("Inputs:\n{}", lines.join("\n")));
     }
     let output_schema = a.get("output_schema").or_else(|| a.get("output"));
@@ -169,7 +204,11 @@ fn agent(
         );
     }
     if !strs(a.get("fallback_models")).is_empty() {
-        out.note("agent", id, "Agent Spec: `fallback_models` is not exported (one llm_config)");
+        out.note(
+            "agent",
+            id,
+            "Agent Spec: `fallback_models` is not exported (one llm_config)",
+        );
     }
     let name = str_of(a, "name").unwrap_or(id);
     let mut m = Map::new();
@@ -182,7 +221,12 @@ fn agent(
     m.insert("metadata".into(), json!({"pmth": pmth_meta(id, a)}));
     m.insert(
         "inputs".into(),
-        Json::Array(inputs.iter().map(|k| json!({"title": k, "type": "string"})).collect()),
+        Json::Array(
+            inputs
+                .iter()
+                .map(|k| json!({"title": k, "type": "string"}))
+                .collect(),
+        ),
     );
     m.insert("outputs".into(), json!([output]));
     m.insert("llm_config".into(), reference(&llm_id));
@@ -199,7 +243,9 @@ fn llm_config(
     model: &Map<String, Json>,
 ) -> Result<Json, String> {
     let provider = str_of(model, "provider").unwrap_or("");
-    let served_as = str_of(model, "id").or_else(|| str_of(model, "name")).unwrap_or(model_id);
+    let served_as = str_of(model, "id")
+        .or_else(|| str_of(model, "name"))
+        .unwrap_or(model_id);
     let service_url = str_of(model, "service")
         .and_then(|s| reg.get("services", s))
         .and_then(|s| str_of(s, "endpoint"));
@@ -209,7 +255,10 @@ fn llm_config(
     if let Some(d) = str_of(model, "description") {
         m.insert("description".into(), Json::from(d));
     }
-    m.insert("metadata".into(), json!({"pmth": pmth_meta(model_id, model)}));
+    m.insert(
+        "metadata".into(),
+        json!({"pmth": pmth_meta(model_id, model)}),
+    );
     m.insert("model_id".into(), Json::from(served_as));
     let (kind, url) = match (provider, service_url) {
         ("openai", None) => ("OpenAiConfig", None),
@@ -256,7 +305,11 @@ fn tool(id: &str, t: &Map<String, Json>, out: &mut Out) -> Json {
             ),
         );
     }
-    let outputs: Vec<Json> = t.get("output_schema").map(output_property).into_iter().collect();
+    let outputs: Vec<Json> = t
+        .get("output_schema")
+        .map(output_property)
+        .into_iter()
+        .collect();
     let mut m = Map::new();
     m.insert("component_type".into(), Json::from("ServerTool"));
     m.insert("id".into(), Json::from(format!("pmth.tool.{id}")));
@@ -310,7 +363,11 @@ fn flow(
     let steps = w.get("steps").and_then(Json::as_object);
     let mut order: Vec<&str> = strs(w.get("order"));
     if order.is_empty() {
-        order = steps.into_iter().flatten().map(|(k, _)| k.as_str()).collect();
+        order = steps
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k.as_str())
+            .collect();
     }
     let mut made: BTreeMap<&str, StepNode> = BTreeMap::new();
     // Sources whose control flow goes to the next node of the chain.
@@ -331,7 +388,10 @@ fn flow(
     };
     let mut parallel = false;
     for step_name in order {
-        let Some(step) = steps.and_then(|s| s.get(step_name)).and_then(Json::as_object) else {
+        let Some(step) = steps
+            .and_then(|s| s.get(step_name))
+            .and_then(Json::as_object)
+        else {
             continue;
         };
         if strs(step.get("after")).len() > 1 {
@@ -399,10 +459,18 @@ fn flow(
 
     // Data flow from `with`.
     for (step_name, target) in &made {
-        let Some(step) = steps.and_then(|s| s.get(*step_name)).and_then(Json::as_object) else {
+        let Some(step) = steps
+            .and_then(|s| s.get(*step_name))
+            .and_then(Json::as_object)
+        else {
             continue;
         };
-        for (key, expr) in step.get("with").and_then(Json::as_object).into_iter().flatten() {
+        for (key, expr) in step
+            .get("with")
+            .and_then(Json::as_object)
+            .into_iter()
+            .flatten()
+        {
             let expr = expr.as_str().unwrap_or("");
             let source = if let Some(field) = expr.strip_prefix("input.") {
                 input_names
@@ -475,7 +543,10 @@ fn flow(
     }
     m.insert("metadata".into(), json!({"pmth": pmth_meta(id, w)}));
     m.insert("inputs".into(), Json::Array(properties(input_schema)));
-    m.insert("outputs".into(), Json::Array(end_outputs_of(&refs, &end_id)));
+    m.insert(
+        "outputs".into(),
+        Json::Array(end_outputs_of(&refs, &end_id)),
+    );
     m.insert("start_node".into(), reference(&start_id));
     m.insert("nodes".into(), Json::Array(nodes));
     m.insert("control_flow_connections".into(), Json::Array(control));

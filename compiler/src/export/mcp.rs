@@ -40,10 +40,9 @@ fn tool(id: &str, t: &Map<String, Json>, out: &mut Out) -> Json {
     for (k, v) in pmth_meta(id, t) {
         meta.insert(format!("{META_PREFIX}{k}"), v);
     }
-    let input = t
-        .get("input_schema")
-        .cloned()
-        .unwrap_or_else(|| json!({"type": "object", "properties": {}, "additionalProperties": false}));
+    let input = t.get("input_schema").cloned().unwrap_or_else(
+        || json!({"type": "object", "properties": {}, "additionalProperties": false}),
+    );
     let output = t.get("output_schema").map(|s| {
         if s.get("type").and_then(Json::as_str) == Some("object") {
             s.clone()
@@ -98,7 +97,11 @@ fn server(
 ) -> Option<(String, Json)> {
     let name = str_of(s, "name").unwrap_or(id);
     if !super::file_safe(name) {
-        out.note("service", id, "MCP: the name cannot be a file name; skipped");
+        out.note(
+            "service",
+            id,
+            "MCP: the name cannot be a file name; skipped",
+        );
         return None;
     }
     let Some(host) = reg.package("homepage").and_then(host_of) else {
@@ -131,10 +134,18 @@ fn server(
         }
         other => {
             let Some(url) = str_of(s, "endpoint") else {
-                out.note("service", id, "MCP: skipped: an HTTP server needs an `endpoint`");
+                out.note(
+                    "service",
+                    id,
+                    "MCP: skipped: an HTTP server needs an `endpoint`",
+                );
                 return None;
             };
-            let kind = if other == "sse" { "sse" } else { "streamable-http" };
+            let kind = if other == "sse" {
+                "sse"
+            } else {
+                "streamable-http"
+            };
             let mut remote = Map::new();
             remote.insert("type".into(), Json::from(kind));
             remote.insert("url".into(), Json::from(url));
@@ -145,7 +156,10 @@ fn server(
         }
     }
     let mut meta = pmth_meta(id, s);
-    meta.insert("package".into(), Json::from(reg.package("name").unwrap_or("")));
+    meta.insert(
+        "package".into(),
+        Json::from(reg.package("name").unwrap_or("")),
+    );
     doc.insert(
         "_meta".into(),
         json!({"io.modelcontextprotocol.registry/publisher-provided": {"pmth": meta}}),
@@ -222,7 +236,8 @@ fn package(id: &str, s: &Map<String, Json>, out: &mut Out) -> Option<Json> {
             }
         }
         "oci" => {
-            let tagged = name.contains('@') || name.rsplit('/').next().is_some_and(|l| l.contains(':'));
+            let tagged =
+                name.contains('@') || name.rsplit('/').next().is_some_and(|l| l.contains(':'));
             let reference = match (tagged, version) {
                 (false, Some(v)) => format!("{name}:{v}"),
                 _ => name.to_owned(),
@@ -270,9 +285,7 @@ fn env_vars(s: &Map<String, Json>) -> Vec<Json> {
 /// HTTP headers a client must send, from `auth` (values never written).
 fn auth_headers(id: &str, s: &Map<String, Json>, out: &mut Out) -> Option<Json> {
     let auth = s.get("auth")?.as_object()?;
-    let header = |name: &str, description: &str| {
-        json!([{"name": name, "isRequired": true, "isSecret": true, "description": description}])
-    };
+    let header = |name: &str, description: &str| json!([{"name": name, "isRequired": true, "isSecret": true, "description": description}]);
     match str_of(auth, "type")? {
         "none" => None,
         "api_key" => Some(header(str_of(auth, "header")?, "API key")),

@@ -133,8 +133,8 @@ pub fn run(
             dist.display()
         )));
     }
-    let verify = emit::verify(dist, key, key.is_none())
-        .map_err(|e| ExportError::Cannot(e.to_string()))?;
+    let verify =
+        emit::verify(dist, key, key.is_none()).map_err(|e| ExportError::Cannot(e.to_string()))?;
     if !verify.ok() {
         return Err(ExportError::Verify(verify));
     }

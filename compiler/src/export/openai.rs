@@ -24,7 +24,15 @@ const KEPT: &[&str] = &[
 
 /// The string formats strict mode supports.
 const FORMATS: &[&str] = &[
-    "date-time", "time", "date", "duration", "email", "hostname", "ipv4", "ipv6", "uuid",
+    "date-time",
+    "time",
+    "date",
+    "duration",
+    "email",
+    "hostname",
+    "ipv4",
+    "ipv6",
+    "uuid",
 ];
 
 pub(crate) fn export(reg: &Registry, out: &mut Out) {
@@ -32,10 +40,9 @@ pub(crate) fn export(reg: &Registry, out: &mut Out) {
     let mut responses = Vec::new();
     for (id, t) in reg.latest("tools") {
         let name = str_of(t, "name").unwrap_or(id);
-        let schema = t
-            .get("input_schema")
-            .cloned()
-            .unwrap_or_else(|| json!({"type": "object", "properties": {}, "additionalProperties": false}));
+        let schema = t.get("input_schema").cloned().unwrap_or_else(
+            || json!({"type": "object", "properties": {}, "additionalProperties": false}),
+        );
         let (parameters, strict) = match lower(&schema) {
             Ok(s) => (s, true),
             Err(why) => {
@@ -141,7 +148,12 @@ fn lower_at(schema: &Json, at: &str) -> Result<Json, String> {
             .unwrap_or_default();
         let mut props = Map::new();
         let mut names = Vec::new();
-        for (name, s) in m.get("properties").and_then(Json::as_object).into_iter().flatten() {
+        for (name, s) in m
+            .get("properties")
+            .and_then(Json::as_object)
+            .into_iter()
+            .flatten()
+        {
             let lowered = lower_at(s, &format!("{at}/properties/{name}"))?;
             let lowered = if required.contains(&name.as_str()) {
                 lowered
@@ -163,7 +175,10 @@ fn nullable(mut s: Json) -> Json {
     let Some(m) = s.as_object_mut() else { return s };
     if m.contains_key("const") || m.contains_key("anyOf") {
         if let Some(Json::Array(variants)) = m.get_mut("anyOf") {
-            if !variants.iter().any(|v| v.get("type") == Some(&json!("null"))) {
+            if !variants
+                .iter()
+                .any(|v| v.get("type") == Some(&json!("null")))
+            {
                 variants.push(json!({"type": "null"}));
             }
             return s;

@@ -12,7 +12,11 @@ fn run_fmt(f: Format) -> Export {
 }
 
 fn file(e: &Export, path: &str) -> Json {
-    let (_, b) = e.files.iter().find(|(p, _)| p == path).unwrap_or_else(|| panic!("no {path}"));
+    let (_, b) = e
+        .files
+        .iter()
+        .find(|(p, _)| p == path)
+        .unwrap_or_else(|| panic!("no {path}"));
     serde_json::from_slice(b).unwrap()
 }
 
@@ -23,8 +27,14 @@ fn mcp_tools_and_servers() {
     let lookup = &tools["tools"][0];
     assert_eq!(lookup["name"], "lookup");
     assert_eq!(lookup["title"], "Look up");
-    assert_eq!(lookup["annotations"], json!({"readOnlyHint": true, "openWorldHint": false}));
-    assert_eq!(lookup["outputSchema"]["properties"]["result"]["type"], "array");
+    assert_eq!(
+        lookup["annotations"],
+        json!({"readOnlyHint": true, "openWorldHint": false})
+    );
+    assert_eq!(
+        lookup["outputSchema"]["properties"]["result"]["type"],
+        "array"
+    );
     assert_eq!(lookup["_meta"]["dev.pmth/id"], "lookup");
     assert_eq!(e.counts["tools"], 2);
     assert_eq!(e.counts["servers"], 2);
@@ -34,13 +44,33 @@ fn mcp_tools_and_servers() {
     assert_eq!(docs["remotes"][0]["headers"][0]["isSecret"], true);
     let local = file(&e, "servers/local.json");
     let desc = local["description"].as_str().unwrap();
-    assert!(desc.chars().count() <= 100 && !desc.ends_with(' '), "{desc}");
+    assert!(
+        desc.chars().count() <= 100 && !desc.ends_with(' '),
+        "{desc}"
+    );
     let env = &local["packages"][0]["environmentVariables"];
-    assert_eq!(env[1], json!({"name": "TOKEN", "isRequired": true, "isSecret": true, "description": "secret"}));
+    assert_eq!(
+        env[1],
+        json!({"name": "TOKEN", "isRequired": true, "isSecret": true, "description": "secret"})
+    );
     assert!(!String::from_utf8_lossy(&e.files[1].1).contains("vault://"));
-    let notes: Vec<String> = e.notes.iter().map(|n| format!("{}: {}", n.declaration, n.message)).collect();
-    assert!(notes.iter().any(|n| n.starts_with("service.bare: MCP: skipped")), "{notes:?}");
-    assert!(notes.iter().any(|n| n.starts_with("service.local: MCP: the description")), "{notes:?}");
+    let notes: Vec<String> = e
+        .notes
+        .iter()
+        .map(|n| format!("{}: {}", n.declaration, n.message))
+        .collect();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("service.bare: MCP: skipped")),
+        "{notes:?}"
+    );
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.starts_with("service.local: MCP: the description")),
+        "{notes:?}"
+    );
 }
 
 #[test]
@@ -49,32 +79,51 @@ fn mcp_without_homepage_skips_servers_with_a_note() {
     reg["package"] = json!({"name": "acme", "version": "1.0.0"});
     let e = export_registry(&reg, Format::Mcp, &ExportOptions::default()).unwrap();
     assert!(!e.counts.contains_key("servers"));
-    assert!(e.notes.iter().any(|n| n.declaration == "service.docs" && n.message.contains("homepage")));
+    assert!(e
+        .notes
+        .iter()
+        .any(|n| n.declaration == "service.docs" && n.message.contains("homepage")));
 }
 
 #[test]
 fn a2a_cards_take_the_latest_served_agents() {
     let e = run_fmt(Format::A2a);
-    assert_eq!(e.files.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(), ["faq.json", "plain.json"]);
+    assert_eq!(
+        e.files.iter().map(|(p, _)| p.as_str()).collect::<Vec<_>>(),
+        ["faq.json", "plain.json"]
+    );
     let faq = file(&e, "faq.json");
     assert_eq!(faq["name"], "FAQ Agent");
     assert_eq!(faq["version"], "1.0.0");
-    assert_eq!(faq["provider"], json!({"organization": "Acme", "url": "https://acme.example/agents"}));
-    assert_eq!(faq["skills"][0]["tags"], json!(["support.answer", "support"]));
+    assert_eq!(
+        faq["provider"],
+        json!({"organization": "Acme", "url": "https://acme.example/agents"})
+    );
+    assert_eq!(
+        faq["skills"][0]["tags"],
+        json!(["support.answer", "support"])
+    );
     let plain = file(&e, "plain.json");
     assert_eq!(plain["version"], "1.2.0");
     assert_eq!(plain["skills"][0]["id"], "plain");
-    assert!(e.notes.iter().any(|n| n.declaration == "agent.other" && n.message.contains("remote")));
+    assert!(e
+        .notes
+        .iter()
+        .any(|n| n.declaration == "agent.other" && n.message.contains("remote")));
 }
 
 #[test]
 fn a2a_signatures_verify_and_tampering_fails() {
     let key = crate::emit::sign::SignKey::generate();
-    let opts = ExportOptions { sign: Some(key.clone()) };
+    let opts = ExportOptions {
+        sign: Some(key.clone()),
+    };
     let e = export_registry(&fixture(), Format::A2a, &opts).unwrap();
     let (_, bytes) = &e.files[0];
     assert_eq!(verify_card(bytes, &key.verify_key()).unwrap(), key.keyid());
-    let tampered = String::from_utf8(bytes.clone()).unwrap().replace("FAQ Agent", "FAQ Agenx");
+    let tampered = String::from_utf8(bytes.clone())
+        .unwrap()
+        .replace("FAQ Agent", "FAQ Agenx");
     assert!(verify_card(tampered.as_bytes(), &key.verify_key()).is_err());
     let other = crate::emit::sign::SignKey::generate();
     assert!(verify_card(bytes, &other.verify_key()).is_err());
@@ -87,10 +136,16 @@ fn openai_strict_lowering() {
     let lookup = &tools[0]["function"];
     assert_eq!(lookup["strict"], true);
     assert_eq!(lookup["parameters"]["required"], json!(["id", "limit"]));
-    assert_eq!(lookup["parameters"]["properties"]["limit"], json!({"type": ["integer", "null"]}));
+    assert_eq!(
+        lookup["parameters"]["properties"]["limit"],
+        json!({"type": ["integer", "null"]})
+    );
     let search = &tools[1]["function"];
     assert_eq!(search["strict"], false);
-    assert!(e.notes.iter().any(|n| n.declaration == "tool.search" && n.message.contains("`maxLength`")));
+    assert!(e
+        .notes
+        .iter()
+        .any(|n| n.declaration == "tool.search" && n.message.contains("`maxLength`")));
     assert_eq!(e.counts["strict"], 1);
     let responses = file(&e, "responses_tools.json");
     assert_eq!(responses[0]["name"], "lookup");
@@ -99,9 +154,15 @@ fn openai_strict_lowering() {
 #[test]
 fn openai_lowering_refuses_open_and_any() {
     assert!(openai::lower(&json!({"type": "object", "properties": {"m": {"type": "object", "additionalProperties": {"type": "string"}}}, "additionalProperties": false})).is_err());
-    assert!(openai::lower(&json!({"type": "object", "properties": {"a": {}}, "additionalProperties": false})).is_err());
+    assert!(openai::lower(
+        &json!({"type": "object", "properties": {"a": {}}, "additionalProperties": false})
+    )
+    .is_err());
     let enum_opt = openai::lower(&json!({"type": "object", "properties": {"r": {"type": "string", "enum": ["a"]}}, "additionalProperties": false})).unwrap();
-    assert_eq!(enum_opt["properties"]["r"], json!({"type": ["string", "null"], "enum": ["a", null]}));
+    assert_eq!(
+        enum_opt["properties"]["r"],
+        json!({"type": ["string", "null"], "enum": ["a", null]})
+    );
 }
 
 #[test]
@@ -109,9 +170,15 @@ fn agentspec_agents_and_flows() {
     let e = run_fmt(Format::Agentspec);
     let faq = file(&e, "agents/faq.json");
     assert_eq!(faq["component_type"], "Agent");
-    assert_eq!(faq["system_prompt"], "Be kind.\n\nAnswer briefly.\n\nInputs:\n- q: {{q}}");
+    assert_eq!(
+        faq["system_prompt"],
+        "Be kind.\n\nAnswer briefly.\n\nInputs:\n- q: {{q}}"
+    );
     assert_eq!(faq["llm_config"], json!({"$component_ref": "pmth.model.m"}));
-    assert_eq!(faq["$referenced_components"]["pmth.model.m"]["component_type"], "OpenAiConfig");
+    assert_eq!(
+        faq["$referenced_components"]["pmth.model.m"]["component_type"],
+        "OpenAiConfig"
+    );
     let flow = file(&e, "flows/flow.json");
     assert_eq!(flow["nodes"].as_array().unwrap().len(), 5); // start, ask, when, look, end
     assert_eq!(flow["data_flow_connections"].as_array().unwrap().len(), 3);
