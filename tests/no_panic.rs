@@ -159,81 +159,14 @@ fn collect(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
     }
 }
 
-/// Tokens worth inserting: delimiters, keywords and literal shapes of the language.
-const TOKENS: &[&str] = &[
-    "{",
-    "}",
-    "[",
-    "]",
-    "(",
-    ")",
-    "\"",
-    "\"\"\"",
-    "/*",
-    "*/",
-    "//",
-    "///",
-    "=",
-    ",",
-    ":",
-    "?",
-    "@",
-    "^1.2",
-    "@\">=1, <2\"",
-    ".",
-    "|",
-    "<",
-    ">",
-    "&&",
-    "||",
-    "!",
-    "==",
-    "${",
-    "${x}",
-    "\\",
-    "\\u{",
-    "agent ",
-    "tool ",
-    "model ",
-    "workflow ",
-    "capability ",
-    "persona ",
-    "service ",
-    "template ",
-    "for ",
-    "extends ",
-    "param ",
-    "step ",
-    "select ",
-    "when ",
-    "for_each ",
-    "item",
-    "input.",
-    "step.a.output",
-    "env(\"X\")",
-    "secret(\"v\")",
-    "list<",
-    "map<",
-    "object {",
-    "requires {",
-    "-0.1",
-    "9007199254740993",
-    "30s",
-    "1.5s",
-    "256MB",
-    "60/m",
-    "10xyz",
-    "1.2.3-beta.1+b",
-    "\n",
-    "\r\n",
-    "\t",
-    "\u{feff}",
-    "é",
-    "\u{1F600}",
-    "\0",
-];
+/// Tokens worth inserting: the language's fuzzing dictionary (`fuzz/pmth.dict`).
+fn dictionary() -> &'static [String] {
+    static TOKENS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    TOKENS.get_or_init(pmth_compiler::parse::fuzz_tokens)
+}
 
 fn mutate(rng: &mut Rng, input: &[u8], seeds: &[(String, Vec<u8>)]) -> Vec<u8> {
+    let tokens = dictionary();
     let mut v = input.to_vec();
     for _ in 0..=rng.below(4) {
         let at = rng.below(v.len() + 1);
@@ -243,7 +176,7 @@ fn mutate(rng: &mut Rng, input: &[u8], seeds: &[(String, Vec<u8>)]) -> Vec<u8> {
                 v[i] ^= 1 << rng.below(8);
             }
             1 => {
-                let tok = TOKENS[rng.below(TOKENS.len())].as_bytes();
+                let tok = tokens[rng.below(tokens.len())].as_bytes();
                 v.splice(at..at, tok.iter().copied());
             }
             2 => {
@@ -263,7 +196,7 @@ fn mutate(rng: &mut Rng, input: &[u8], seeds: &[(String, Vec<u8>)]) -> Vec<u8> {
                 v.splice(at..at, other[from..end].iter().copied());
             }
             _ => {
-                let tok = TOKENS[rng.below(TOKENS.len())];
+                let tok = &tokens[rng.below(tokens.len())];
                 let n = 1 + rng.below(300);
                 v.splice(at..at, tok.repeat(n).into_bytes());
             }

@@ -294,6 +294,7 @@ fn build_inner(comp: &mut Compilation, opts: &BuildOptions) -> Result<BuildRepor
     let lock_write = diff
         .changed
         .then_some((lock_path.as_path(), new_lock.as_bytes()));
+    write::recover(&opts.out_dir, &lock_path);
     write::commit(&opts.out_dir, &named, lock_write)
         .map_err(|(path, error)| EmitError::Io { path, error })?;
     report.written = true;

@@ -8,6 +8,10 @@
 //! one deleted; if a later step fails the old one is moved back. Temporary
 //! names start with `.` so that the loader (which skips hidden folders) never
 //! reads them as sources.
+//!
+//! A build killed part-way (SIGKILL, power loss) cannot clean up; the next build
+//! does ([`recover`]): it finishes the swap a dead build had started, or undoes
+//! it, and deletes what it left.
 
 use std::fs;
 use std::io::{self, Write};
@@ -112,6 +116,82 @@ pub fn commit(
     }
     sync_dir(&parent);
     Ok(())
+}
+
+/// Finishes or undoes what builds that died part-way left next to `out_dir`
+/// and `lock`, so that killed builds never accumulate temporary folders.
+///
+/// The temporary names carry the dead build's process id. For each dead one:
+/// while its staged folder (`.NAME.pmth-new-PID`) still exists the swap had not
+/// happened, so the old bundle is moved back if it had been moved aside and the
+/// staged files are deleted (the state before that build); once the staged
+/// folder is gone the new bundle is in place, so its staged lock, if any, is
+/// renamed in and the old bundle deleted (the state after it). A build still
+/// running (its id in `/proc`) is left alone; where `/proc` does not exist every
+/// other build's leftovers count as dead.
+pub fn recover(out_dir: &Path, lock: &Path) {
+    let Some(name) = out_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+    else {
+        return;
+    };
+    let lock_name = lock
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let parent = parent_of(out_dir);
+    let lock_parent = parent_of(lock);
+    let mut pids = std::collections::BTreeSet::new();
+    let prefixes = [
+        (&parent, format!(".{name}.pmth-new-")),
+        (&parent, format!(".{name}.pmth-old-")),
+        (&lock_parent, format!(".{lock_name}.pmth-new-")),
+    ];
+    for (dir, prefix) in &prefixes {
+        let Ok(entries) = fs::read_dir(dir) else {
+            continue;
+        };
+        for entry in entries.filter_map(Result::ok) {
+            let file = entry.file_name().to_string_lossy().into_owned();
+            if let Some(pid) = file
+                .strip_prefix(prefix.as_str())
+                .and_then(|p| p.parse::<u32>().ok())
+            {
+                pids.insert(pid);
+            }
+        }
+    }
+    for pid in pids {
+        if pid == std::process::id() || running(pid) {
+            continue;
+        }
+        let new_dir = parent.join(format!(".{name}.pmth-new-{pid}"));
+        let old_dir = parent.join(format!(".{name}.pmth-old-{pid}"));
+        let new_lock = lock_parent.join(format!(".{lock_name}.pmth-new-{pid}"));
+        if new_dir.exists() {
+            if !out_dir.exists() && old_dir.exists() {
+                let _ = fs::rename(&old_dir, out_dir);
+            }
+            let _ = fs::remove_dir_all(&new_dir);
+            let _ = fs::remove_file(&new_lock);
+            if out_dir.exists() {
+                let _ = fs::remove_dir_all(&old_dir);
+            }
+        } else {
+            if new_lock.exists() {
+                let _ = fs::rename(&new_lock, lock);
+            }
+            let _ = fs::remove_dir_all(&old_dir);
+        }
+    }
+    sync_dir(&parent);
+}
+
+/// Whether a process with this id is running (Linux: `/proc/PID` exists).
+fn running(pid: u32) -> bool {
+    let proc = Path::new("/proc");
+    proc.join("self").exists() && proc.join(pid.to_string()).exists()
 }
 
 /// Writes one file atomically (temporary file, then rename).
@@ -242,6 +322,56 @@ mod tests {
             fs::read(dist.join("registry.json")).ok(),
             Some(b"old".to_vec())
         );
+        let _ = fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    fn recover_undoes_a_swap_that_had_not_happened_and_finishes_one_that_had() {
+        let root = scratch("recover");
+        let dist = root.join("dist");
+        let lock = root.join("pmth.lock");
+        assert!(commit(
+            &dist,
+            &[("registry.json", b"old")],
+            Some((&lock, b"lock old"))
+        )
+        .is_ok());
+        // A dead build (pid 0 is never a user process) had moved the old bundle
+        // aside and staged the new one, but not swapped it in: roll back.
+        let _ = fs::rename(&dist, root.join(".dist.pmth-old-0"));
+        let _ = fs::create_dir(root.join(".dist.pmth-new-0"));
+        let _ = fs::write(root.join(".pmth.lock.pmth-new-0"), b"lock new");
+        recover(&dist, &lock);
+        assert_eq!(
+            fs::read(dist.join("registry.json")).ok(),
+            Some(b"old".to_vec())
+        );
+        assert_eq!(fs::read(&lock).ok(), Some(b"lock old".to_vec()));
+        // Another had swapped the folder in but not the lock: roll forward.
+        let _ = fs::rename(&dist, root.join(".dist.pmth-old-0"));
+        let _ = fs::create_dir(&dist);
+        let _ = fs::write(dist.join("registry.json"), b"new");
+        let _ = fs::write(root.join(".pmth.lock.pmth-new-0"), b"lock new");
+        recover(&dist, &lock);
+        assert_eq!(
+            fs::read(dist.join("registry.json")).ok(),
+            Some(b"new".to_vec())
+        );
+        assert_eq!(fs::read(&lock).ok(), Some(b"lock new".to_vec()));
+        let mut left: Vec<String> = fs::read_dir(&root)
+            .map(|d| {
+                d.filter_map(Result::ok)
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        left.sort();
+        assert_eq!(left, ["dist", "pmth.lock"]);
+        // A running build's files (our own id) are left alone.
+        let mine = root.join(format!(".dist.pmth-new-{}", std::process::id()));
+        let _ = fs::create_dir(&mine);
+        recover(&dist, &lock);
+        assert!(mine.exists());
         let _ = fs::remove_dir_all(&root);
     }
 

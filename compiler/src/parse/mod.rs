@@ -24,6 +24,7 @@
 //! ever sees nesting deeper than 64 brackets (checked by the pre-scan) or an
 //! expression deeper than 64 operators (checked while lowering).
 
+mod dict;
 mod errors;
 mod fast;
 mod grammar;
@@ -45,6 +46,8 @@ use grammar::{PmthParser, Rule};
 use lower::Lower;
 use pest::Parser;
 use rayon::prelude::*;
+
+pub use dict::fuzz_tokens;
 
 // Public Interface
 

@@ -20,74 +20,10 @@ impl Rng {
     }
 }
 
-pub(super) const PIECES: &[&str] = &[
-    "{",
-    "}",
-    "[",
-    "]",
-    "(",
-    ")",
-    "\"",
-    "\"\"\"",
-    "/*",
-    "*/",
-    "//",
-    "///",
-    "\n",
-    " ",
-    "\t",
-    "=",
-    ":",
-    ",",
-    "|",
-    "<",
-    ">",
-    "!",
-    "&&",
-    "||",
-    "==",
-    "@",
-    ".",
-    "-",
-    "\\",
-    "\\u{",
-    "${",
-    "agent",
-    "tool",
-    "model",
-    "template",
-    "capability",
-    "for",
-    "extends",
-    "param",
-    "step",
-    "list",
-    "map",
-    "object",
-    "env",
-    "secret",
-    "x",
-    "1",
-    "1.5",
-    "30s",
-    "60/m",
-    "é",
-    "\r\n",
-    "tool t {",
-    "agent a = template.t(",
-    "^1.2",
-    "1.0.0",
-    "true",
-    "_",
-    "?",
-    "template.",
-    "tool.",
-    "capability.",
-    "@1",
-    "@^1.2",
-    "env(",
-    "secret(",
-];
+/// The language's tokens (the fuzzing dictionary, `fuzz/pmth.dict`).
+pub(super) fn pieces() -> Vec<String> {
+    crate::parse::fuzz_tokens()
+}
 
 /// Parses `src` and checks the invariants every parse must keep.
 fn check(src: &str) {
@@ -102,15 +38,16 @@ fn check(src: &str) {
     }
 }
 
-fn random_text(rng: &mut Rng, pieces: usize) -> String {
+fn random_text(rng: &mut Rng, count: usize) -> String {
+    let pieces = pieces();
     let mut s = String::new();
-    for _ in 0..pieces {
+    for _ in 0..count {
         if rng.below(10) == 0 {
             // A raw byte run, made valid UTF-8.
             let bytes: Vec<u8> = (0..rng.below(6)).map(|_| rng.next() as u8).collect();
             s.push_str(&String::from_utf8_lossy(&bytes));
         } else {
-            s.push_str(PIECES[rng.below(PIECES.len())]);
+            s.push_str(&pieces[rng.below(pieces.len())]);
         }
     }
     s

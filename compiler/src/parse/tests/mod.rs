@@ -110,6 +110,11 @@ pub(super) fn pmth_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf
     }
 }
 
+/// Conformance cases whose syntax the parser does not accept yet (language 0.2,
+/// #10: union types). The list only shrinks: a listed case that parses exactly
+/// fails the test.
+const NOT_YET_PARSED: &[&str] = &["v2_union_types"];
+
 /// Every conformance `.pmth` file: the parser reports exactly the PM0001/PM0002
 /// markers, on their lines, and nothing else.
 #[test]
@@ -142,6 +147,18 @@ fn conformance_files_parse_exactly() {
             .collect();
         got.sort();
         expected.sort();
+        let listed = NOT_YET_PARSED
+            .iter()
+            .any(|case| path.parent().is_some_and(|p| p.ends_with(case)));
+        if listed {
+            if got == expected {
+                failures.push_str(&format!(
+                    "{} parses now: remove it from NOT_YET_PARSED\n",
+                    path.display()
+                ));
+            }
+            continue;
+        }
         if got != expected {
             failures.push_str(&format!(
                 "{}: expected {expected:?}, got:\n{}\n",
