@@ -158,7 +158,7 @@ pub fn run(
         .iter()
         .map(|(p, b)| (p.as_str(), b.as_slice()))
         .collect();
-    write::commit(&out_dir, &files, None)
+    write::commit_with(&out_dir, &files, None, false)
         .map_err(|(p, e)| ExportError::Cannot(format!("cannot write `{}`: {e}", p.display())))?;
     Ok(ExportReport {
         format,
@@ -327,11 +327,15 @@ impl Out {
     fn finish(mut self) -> Result<Export, String> {
         self.notes.sort();
         self.notes.dedup();
-        let mut files = Vec::with_capacity(self.files.len());
-        for (path, doc) in self.files {
-            let bytes = jcs::to_vec(&doc).map_err(|e| format!("{path}: {e}"))?;
-            files.push((path, bytes));
-        }
+        use rayon::prelude::*;
+        let docs: Vec<(String, Json)> = self.files.into_iter().collect();
+        let files = docs
+            .into_par_iter()
+            .map(|(path, doc)| match jcs::to_vec(&doc) {
+                Ok(bytes) => Ok((path, bytes)),
+                Err(e) => Err(format!("{path}: {e}")),
+            })
+            .collect::<Result<Vec<_>, String>>()?;
         Ok(Export {
             files,
             notes: self.notes,
