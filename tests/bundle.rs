@@ -306,3 +306,69 @@ fn keygen_into_a_missing_folder_exits_2() {
     let o = pmth(&["keygen", "no/such/folder/k"], &dir);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
 }
+
+/// The 0.2 kinds' attributes reach `registry.json` in the shape the published
+/// JSON Schema describes: titles, instructions, delegates, remote agents, hints,
+/// `mcp` services (the default transport only on them), `oidc`, and the
+/// package's organization and homepage.
+#[test]
+fn the_registry_carries_the_new_attributes_and_fits_its_schema() {
+    let dir = scratch("kinds-v2");
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cases/ok_kinds_v2");
+    std::fs::copy(case.join("main.pmth"), dir.join("main.pmth")).expect("copy");
+    std::fs::write(
+        dir.join("pmth.toml"),
+        "[package]\nname = \"kinds\"\nversion = \"0.2.0\"\norganization = \"Acme\"\n\
+         homepage = \"https://acme.example/agents\"\n\n[governance]\nstdlib = false\n",
+    )
+    .expect("write");
+    let o = pmth(&["build"], &dir);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let reg: serde_json::Value =
+        serde_json::from_slice(&read(&dir.join("dist/registry.json"))).expect("json");
+    let schema = pmth_compiler::schema::registry_schema();
+    assert_eq!(pmth_compiler::types::validate(&schema, &reg), Ok(()));
+    let published: serde_json::Value = serde_json::from_slice(&read(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/registry.schema.json"),
+    ))
+    .expect("schema json");
+    assert_eq!(published, schema);
+
+    assert_eq!(
+        reg["package"],
+        serde_json::json!({"name": "kinds", "version": "0.2.0", "organization": "Acme",
+                           "homepage": "https://acme.example/agents"})
+    );
+    let agents = &reg["agents"];
+    assert_eq!(agents["researcher"]["title"], "Researcher");
+    assert_eq!(
+        agents["researcher"]["instructions"],
+        "Search first, then answer with sources."
+    );
+    assert_eq!(
+        agents["lead"]["delegates"],
+        serde_json::json!(["researcher", "partner", "helper"])
+    );
+    assert_eq!(
+        agents["partner"]["remote"],
+        serde_json::json!({"card": "https://partner.example/.well-known/agent-card.json"})
+    );
+    assert!(agents["partner"].get("model").is_none());
+    assert_eq!(
+        reg["tools"]["index_search"]["hints"],
+        serde_json::json!({"read_only": true, "idempotent": true, "open_world": false})
+    );
+    let services = &reg["services"];
+    assert_eq!(services["files"]["transport"], "stdio");
+    assert_eq!(
+        services["files"]["env"]["GITHUB_TOKEN"],
+        serde_json::json!({"env": "GITHUB_TOKEN"})
+    );
+    assert_eq!(services["files"]["env"]["ROOT"], "/srv");
+    assert_eq!(services["files"]["package"]["registry"], "npm");
+    assert_eq!(services["hosted"]["transport"], "streamable_http");
+    assert_eq!(services["hosted"]["auth"]["type"], "oidc");
+    assert!(services["api"].get("transport").is_none());
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -176,7 +176,7 @@ fn formats() {
     let mut lines = gh.lines();
     assert_eq!(
         lines.next(),
-        Some("::error file=pmth.toml,line=4,col=1,endLine=4,endColumn=7,title=PM0003::unknown key `colour` in [package]%0Ahelp: the keys of [package] are: name, version")
+        Some("::error file=pmth.toml,line=4,col=1,endLine=4,endColumn=7,title=PM0003::unknown key `colour` in [package]%0Ahelp: the keys of [package] are: name, version, organization, homepage")
     );
     assert!(lines
         .next()
@@ -316,17 +316,17 @@ fn a_missing_policy_path_is_reported_on_its_entry() {
 }
 
 #[test]
-fn the_example_fleet_checks_clean() {
+fn the_examples_check_clean() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let o = pmth(
-        &["check", "--format", "json", "examples/support-fleet"],
-        root,
-    );
-    assert_eq!(
-        stdout(&o).trim(),
-        "{\n  \"diagnostics\": [],\n  \"errors\": 0,\n  \"warnings\": 0\n}"
-    );
-    assert_eq!(code(&o), 0);
+    for example in ["examples/support-fleet", "examples/research-mcp"] {
+        let o = pmth(&["check", "--format", "json", example], root);
+        assert_eq!(
+            stdout(&o).trim(),
+            "{\n  \"diagnostics\": [],\n  \"errors\": 0,\n  \"warnings\": 0\n}",
+            "{example}"
+        );
+        assert_eq!(code(&o), 0, "{example}");
+    }
 }
 
 /// The README's 30-second example shows real output.
@@ -377,6 +377,30 @@ fn governance_is_skipped_with_a_note_when_there_are_errors() {
         "{}",
         stdout(&o)
     );
+}
+
+/// `--format github` names a finding's policy once: the label ("flagged by
+/// policy …") is left out when the message already names the policy.
+#[test]
+fn github_names_the_policy_once() {
+    let dir = workspace(
+        "gh-policy",
+        &[
+            (
+                "pmth.toml",
+                b"[package]\nname = \"x\"\nversion = \"1.0.0\"\n",
+            ),
+            (
+                "main.pmth",
+                b"model m { description = \"m\" provider = \"openai\" }\n\
+                  agent chat {\n  description = \"d\"\n  kind = analytical\n  model = model.m\n}\n",
+            ),
+        ],
+    );
+    let gh = stdout(&pmth(&["check", "--format", "github"], &dir));
+    assert!(gh.contains("(policy `pmth.std.budget`)"), "{gh}");
+    assert!(!gh.contains("by policy `pmth.std.budget`"), "{gh}");
+    insta::assert_snapshot!(gh);
 }
 
 /// LANGUAGE.md §11: columns count Unicode scalar values, in every format,

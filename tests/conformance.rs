@@ -13,10 +13,7 @@ use common::corpus::{markers, run};
 
 /// Cases that do not pass yet, with the stage that will make them pass.
 const EXPECTED_FAILURES: &[&str] = &[
-    // Language 0.2 (#10): delegates, MCP services, remote agents, tool steps, unions.
-    "v2_delegates",
-    "v2_mcp_stdio",
-    "v2_remote_agents",
+    // Language 0.2 (#10): tool steps, unions.
     "v2_tool_step_with",
     "v2_union_types",
     // PM0110, coexisting versions keep semver (#15).

@@ -59,6 +59,21 @@ impl Kind {
         }
     }
 
+    /// The keyword with its indefinite article (`an agent`, `a tool`), for
+    /// messages.
+    pub fn with_article(self) -> &'static str {
+        match self {
+            Kind::Agent => "an agent",
+            Kind::Tool => "a tool",
+            Kind::Model => "a model",
+            Kind::Workflow => "a workflow",
+            Kind::Capability => "a capability",
+            Kind::Persona => "a persona",
+            Kind::Service => "a service",
+            Kind::Template => "a template",
+        }
+    }
+
     /// The registry map's key (`agents`, `tools`, …).
     pub fn plural(self) -> &'static str {
         match self {

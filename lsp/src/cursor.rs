@@ -389,6 +389,20 @@ mod tests {
     }
 
     #[test]
+    fn the_new_blocks_have_their_tables() {
+        let offers = |text: &str, name: &str| {
+            at_bar(text)
+                .table()
+                .is_some_and(|t| t.iter().any(|s| s.name == name))
+        };
+        assert!(offers("agent a {\n  remote { | }", "card"));
+        assert!(offers("tool t {\n  hints { | }", "destructive"));
+        assert!(offers("service s {\n  package { | }", "registry"));
+        assert!(offers("service s {\n  auth = oidc { | }", "issuer"));
+        assert!(offers("agent a {\n  |", "delegates"));
+    }
+
+    #[test]
     fn field_blocks_have_no_table() {
         let cx = at_bar("tool t { params { q: string { | } } }");
         assert!(cx.table().is_none());

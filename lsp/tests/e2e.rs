@@ -219,6 +219,8 @@ fn an_editing_session() {
     assert!(h.contains("The main model."), "{h}");
     let h = hover_text(c.request::<r::HoverRequest>(at(&agent, pos_of(&good, "kind"))));
     insta::assert_snapshot!("hover_attribute", h);
+    let h = hover_text(c.request::<r::HoverRequest>(at(&agent, pos_of(&good, "model ="))));
+    assert!(h.contains("required unless `remote` is set"), "{h}");
     let h = hover_text(c.request::<r::HoverRequest>(at(&agent, Position::new(0, 2))));
     assert!(h.starts_with("**agent** — a declaration kind"), "{h}");
 
@@ -231,6 +233,9 @@ fn an_editing_session() {
     let blank = Position::new(3, 2);
     let items = labels(c.request::<r::Completion>(at(&agent, blank)));
     insta::assert_snapshot!("completion_agent_attributes", items.join("\n"));
+    for new in ["title", "instructions", "delegates", "endpoint", "remote"] {
+        assert!(items.iter().any(|i| i == new), "`{new}` offered: {items:?}");
+    }
     let after_kind = pos_of(&typing, "conversational");
     let items = labels(c.request::<r::Completion>(at(&agent, after_kind)));
     assert_eq!(

@@ -23,8 +23,7 @@ fn command(sources: &SourceMap, d: &Diagnostic, base: &str) -> String {
     let r = region(sources, d.primary.span);
     let file = display_path(sources, d.primary.span, base);
     let mut message = d.message.clone();
-    let label = d.primary.message.to_lowercase();
-    if !label.is_empty() && !d.message.to_lowercase().contains(&label) {
+    if !repeats(&d.message, &d.primary.message) {
         message.push_str(&format!(" ({})", d.primary.message));
     }
     for note in &d.notes {
@@ -54,6 +53,19 @@ fn command(sources: &SourceMap, d: &Diagnostic, base: &str) -> String {
     )
 }
 
+/// Whether the primary label says nothing the message does not: it is empty,
+/// contained in the message, or a policy finding's "denied by policy `P`"
+/// when the message already names policy `P`.
+fn repeats(message: &str, label: &str) -> bool {
+    let lower = label.to_lowercase();
+    if lower.is_empty() || message.to_lowercase().contains(&lower) {
+        return true;
+    }
+    label
+        .split_once(" by policy ")
+        .is_some_and(|(_, p)| message.contains(&format!("(policy {p})")))
+}
+
 /// Escapes a command's message (GitHub's `escapeData`).
 fn escape_data(s: &str) -> String {
     s.replace('%', "%25")
@@ -69,6 +81,14 @@ fn escape_property(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_policy_is_named_once() {
+        let m = "agent `a` has no budget (policy `pmth.std.budget`)";
+        assert!(repeats(m, "flagged by policy `pmth.std.budget`"));
+        assert!(!repeats(m, "flagged by policy `pmth.acme`"));
+        assert!(!repeats(m, "claimed here"));
+    }
 
     #[test]
     fn escaping_follows_github() {

@@ -71,7 +71,18 @@ pub fn build(
         .map_or((String::new(), "0.0.0".to_owned()), |m| {
             (m.name.clone(), m.version.to_string())
         });
-    header.insert("package".into(), json!({"name": name, "version": version}));
+    let mut package = Map::new();
+    package.insert("name".into(), json!(name));
+    package.insert("version".into(), json!(version));
+    // Optional keys are written only when set (nothing is ever `null`).
+    if let Some(m) = &ws.manifest {
+        for (key, value) in [("organization", &m.organization), ("homepage", &m.homepage)] {
+            if let Some(v) = value {
+                package.insert(key.into(), json!(v));
+            }
+        }
+    }
+    header.insert("package".into(), Json::Object(package));
     header.insert("compiler".into(), json!(format!("pmth {}", crate::VERSION)));
     Registry::new(header, decls)
 }

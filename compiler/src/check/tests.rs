@@ -62,6 +62,8 @@ pub fn run_files(stdlib: &[(&str, &str)], files: &[(&str, &str)]) -> Run {
         manifest: Some(Manifest {
             name: "case".into(),
             version: semver::Version::new(0, 1, 0),
+            organization: None,
+            homepage: None,
             governance: GovernanceConfig::default(),
         }),
         manifest_file,

@@ -111,11 +111,13 @@ fn shape(ty: &TypeExpr, v: &Value) -> Result<(), String> {
                     return match kind {
                         ValueKind::Ref(r) if r.kind == k => Ok(()),
                         ValueKind::Ref(r) => Err(format!(
-                            "expected a reference to a {k}, found `{}`",
+                            "expected a reference to {}, found `{}`",
+                            k.with_article(),
                             r.written
                         )),
                         _ => Err(format!(
-                            "expected a reference to a {k} (`{k}.NAME`), found {}",
+                            "expected a reference to {} (`{k}.NAME`), found {}",
+                            k.with_article(),
                             found(v)
                         )),
                     }

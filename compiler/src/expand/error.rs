@@ -176,7 +176,10 @@ impl Problem {
                 call,
                 format!("template `{template}` is for {template_for}, not {kind}"),
             )
-            .label(format!("a {kind} cannot be made from a template for {template_for}"))
+            .label(format!(
+                "{} cannot be made from a template for {template_for}",
+                kind.with_article()
+            ))
             .related(for_span, format!("`{template}` is declared for {template_for}"))
             .help(format!("declare this as `{template_for} …`, or use a template for {kind}")),
             Problem::MissingArgs {

@@ -62,6 +62,8 @@ fn checked(src: &str) -> (Vec<Diagnostic>, SourceMap) {
         manifest: Some(Manifest {
             name: "case".into(),
             version: semver::Version::new(0, 1, 0),
+            organization: None,
+            homepage: None,
             governance: GovernanceConfig::default(),
         }),
         manifest_file,

@@ -182,6 +182,8 @@ pub fn synthetic(agents: usize) -> Synthetic {
         manifest: Some(Manifest {
             name: "synthetic".into(),
             version: semver::Version::new(0, 1, 0),
+            organization: None,
+            homepage: None,
             governance,
         }),
         manifest_file,

@@ -60,7 +60,7 @@ pub(crate) fn read_manifest(file: &SourceFile) -> ManifestOutcome {
 // Implementation
 
 const TOP_KEYS: &[&str] = &["package", "governance"];
-const PACKAGE_KEYS: &[&str] = &["name", "version"];
+const PACKAGE_KEYS: &[&str] = &["name", "version", "organization", "homepage"];
 const GOVERNANCE_KEYS: &[&str] = &["policies", "stdlib", "disable", "deny_warnings", "data"];
 
 struct Reader<'a> {
@@ -163,9 +163,17 @@ impl Reader<'_> {
             }
             Some((_, v)) => self.package_version(v),
         };
+        let organization = table
+            .get_key_value("organization")
+            .and_then(|(_, v)| self.string(v, "organization"));
+        let homepage = table
+            .get_key_value("homepage")
+            .and_then(|(_, v)| self.homepage(v));
         Some(Manifest {
             name: name?,
             version: version?,
+            organization,
+            homepage,
             governance: GovernanceConfig::default(),
         })
     }
@@ -188,6 +196,36 @@ impl Reader<'_> {
             return None;
         }
         Some(s.to_owned())
+    }
+
+    fn string(&mut self, v: &Spanned<DeValue<'_>>, key: &str) -> Option<String> {
+        let Some(s) = v.get_ref().as_str() else {
+            let ty = v.get_ref().type_str();
+            self.report(
+                v.span(),
+                format!("`{key}` must be a string, not {ty}"),
+                Some(&format!("write `{key} = \"…\"`")),
+            );
+            return None;
+        };
+        Some(s.to_owned())
+    }
+
+    /// `homepage`: an absolute `https://` URL.
+    fn homepage(&mut self, v: &Spanned<DeValue<'_>>) -> Option<String> {
+        let s = self.string(v, "homepage")?;
+        let https = s
+            .get(..8)
+            .is_some_and(|p| p.eq_ignore_ascii_case("https://"));
+        if https && crate::check::is_url(&s) {
+            return Some(s);
+        }
+        self.report(
+            v.span(),
+            format!("`homepage` must be an `https://` URL, not `{s}`"),
+            Some("write `homepage = \"https://example.com/agents\"`"),
+        );
+        None
     }
 
     fn package_version(&mut self, v: &Spanned<DeValue<'_>>) -> Option<semver::Version> {

@@ -43,6 +43,10 @@ pub struct Workspace {
 pub struct Manifest {
     pub name: String,
     pub version: semver::Version,
+    /// `[package] organization`: who publishes the fleet (the A2A provider).
+    pub organization: Option<String>,
+    /// `[package] homepage`: an `https://` URL.
+    pub homepage: Option<String>,
     pub governance: GovernanceConfig,
 }
 

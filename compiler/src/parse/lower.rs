@@ -178,7 +178,7 @@ impl Lower {
                 Diagnostic::new(
                     "PM0001",
                     name.span,
-                    format!("a {kind} name cannot be dotted"),
+                    format!("{} name cannot be dotted", kind.with_article()),
                 )
                 .label("dotted name")
                 .help(format!(

@@ -371,7 +371,7 @@ impl Lower {
                 crate::diag::Diagnostic::new(
                     "PM0001",
                     span,
-                    format!("a reference to a {kind} is `{kind}.NAME`"),
+                    format!("a reference to {} is `{kind}.NAME`", kind.with_article()),
                 )
                 .label("too many `.` parts")
                 .help("only capability names are dotted"),

@@ -157,8 +157,8 @@ impl Cx<'_> {
         let mut d = Diagnostic::new("PM0106", r.span, format!("{} `{id}` is deprecated", r.kind))
             .label("deprecated")
             .help(format!(
-                "move to a {} that is not deprecated, or to a newer version",
-                r.kind
+                "move to {} that is not deprecated, or to a newer version",
+                r.kind.with_article()
             ));
         if let Some(u) = self.units.get(target) {
             d = d.related(u.decl.header, "marked `status = deprecated` here");
@@ -190,9 +190,13 @@ impl Cx<'_> {
             }
             Problem::OtherKind(kinds) => {
                 let list: Vec<String> = kinds.iter().map(|k| format!("`{k}.{name}`")).collect();
-                let d = Diagnostic::new("PM0102", r.span, format!("`{name}` is not a {kind}"))
-                    .label(format!("no {kind} is named `{name}`"))
-                    .help(format!("did you mean {}?", list.join(" or ")));
+                let d = Diagnostic::new(
+                    "PM0102",
+                    r.span,
+                    format!("`{name}` is not {}", kind.with_article()),
+                )
+                .label(format!("no {kind} is named `{name}`"))
+                .help(format!("did you mean {}?", list.join(" or ")));
                 match kinds
                     .first()
                     .and_then(|k| self.symbols.entries(*k, name).first())
@@ -200,7 +204,7 @@ impl Cx<'_> {
                     Some(e) => match self.units.get(e.unit) {
                         Some(u) => d.related(
                             u.decl.header,
-                            format!("`{name}` is a {} declared here", u.decl.kind),
+                            format!("`{name}` is {} declared here", u.decl.kind.with_article()),
                         ),
                         None => d,
                     },
@@ -253,7 +257,8 @@ impl Cx<'_> {
                 )
                 .label("only retired declarations satisfy this reference")
                 .help(format!(
-                    "use a {kind} that is not retired, or a newer version"
+                    "use {} that is not retired, or a newer version",
+                    kind.with_article()
                 ));
                 for id in ids {
                     if let Some(u) = self

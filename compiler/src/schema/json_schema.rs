@@ -15,7 +15,12 @@ pub fn registry_schema() -> Json {
         "package".into(),
         json!({
             "type": "object",
-            "properties": {"name": {"type": "string"}, "version": {"type": "string"}},
+            "properties": {
+                "name": {"type": "string"},
+                "version": {"type": "string"},
+                "organization": {"type": "string", "description": "Who publishes the fleet (`[package] organization`)."},
+                "homepage": {"type": "string", "format": "uri", "description": "`[package] homepage`, an https URL."}
+            },
             "required": ["name", "version"]
         }),
     );
@@ -95,7 +100,8 @@ fn rows(rows: &[AttrSpec]) -> (Map<String, Json>, Vec<Json>) {
             m.insert("description".into(), json!(r.doc));
         }
         props.insert(r.key.into(), s);
-        if r.required || super::absent_value(r).is_some() {
+        // A conditional default (`only_when`) is not always written.
+        if r.always_required() || (r.only_when.is_none() && super::absent_value(r).is_some()) {
             required.push(json!(r.key));
         }
     }

@@ -44,6 +44,15 @@ pub struct AttrSpec {
     pub doc: &'static str,
     /// The key in the registry JSON (usually `name`; `params` → `input_schema`).
     pub key: &'static str,
+    /// A required attribute is not required when this sibling is set (an
+    /// agent's `model` when it is `remote`).
+    pub unless: Option<&'static str>,
+    /// Siblings that may not be set together with this one (PM0203 on each).
+    pub excludes: &'static [&'static str],
+    /// Allowed only when the sibling enum attribute has this value (`transport`
+    /// when `kind = mcp`): set otherwise it is PM0203, and its default is
+    /// written only then.
+    pub only_when: Option<(&'static str, &'static str)>,
 }
 
 impl AttrSpec {
@@ -56,6 +65,9 @@ impl AttrSpec {
             default: None,
             doc,
             key: name,
+            unless: None,
+            excludes: &[],
+            only_when: None,
         }
     }
 
@@ -73,6 +85,45 @@ impl AttrSpec {
     pub const fn key(mut self, key: &'static str) -> AttrSpec {
         self.key = key;
         self
+    }
+
+    /// Required, unless `other` is set.
+    pub const fn required_unless(mut self, other: &'static str) -> AttrSpec {
+        self.required = true;
+        self.unless = Some(other);
+        self
+    }
+
+    /// May not be set together with any of `others`.
+    pub const fn excludes(mut self, others: &'static [&'static str]) -> AttrSpec {
+        self.excludes = others;
+        self
+    }
+
+    /// Allowed only when the sibling `attr` is the word `word`.
+    pub const fn only_when(mut self, attr: &'static str, word: &'static str) -> AttrSpec {
+        self.only_when = Some((attr, word));
+        self
+    }
+
+    /// Whether it is required in every case (no `unless`).
+    pub fn always_required(&self) -> bool {
+        self.required && self.unless.is_none()
+    }
+
+    /// "required", "required unless `remote`"; `None` when optional.
+    pub fn requirement(&self) -> Option<String> {
+        match (self.required, self.unless) {
+            (false, _) => None,
+            (true, None) => Some("required".into()),
+            (true, Some(u)) => Some(format!("required unless `{u}` is set")),
+        }
+    }
+
+    /// "only when `kind = mcp`"
+    pub fn condition(&self) -> Option<String> {
+        self.only_when
+            .map(|(a, w)| format!("only when `{a} = {w}`"))
     }
 }
 
@@ -226,6 +277,112 @@ impl Ty {
                 .map(Ty::expected)
                 .collect::<Vec<_>>()
                 .join(" or "),
+        }
+    }
+}
+
+impl Ty {
+    /// What to write instead of a value of the wrong type, as a help:
+    /// "write `model = model.NAME`", "write a string in quotes: `tone = \"…\"`".
+    pub fn write_instead(&self, name: &str) -> String {
+        match self {
+            Ty::Str => format!("write a string in quotes: `{name} = \"…\"`"),
+            Ty::Url => format!("write a URL in quotes: `{name} = \"https://…\"`"),
+            Ty::Int { min, .. } => format!(
+                "write {}: `{name} = {}`",
+                self.describe_with_article(),
+                min.unwrap_or(1).max(0)
+            ),
+            Ty::Float { min, .. } => format!(
+                "write {}: `{name} = {}`",
+                self.describe_with_article(),
+                if min.is_some_and(|m| m > 0.5) {
+                    "1.0"
+                } else {
+                    "0.5"
+                }
+            ),
+            Ty::Bool => format!("write `{name} = true` or `{name} = false`"),
+            Ty::Duration => format!("write a duration: `{name} = 30s`"),
+            Ty::Size => format!("write a size: `{name} = 256MB`"),
+            Ty::Rate => format!("write a rate: `{name} = 60/m`"),
+            Ty::Enum(words) => format!(
+                "write one of {} without quotes: `{name} = {}`",
+                words.join(", "),
+                words.first().copied().unwrap_or("…")
+            ),
+            Ty::Ref(kind) => format!("write `{name} = {kind}.NAME`"),
+            Ty::List(inner) => format!("write a list: `{name} = [{}]`", inner.sample()),
+            Ty::Block(_) | Ty::Map(_) => format!("write a block: `{name} {{ … }}`"),
+            Ty::Tagged(variants) => {
+                let shown: Vec<String> = variants
+                    .iter()
+                    .map(|v| {
+                        if v.attrs.is_empty() {
+                            format!("`{name} = {}`", v.name)
+                        } else {
+                            format!("`{name} = {} {{ … }}`", v.name)
+                        }
+                    })
+                    .collect();
+                format!("write one of {}", shown.join(", "))
+            }
+            Ty::Secret => {
+                format!("write `{name} = env(\"NAME\")` or `{name} = secret(\"vault://…\")`")
+            }
+            Ty::Fields => format!("write typed fields: `{name} {{ FIELD: TYPE … }}`"),
+            Ty::TypeExpr => format!("write a type: `{name}: string`"),
+            Ty::Steps(_) => "write `step NAME { … }`".into(),
+            Ty::StepRef => format!("write `{name} = step.NAME`"),
+            Ty::Path => format!("write a path: `{name} = input.FIELD`"),
+            Ty::Expr => format!("write an expression: `{name} = input.FIELD`"),
+            Ty::Either(tys) => {
+                let shown: Vec<String> = tys
+                    .iter()
+                    .map(|t| format!("`{name} = {}`", t.sample()))
+                    .collect();
+                format!("write {}", shown.join(" or "))
+            }
+        }
+    }
+
+    /// A value of the type as it could be written (`tool.NAME`, `"…"`, `30s`).
+    fn sample(&self) -> String {
+        match self {
+            Ty::Str => "\"…\"".into(),
+            Ty::Url => "\"https://…\"".into(),
+            Ty::Int { min, .. } => min.unwrap_or(1).max(0).to_string(),
+            Ty::Float { .. } => "0.5".into(),
+            Ty::Bool => "true".into(),
+            Ty::Duration => "30s".into(),
+            Ty::Size => "256MB".into(),
+            Ty::Rate => "60/m".into(),
+            Ty::Enum(words) => words.first().copied().unwrap_or("…").into(),
+            Ty::Ref(kind) => format!("{kind}.NAME"),
+            Ty::List(inner) => format!("[{}]", inner.sample()),
+            Ty::Tagged(variants) => variants.first().map_or("…", |v| v.name).into(),
+            Ty::Secret => "env(\"NAME\")".into(),
+            Ty::StepRef => "step.NAME".into(),
+            Ty::Path | Ty::Expr => "input.FIELD".into(),
+            Ty::Either(tys) => tys.first().map_or("…".into(), Ty::sample),
+            Ty::Block(_) | Ty::Map(_) | Ty::Fields | Ty::TypeExpr | Ty::Steps(_) => "{ … }".into(),
+        }
+    }
+
+    /// "an integer ≥ 1", "a number in [0, 1]".
+    fn describe_with_article(&self) -> String {
+        match self {
+            Ty::Int { min, max } => with_bounds(
+                "an integer",
+                min.map(|m| m.to_string()),
+                max.map(|m| m.to_string()),
+            ),
+            Ty::Float { min, max } => with_bounds(
+                "a number",
+                min.map(|m| m.to_string()),
+                max.map(|m| m.to_string()),
+            ),
+            other => other.expected(),
         }
     }
 }

@@ -45,3 +45,21 @@ pub const COMPENSATION: &str = "compensation";
 pub const ACTIVE: &str = "active";
 pub const DEPRECATED: &str = "deprecated";
 pub const RETIRED: &str = "retired";
+
+/// Language 0.2 (agents, tools, services).
+pub const TITLE: &str = "title";
+pub const INSTRUCTIONS: &str = "instructions";
+pub const DELEGATES: &str = "delegates";
+pub const REMOTE: &str = "remote";
+pub const CARD: &str = "card";
+pub const HINTS: &str = "hints";
+pub const READ_ONLY: &str = "read_only";
+pub const DESTRUCTIVE: &str = "destructive";
+pub const TRANSPORT: &str = "transport";
+pub const COMMAND: &str = "command";
+pub const ENV: &str = "env";
+pub const PACKAGE: &str = "package";
+/// Service `kind` and `transport` words the service rules test for.
+pub const MCP: &str = "mcp";
+pub const STDIO: &str = "stdio";
+pub const STREAMABLE_HTTP: &str = "streamable_http";

@@ -98,12 +98,19 @@ fn table(out: &mut String, path: &str, rows: &'static [AttrSpec], nested: &mut N
     for row in rows {
         let _ = writeln!(
             out,
-            "| `{}` | {} | {} | {} | {} |",
+            "| `{}` | {} | {} | {} | {}{} |",
             row.name,
             cell(&row.ty.describe()),
-            if row.required { "yes" } else { "" },
+            match row.unless {
+                Some(u) if row.required => format!("yes, unless `{u}`"),
+                _ if row.required => "yes".to_owned(),
+                _ => String::new(),
+            },
             row.default.map(default_text).unwrap_or_default(),
             row.doc.replace('|', "\\|"),
+            row.condition()
+                .map(|c| format!(" Allowed {c}."))
+                .unwrap_or_default(),
         );
         collect_nested(path, row.name, &row.ty, nested);
     }

@@ -30,6 +30,12 @@ const DESC_REQUIRED: AttrSpec = AttrSpec::new(
 .required();
 const DESC_OPTIONAL: AttrSpec =
     AttrSpec::new(DESCRIPTION, Ty::Str, "What it is for, in a sentence.");
+const TITLE_ROW: AttrSpec = AttrSpec::new(
+    TITLE,
+    Ty::Str,
+    "A display name (\"FAQ Agent\", \"Read File\"); exported where a format has a title \
+     or display name.",
+);
 const STATUS_ROW: AttrSpec = AttrSpec::new(
     STATUS,
     Ty::Enum(&[ACTIVE, DEPRECATED, RETIRED]),
@@ -91,8 +97,16 @@ const AGENT_LIMITS: &[AttrSpec] = &[
     ),
 ];
 
+const REMOTE_ATTRS: &[AttrSpec] = &[AttrSpec::new(
+    CARD,
+    Ty::Url,
+    "The URL of its A2A agent card; `https://` (PM0303 for `http://` unless `insecure = true`).",
+)
+.required()];
+
 const AGENT_ATTRS: &[AttrSpec] = &[
     DESC_REQUIRED,
+    TITLE_ROW,
     STATUS_ROW,
     LABELS_ROW,
     AttrSpec::new(
@@ -101,7 +115,12 @@ const AGENT_ATTRS: &[AttrSpec] = &[
         "How the agent works.",
     )
     .required(),
-    AttrSpec::new(MODEL, Ty::Ref(Kind::Model), "The model it runs on.").required(),
+    AttrSpec::new(
+        MODEL,
+        Ty::Ref(Kind::Model),
+        "The model it runs on; required unless the agent is `remote`.",
+    )
+    .required_unless(REMOTE),
     AttrSpec::new(
         FALLBACK_MODELS,
         Ty::List(&Ty::Ref(Kind::Model)),
@@ -121,8 +140,38 @@ const AGENT_ATTRS: &[AttrSpec] = &[
     AttrSpec::new(
         CAPABILITIES,
         Ty::List(&Ty::Ref(Kind::Capability)),
-        "What it claims to do; each claim must be provided by its model or a tool (PM0301).",
+        "What it claims to do; each claim must be provided by its model or a tool, or \
+         claimed by a delegate (PM0301). A remote agent's claims are taken as provided.",
     ),
+    AttrSpec::new(
+        INSTRUCTIONS,
+        Ty::Str,
+        "The agent's own task prompt; runtimes put the persona's `instructions` first, \
+         then these.",
+    ),
+    AttrSpec::new(
+        DELEGATES,
+        Ty::List(&Ty::Ref(Kind::Agent)),
+        "Agents it may hand work to or call as tools (handoffs, sub-agents); their claims \
+         count for its own. Cycles are allowed; delegating to itself is PM0204.",
+    ),
+    AttrSpec::new(
+        ENDPOINT,
+        Ty::Url,
+        "The URL it is served at (for its A2A card); `http://` needs `insecure = true` (PM0303).",
+    ),
+    AttrSpec::new(
+        INSECURE,
+        Ty::Bool,
+        "Allow a plain `http://` `endpoint` or remote `card`.",
+    ),
+    AttrSpec::new(
+        REMOTE,
+        Ty::Block(REMOTE_ATTRS),
+        "The agent runs elsewhere, described by an A2A agent card; it has no `model`, \
+         `fallback_models`, `tools` or `endpoint` (PM0203).",
+    )
+    .excludes(&[MODEL, FALLBACK_MODELS, TOOLS, ENDPOINT]),
     AttrSpec::new(
         "governance",
         Ty::Block(GOVERNANCE),
@@ -139,8 +188,28 @@ const TOOL_LIMITS: &[AttrSpec] = &[
     AttrSpec::new(RATE, Ty::Rate, "Most calls per window."),
 ];
 
+const HINTS_TABLE: &[AttrSpec] = &[
+    AttrSpec::new(READ_ONLY, Ty::Bool, "It does not change its environment."),
+    AttrSpec::new(
+        DESTRUCTIVE,
+        Ty::Bool,
+        "It may delete or overwrite (not with `read_only = true`: PM0204).",
+    ),
+    AttrSpec::new(
+        "idempotent",
+        Ty::Bool,
+        "Calling it again with the same arguments has no further effect.",
+    ),
+    AttrSpec::new(
+        "open_world",
+        Ty::Bool,
+        "It reaches outside a closed domain (the web, other people).",
+    ),
+];
+
 const TOOL_ATTRS: &[AttrSpec] = &[
     DESC_REQUIRED,
+    TITLE_ROW,
     STATUS_ROW,
     LABELS_ROW,
     AttrSpec::new(
@@ -178,6 +247,11 @@ const TOOL_ATTRS: &[AttrSpec] = &[
     ),
     AttrSpec::new("limits", Ty::Block(TOOL_LIMITS), "Resource limits per call."),
     AttrSpec::new(SERVICE, Ty::Ref(Kind::Service), "The service it calls."),
+    AttrSpec::new(
+        HINTS,
+        Ty::Block(HINTS_TABLE),
+        "What it does to the world, as MCP's tool annotations say it; an absent hint is unknown.",
+    ),
 ];
 
 // ---- model ----------------------------------------------------------------------
@@ -214,6 +288,7 @@ const SAFETY: &[AttrSpec] = &[
 
 const MODEL_ATTRS: &[AttrSpec] = &[
     DESC_REQUIRED,
+    TITLE_ROW,
     STATUS_ROW,
     LABELS_ROW,
     AttrSpec::new(
@@ -314,6 +389,7 @@ pub const STEP_ATTRS: &[AttrSpec] = &[
 
 const WORKFLOW_ATTRS: &[AttrSpec] = &[
     DESC_REQUIRED,
+    TITLE_ROW,
     STATUS_ROW,
     LABELS_ROW,
     AttrSpec::new(
@@ -340,6 +416,7 @@ const WORKFLOW_ATTRS: &[AttrSpec] = &[
 
 const CAPABILITY_ATTRS: &[AttrSpec] = &[
     DESC_REQUIRED,
+    TITLE_ROW,
     STATUS_ROW,
     LABELS_ROW,
     AttrSpec::new(
@@ -366,6 +443,7 @@ const TRAITS_TABLE: &[AttrSpec] = &[
 
 const PERSONA_ATTRS: &[AttrSpec] = &[
     DESC_OPTIONAL,
+    TITLE_ROW,
     STATUS_ROW,
     LABELS_ROW,
     AttrSpec::new(
@@ -402,6 +480,21 @@ const OAUTH2: &[AttrSpec] = &[
     AttrSpec::new("client_secret", Ty::Secret, "The client secret.").required(),
     AttrSpec::new("scopes", Ty::List(&Ty::Str), "Scopes to request."),
 ];
+const OIDC: &[AttrSpec] = &[
+    AttrSpec::new(
+        "issuer",
+        Ty::Url,
+        "The OpenID Connect issuer (its discovery document).",
+    )
+    .required(),
+    AttrSpec::new("client_id", Ty::Str, "The client id.").required(),
+    AttrSpec::new(
+        "client_secret",
+        Ty::Secret,
+        "The client secret (none for a public client).",
+    ),
+    AttrSpec::new("scopes", Ty::List(&Ty::Str), "Scopes to request."),
+];
 const MTLS: &[AttrSpec] = &[
     AttrSpec::new("cert", Ty::Secret, "The client certificate.").required(),
     AttrSpec::new("key", Ty::Secret, "The client key.").required(),
@@ -429,26 +522,44 @@ const AUTH_VARIANTS: &[Variant] = &[
         doc: "OAuth 2.0 client credentials.",
     },
     Variant {
+        name: "oidc",
+        attrs: OIDC,
+        doc: "OpenID Connect, from the issuer's discovery document.",
+    },
+    Variant {
         name: "mtls",
         attrs: MTLS,
         doc: "Mutual TLS.",
     },
 ];
 
+const MCP_PACKAGE: &[AttrSpec] = &[
+    AttrSpec::new(
+        "registry",
+        Ty::Enum(&["npm", "pypi", "oci", "nuget", "mcpb"]),
+        "The package registry it is published in.",
+    )
+    .required(),
+    AttrSpec::new("name", Ty::Str, "The package name there.").required(),
+    AttrSpec::new("version", Ty::Str, "The package version.").required(),
+];
+
 const SERVICE_ATTRS: &[AttrSpec] = &[
     DESC_REQUIRED,
+    TITLE_ROW,
     STATUS_ROW,
     LABELS_ROW,
     AttrSpec::new(
         KIND,
-        Ty::Enum(&["rest", "graphql", "grpc", "database", "queue", "mcp"]),
+        Ty::Enum(&["rest", "graphql", "grpc", "database", "queue", MCP]),
         "The protocol.",
     )
     .required(),
     AttrSpec::new(
         ENDPOINT,
         Ty::Url,
-        "Where it lives; `http://` needs `insecure = true` (PM0303).",
+        "Where it lives; `http://` needs `insecure = true` (PM0303). Required on an `mcp` service \
+         (PM0202) unless its `transport` is `stdio`, which has none (PM0203).",
     ),
     AttrSpec::new(INSECURE, Ty::Bool, "Allow a plain `http://` endpoint.")
         .default(DefaultValue::Bool(false)),
@@ -461,10 +572,38 @@ const SERVICE_ATTRS: &[AttrSpec] = &[
     AttrSpec::new("rate_limit", Ty::Rate, "Most requests per window."),
     AttrSpec::new(TIMEOUT, Ty::Duration, "Longest a request may take."),
     AttrSpec::new("health", Ty::Str, "Health-check path or URL."),
+    AttrSpec::new(
+        TRANSPORT,
+        Ty::Enum(&[STREAMABLE_HTTP, "sse", STDIO]),
+        "How an MCP client reaches the server: over HTTP at `endpoint`, or `stdio` (a \
+         subprocess started with `command`).",
+    )
+    .only_when(KIND, MCP)
+    .default(DefaultValue::Word(STREAMABLE_HTTP)),
+    AttrSpec::new(
+        COMMAND,
+        Ty::List(&Ty::Str),
+        "A `stdio` server's program and arguments (required there, non-empty: PM0202, PM0204).",
+    )
+    .only_when(KIND, MCP),
+    AttrSpec::new(
+        ENV,
+        Ty::Map(&Ty::Either(&[Ty::Secret, Ty::Str])),
+        "A `stdio` server's environment: `NAME = env(\"…\")`, `secret(\"…\")` or a string; \
+         a variable named like a secret (`…_TOKEN`, `…_KEY`, `…_SECRET`, `…PASSWORD`) takes \
+         a secret reference (PM0302).",
+    )
+    .only_when(KIND, MCP),
+    AttrSpec::new(
+        PACKAGE,
+        Ty::Block(MCP_PACKAGE),
+        "The published MCP server it runs, as the MCP Registry names it.",
+    )
+    .only_when(KIND, MCP),
 ];
 
 // ---- template ---------------------------------------------------------------------
 
 /// A template declaration's own attributes; its body is checked against the
 /// table of its `for` kind, and its `param` lines are compiled to `params`.
-const TEMPLATE_ATTRS: &[AttrSpec] = &[DESC_OPTIONAL, STATUS_ROW, LABELS_ROW];
+const TEMPLATE_ATTRS: &[AttrSpec] = &[DESC_OPTIONAL, TITLE_ROW, STATUS_ROW, LABELS_ROW];

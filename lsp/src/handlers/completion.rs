@@ -98,7 +98,9 @@ fn attribute(i: usize, spec: &AttrSpec) -> CompletionItem {
         detail: Some(format!(
             "{}{}",
             spec.ty.describe(),
-            if spec.required { " (required)" } else { "" }
+            spec.requirement()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default()
         )),
         documentation: Some(markdown(attr_doc(spec))),
         // Required rows first, then table order.

@@ -94,7 +94,10 @@ pub fn kind_doc(kind: Kind) -> String {
     let required: Vec<_> = table
         .iter()
         .filter(|s| s.required)
-        .map(|s| format!("`{}`", s.name))
+        .map(|s| match s.unless {
+            Some(u) => format!("`{}` (unless `{u}`)", s.name),
+            None => format!("`{}`", s.name),
+        })
         .collect();
     let all: Vec<_> = table.iter().map(|s| format!("`{}`", s.name)).collect();
     let mut out = format!("**{kind}** — a declaration kind");
@@ -113,8 +116,11 @@ pub fn kind_doc(kind: Kind) -> String {
 /// An attribute row: name, type, required or default, doc.
 pub fn attr_doc(spec: &AttrSpec) -> String {
     let mut out = format!("**{}**: `{}`", spec.name, spec.ty.describe());
-    if spec.required {
-        out.push_str(" — required");
+    if let Some(r) = spec.requirement() {
+        out.push_str(&format!(" — {r}"));
+    }
+    if let Some(c) = spec.condition() {
+        out.push_str(&format!(" — {c}"));
     }
     if let Some(d) = spec.default {
         out.push_str(&format!(" — default `{}`", default_text(d)));

@@ -165,7 +165,8 @@ impl<'a> Walker<'a> {
                 }
                 continue;
             }
-            if spec.required && !self.in_template && !meant.contains(spec.name) {
+            let waived = spec.unless.is_some_and(|u| set_at(&seen, u).is_some());
+            if spec.required && !waived && !self.in_template && !meant.contains(spec.name) {
                 let mut d = Diagnostic::new(
                     "PM0202",
                     self.owner,
@@ -179,11 +180,95 @@ impl<'a> Walker<'a> {
                 self.error(join(path, spec.name), d);
                 continue;
             }
+            if !self.condition_holds(spec, table, &out) {
+                continue;
+            }
             if let Some(v) = schema::absent_value(spec) {
                 out.insert(spec.key.into(), v);
             }
         }
+        self.exclusions(table, block, path, &seen, &mut out);
         out
+    }
+
+    /// Whether a row's `only_when` condition holds in a block whose other
+    /// attributes encoded to `out` (true without a condition; false while the
+    /// sibling it depends on is absent or errored).
+    fn condition_holds(
+        &self,
+        spec: &AttrSpec,
+        table: &[AttrSpec],
+        out: &Map<String, Json>,
+    ) -> bool {
+        let Some((attr, word)) = spec.only_when else {
+            return true;
+        };
+        let key = schema::find(table, attr).map_or(attr, |s| s.key);
+        out.get(key).and_then(Json::as_str) == Some(word)
+    }
+
+    /// PM0203 on attributes a table forbids in this block: those whose
+    /// `only_when` sibling has another value, and those a set row `excludes`.
+    fn exclusions(
+        &mut self,
+        table: &'static [AttrSpec],
+        block: &Block,
+        path: &str,
+        seen: &[(&'static str, Span)],
+        out: &mut Map<String, Json>,
+    ) {
+        let set = |key: &str| seen.iter().any(|(k, _)| *k == key);
+        for item in &block.items {
+            let (key, span) = match item {
+                Item::Attr(a) => (a.key.name.as_str(), a.span),
+                Item::Field(f) => (f.name.name.as_str(), f.span),
+                _ => continue,
+            };
+            let Some(spec) = schema::find(table, key) else {
+                continue;
+            };
+            let p = join(path, spec.name);
+            if let Some((attr, word)) = spec.only_when {
+                let sibling = schema::find(table, attr).map_or(attr, |s| s.key);
+                let known = out.get(sibling).and_then(Json::as_str).map(str::to_owned);
+                // Unknown while the sibling is absent-and-required or errored:
+                // that is reported already.
+                if let Some(value) = known.filter(|v| v != word) {
+                    let d = Diagnostic::new(
+                        "PM0203",
+                        span,
+                        format!("`{key}` is only for `{attr} = {word}`, not `{attr} = {value}`"),
+                    )
+                    .label(format!("not allowed when `{attr} = {value}`"))
+                    .help(format!("remove `{key}`, or set `{attr} = {word}`"));
+                    out.remove(spec.key);
+                    self.error(p, d);
+                    continue;
+                }
+            }
+            if let Some(by) = table
+                .iter()
+                .find(|r| r.excludes.contains(&spec.name) && set(r.name))
+            {
+                let d = Diagnostic::new(
+                    "PM0203",
+                    span,
+                    format!("`{key}` cannot be set together with `{}`", by.name),
+                )
+                .label(format!("not allowed with `{}`", by.name))
+                .help(format!(
+                    "remove `{key}`: with `{}` set, {} are not allowed",
+                    by.name,
+                    by.excludes
+                        .iter()
+                        .map(|e| format!("`{e}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+                out.remove(spec.key);
+                self.error(p, d);
+            }
+        }
     }
 
     fn step(

@@ -82,13 +82,21 @@ impl Walker<'_> {
                     let d = Diagnostic::new(
                         "PM0102",
                         r.span,
-                        format!("`{name}` expects a {kind}, found `{}`", r.written),
+                        format!(
+                            "`{name}` expects {}, found `{}`",
+                            kind.with_article(),
+                            r.written
+                        ),
                     )
-                    .label(format!("this is a {}, not a {kind}", r.kind))
+                    .label(format!(
+                        "this is {}, not {}",
+                        r.kind.with_article(),
+                        kind.with_article()
+                    ))
                     .help(if self.symbols.has_name(*kind, &r.name) {
                         format!("did you mean `{kind}.{}`?", r.name)
                     } else {
-                        format!("refer to a {kind} here: `{kind}.NAME`")
+                        format!("refer to {} here: `{kind}.NAME`", kind.with_article())
                     });
                     return self.error_none(path, d);
                 }
@@ -265,7 +273,7 @@ impl Walker<'_> {
             {
                 d.help("write the number without quotes")
             }
-            _ => d.help(format!("`{name}` is {}", ty.describe())),
+            _ => d.help(ty.write_instead(name)),
         }
     }
 }

@@ -458,6 +458,13 @@ its `tools` provides (fallback models do not count). A claim of X is satisfied b
 a provider of X or of a descendant of X, and claiming X also requires everything
 X `requires`, transitively; a note then says which requirement is missing.
 
+A claim may also be met by one of the agent's `delegates` claiming it (what a
+delegate claims counts, not what its tools provide), and a `remote` agent's
+claims are taken as provided. Through delegation the check is a least fixpoint:
+a claim that only a delegation cycle supports (two agents that delegate to each
+other and both claim X, with nothing below them providing X) is still PM0301,
+and the note says what each delegate claims.
+
 Capability claims drive discovery: workflow steps `select` agents by capability,
 and registries answer "which agent can do web.search?". An unbacked claim would
 route work to an agent that cannot do it.
@@ -473,8 +480,8 @@ agent researcher {
 "##,
         fix: r##"
 Give the agent a tool (or model) that provides the capability, add the capability
-to the `provides` of a tool it already uses if that tool really does it, or
-remove the claim.
+to the `provides` of a tool it already uses if that tool really does it, delegate
+to an agent whose model or tools provide it, or remove the claim.
 "##,
     },
     CodeInfo {
@@ -483,8 +490,11 @@ remove the claim.
         title: "literal where a secret reference is required",
         explanation: r##"
 A field that holds a secret (`auth`'s `secret`, `client_secret`, `cert`, `key`)
-was given a string literal. Secrets are written as references, `env("NAME")` or
-`secret("vault://path")`, which the compiler records but never resolves.
+was given a string literal, or an `mcp` service's `env` variable named like a
+secret (`GITHUB_TOKEN`, `API_KEY`, `DB_PASSWORD`: a word of the name is `token`,
+`secret`, `password`, `key`, …) was. Secrets are written as references,
+`env("NAME")` or `secret("vault://path")`, which the compiler records but never
+resolves.
 
 A literal would put the credential into the source, the bundle and every log that
 prints them. This is an error, not a warning, because once committed a secret

@@ -73,6 +73,8 @@ pub(super) fn fixture(files: &[(&str, &str)], registry: serde_json::Value) -> Fi
         manifest: Some(Manifest {
             name: "t".into(),
             version: semver::Version::new(0, 1, 0),
+            organization: None,
+            homepage: None,
             governance,
         }),
         manifest_file,
