@@ -1,7 +1,7 @@
 """The ecosystems' own libraries judge `pmth export` (BUNDLE.md §6).
 
 Three bundles are exported to every format with the debug `pmth` binary:
-examples/support-fleet, a generated 1000-declaration workspace
+examples/support-fleet and examples/research-mcp, a generated 1000-declaration workspace
 (`pmth-bench gen 1000`), and a bundle sealed here from the hand-written
 registry compiler/src/export/testdata/registry.json (it has the language-0.2
 fields: endpoints, hints, mcp services, organization/homepage). Every file is
@@ -105,13 +105,14 @@ def key(tmp_path_factory) -> tuple[Path, Path]:
     return d / "card.key", d / "card.key.pub"
 
 
-@pytest.fixture(scope="session", params=["examples", "generated", "fixture"])
+@pytest.fixture(scope="session", params=["examples", "research-mcp", "generated", "fixture"])
 def bundle(request, tmp_path_factory, key):
     """(name, registry, export dir, {format: --format json report})."""
     tmp = tmp_path_factory.mktemp(request.param)
-    if request.param == "examples":
+    if request.param in ("examples", "research-mcp"):
         ws = tmp / "ws"
-        shutil.copytree(ROOT / "examples/support-fleet", ws, ignore=shutil.ignore_patterns("dist", "pmth.lock"))
+        example = "support-fleet" if request.param == "examples" else "research-mcp"
+        shutil.copytree(ROOT / "examples" / example, ws, ignore=shutil.ignore_patterns("dist", "pmth.lock"))
         run("build", ws)
         dist = ws / "dist"
     elif request.param == "generated":
