@@ -27,6 +27,9 @@ pub enum Command {
     /// What changed between two bundles or workspaces, per declaration, with its
     /// class (breaking, compatible, governance, cosmetic) and semver violations.
     Diff(DiffArgs),
+    /// Write a bundle's tools, agents and workflows in another ecosystem's format
+    /// (MCP, A2A, OpenAI, Open Agent Spec).
+    Export(ExportArgs),
     /// Write an ECDSA P-256 key pair (`OUT`, `OUT.pub`) for `build --sign`.
     Keygen(KeygenArgs),
     /// Governance policies.
@@ -77,9 +80,49 @@ pub struct BuildArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The bundle folder (e.g. `dist`); verified before anything is exported.
+    pub dist: PathBuf,
+    /// The format to write.
+    #[arg(long = "to", value_enum)]
+    pub to: ExportFormat,
+    /// Where to write: files go to `DIR/<format>/` (default `export` in the
+    /// current folder; never inside the bundle).
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Sign A2A cards with this private key (PKCS#8 PEM, from `pmth keygen`).
+    #[arg(long, value_name = "KEY")]
+    pub sign: Option<PathBuf>,
+    /// Check the bundle's signature with this public key too (otherwise
+    /// integrity only).
+    #[arg(long, value_name = "PUB")]
+    pub key: Option<PathBuf>,
+    /// How to print the notes and the summary.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// The formats of `pmth export --to`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// MCP `tools/list` result and MCP Registry `server.json` files.
+    Mcp,
+    /// A2A agent cards.
+    A2a,
+    /// OpenAI function tools (Chat Completions and Responses).
+    Openai,
+    /// Open Agent Spec agents and flows.
+    Agentspec,
+}
+
+#[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// The bundle folder (e.g. `dist`).
-    pub dist: PathBuf,
+    #[arg(required_unless_present = "card")]
+    pub dist: Option<PathBuf>,
+    /// Check exported A2A agent cards' signatures instead of a bundle (needs `--key`).
+    #[arg(long, value_name = "FILE", conflicts_with = "dist", requires = "key")]
+    pub card: Vec<PathBuf>,
     /// The public key (SPKI PEM, `OUT.pub` from `pmth keygen`) a signature must
     /// verify with.
     #[arg(long, value_name = "PUB")]

@@ -16,6 +16,7 @@ pub mod check;
 pub mod diff;
 pub mod emit;
 pub mod expand;
+pub mod export;
 pub mod govern;
 pub mod load;
 pub mod parse;

@@ -5,6 +5,7 @@ mod build;
 mod check;
 mod diff;
 mod explain;
+mod export;
 mod init;
 mod keygen;
 mod lsp;
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Build(args) => build::run(&args),
         Command::Verify(args) => verify::run(&args),
         Command::Diff(args) => diff::run(&args),
+        Command::Export(args) => export::run(&args),
         Command::Keygen(args) => keygen::run(&args),
         Command::Policy(PolicyCommand::Test(args)) => policy_test::run(&args),
         Command::Lsp => lsp::run(),

@@ -60,6 +60,19 @@ pub fn commit(
     files: &[(&str, &[u8])],
     lock: Option<(&Path, &[u8])>,
 ) -> Result<(), (PathBuf, io::Error)> {
+    commit_with(out_dir, files, lock, true)
+}
+
+/// [`commit`]; with `sync_files = false` the staged files are not synced one by
+/// one (the folders still are, and the swap is still a rename): for `pmth
+/// export`, whose thousands of small files can always be written again from
+/// the bundle.
+pub fn commit_with(
+    out_dir: &Path,
+    files: &[(&str, &[u8])],
+    lock: Option<(&Path, &[u8])>,
+    sync_files: bool,
+) -> Result<(), (PathBuf, io::Error)> {
     let parent = parent_of(out_dir);
     fs::create_dir_all(&parent).map_err(|e| (parent.clone(), e))?;
     let name = out_dir
@@ -70,7 +83,7 @@ pub fn commit(
     let new_dir = parent.join(format!(".{name}.pmth-new-{pid}"));
     let old_dir = parent.join(format!(".{name}.pmth-old-{pid}"));
 
-    let staged = stage_dir(&new_dir, files).and_then(|()| match lock {
+    let staged = stage_dir(&new_dir, files, sync_files).and_then(|()| match lock {
         Some((path, bytes)) => stage_file(path, bytes).map(Some),
         None => Ok(None),
     });
@@ -203,12 +216,25 @@ pub fn replace_file(path: &Path, bytes: &[u8]) -> Result<(), (PathBuf, io::Error
     })
 }
 
-fn stage_dir(dir: &Path, files: &[(&str, &[u8])]) -> Result<(), (PathBuf, io::Error)> {
+fn stage_dir(
+    dir: &Path,
+    files: &[(&str, &[u8])],
+    sync_files: bool,
+) -> Result<(), (PathBuf, io::Error)> {
     let _ = fs::remove_dir_all(dir);
     fs::create_dir(dir).map_err(|e| (dir.to_path_buf(), e))?;
     for (name, bytes) in files {
         let p = dir.join(name);
-        write_synced(&p, bytes).map_err(|e| (p, e))?;
+        // Nested names (`servers/x.json`, from `pmth export`) get their folders.
+        if let Some(sub) = p.parent().filter(|s| *s != dir) {
+            fs::create_dir_all(sub).map_err(|e| (sub.to_path_buf(), e))?;
+        }
+        let written = if sync_files {
+            write_synced(&p, bytes)
+        } else {
+            fs::write(&p, bytes)
+        };
+        written.map_err(|e| (p, e))?;
     }
     sync_dir(dir);
     Ok(())
@@ -258,7 +284,7 @@ fn parent_of(path: &Path) -> PathBuf {
 }
 
 /// `path` made absolute and, as far as it exists, free of symlinks and `..`.
-fn absolute(path: &Path) -> PathBuf {
+pub(crate) fn absolute(path: &Path) -> PathBuf {
     if let Ok(p) = fs::canonicalize(path) {
         return p;
     }
