@@ -23,9 +23,18 @@ critical_tools contains tool_id if {
 	object.get(tool, "risk", "") == "critical"
 }
 
-deny contains finding if {
+# The agents that use a critical tool: one pass over the agents' tool lists, so
+# the sorted list below is built only for them.
+uses_critical contains id if {
 	count(critical_tools) > 0
 	some id, agent in data.pmth.registry.agents
+	some tool_id in object.get(agent, "tools", [])
+	tool_id in critical_tools
+}
+
+deny contains finding if {
+	some id in uses_critical
+	agent := data.pmth.registry.agents[id]
 	object.get(agent, ["governance", "human_approval"], false) != true
 	object.get(agent, "status", "active") != "retired"
 	critical := sort([tool_id |

@@ -44,32 +44,41 @@ destructive_tools contains id if {
 	object.get(tool, "risk", "") != "critical"
 }
 
-# The agents that may run a step.
-step_agents(step) := {a} if {
-	a := object.get(step, "agent", null)
-	is_string(a)
-} else := {a | some a in object.get(
-	registry,
-	["index", "capabilities", step.select, "agents"],
-	object.get(step, "candidates", []),
-)} if {
-	is_string(object.get(step, "select", null))
-} else := set()
-
-# What makes the step dangerous, as text; undefined when nothing does.
-danger(step) := sprintf("calls %s tool %s", [kind, tool]) if {
-	tool := object.get(step, "tool", null)
-	tool in dangerous_tools
-	kind := tool_kind(tool)
+# Agents without human approval, and the destructive tools each can call: one
+# pass over the agents' tool lists, then grouped for the few that have any.
+risky_pairs contains [agent, t] if {
+	count(destructive_tools) > 0
+	some agent, a in object.get(registry, "agents", {})
+	some t in object.get(a, "tools", [])
+	t in destructive_tools
+	object.get(a, ["governance", "human_approval"], false) != true
 }
 
-danger(step) := sprintf("runs agent %s, which can call destructive tool %s", [agent, concat(", ", tools)]) if {
-	object.get(step, "tool", null) == null
-	some agent in step_agents(step)
-	a := object.get(object.get(registry, "agents", {}), agent, {})
-	object.get(a, ["governance", "human_approval"], false) != true
-	tools := sort([t | some t in object.get(a, "tools", []); t in destructive_tools])
-	count(tools) > 0
+risky_agents[agent] := tools if {
+	some first in risky_pairs
+	agent := first[0]
+	tools := sort([t | some other in risky_pairs; other[0] == agent; t := other[1]])
+}
+
+agent_reason(agent) := sprintf(
+	"runs agent %s, which can call destructive tool %s",
+	[agent, concat(", ", risky_agents[agent])],
+)
+
+# The capabilities some step selects from, and for each the reasons its risky
+# candidates give: once per capability, however many steps select it.
+selected contains cap if {
+	some wf in object.get(registry, "workflows", {})
+	some step in object.get(wf, "steps", {})
+	cap := object.get(step, "select", null)
+	is_string(cap)
+}
+
+select_reasons[cap] := {agent_reason(agent) |
+	some agent in object.get(registry, ["index", "capabilities", cap, "agents"], [])
+	risky_agents[agent]
+} if {
+	some cap in selected
 }
 
 tool_kind(id) := "critical" if {
@@ -82,12 +91,20 @@ deny contains finding if {
 	object.get(wf, "status", "active") != "retired"
 	some name, step in object.get(wf, "steps", {})
 	object.get(step, "approval", false) != true
-	reasons := sort([r | some r in {danger(step)}])
-	count(reasons) > 0
+	# What makes the step dangerous: its tool, its agent, or a risky candidate
+	# of its `select` (each a lookup, nothing scanned per step).
+	by_tool := [sprintf("calls %s tool %s", [tool_kind(tool), tool]) |
+		tool := step.tool
+		tool in dangerous_tools
+	]
+	by_agent := [agent_reason(agent) | agent := step.agent; risky_agents[agent]]
+	by_select := [r | some r in select_reasons[step.select]]
+	texts := sort(array.concat(by_tool, array.concat(by_agent, by_select)))
+	count(texts) > 0
 	finding := {
 		"msg": sprintf(
 			"set approval = true on step %v of workflow %s: it %s",
-			[name, wf_id, concat("; ", reasons)],
+			[name, wf_id, concat("; ", texts)],
 		),
 		"ref": sprintf("workflow.%s", [wf_id]),
 		"attr": sprintf("steps.%v", [name]),
@@ -159,4 +176,18 @@ test_safe_steps_and_retired_workflows_pass if {
 		},
 	}
 	count(deny) == 0 with data.pmth.registry as r
+}
+
+test_a_select_with_two_risky_candidates_is_one_finding_naming_both if {
+	r := {
+		"tools": fixture_tools,
+		"agents": {"janitor": {"tools": ["wipe"]}, "sweeper": {"tools": ["wipe", "read"]}},
+		"index": {"capabilities": {"clean": {"agents": ["sweeper", "janitor"], "tools": [], "models": []}}},
+		"workflows": one_step({"select": "clean"}),
+	}
+	deny == {{
+		"msg": "set approval = true on step s of workflow w: it runs agent janitor, which can call destructive tool wipe; runs agent sweeper, which can call destructive tool wipe",
+		"ref": "workflow.w",
+		"attr": "steps.s",
+	}} with data.pmth.registry as r
 }
