@@ -30,6 +30,12 @@ pub enum Command {
     /// Write a bundle's tools, agents and workflows in another ecosystem's format
     /// (MCP, A2A, OpenAI, Open Agent Spec).
     Export(ExportArgs),
+    /// Draw the fleet's dependencies (agents, tools, models, services,
+    /// workflows) or one workflow's DAG, as Mermaid, DOT or SVG.
+    Graph(GraphArgs),
+    /// Find declarations in a bundle by kind, capability, risk, status, label,
+    /// name, and who uses what (`pmth query dist "kind:agent uses:tool.refund"`).
+    Query(QueryArgs),
     /// Write an ECDSA P-256 key pair (`OUT`, `OUT.pub`) for `build --sign`.
     Keygen(KeygenArgs),
     /// Governance policies.
@@ -148,6 +154,51 @@ pub struct DiffArgs {
     /// violation; `any`: any change).
     #[arg(long, value_enum, value_name = "CLASS")]
     pub fail_on: Option<FailOn>,
+}
+
+#[derive(Debug, Args)]
+pub struct GraphArgs {
+    /// A workspace (compiled first) or a bundle folder; default: the nearest
+    /// `pmth.toml` at or above the current folder.
+    pub path: Option<PathBuf>,
+    /// Draw this workflow's steps (a name, then its highest version, or an id).
+    #[arg(long, value_name = "W")]
+    pub workflow: Option<String>,
+    #[arg(long, value_enum, default_value_t = GraphFormat::Mermaid)]
+    pub format: GraphFormat,
+}
+
+/// The output formats of `pmth graph`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormat {
+    /// A Mermaid flowchart (renders in GitHub Markdown).
+    Mermaid,
+    /// Graphviz DOT (`dot -Tpng`).
+    Dot,
+    /// A standalone SVG drawing (pmth's own layered layout).
+    Svg,
+}
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// A bundle folder (its integrity verified first) or a workspace.
+    pub dist: PathBuf,
+    /// Space-separated terms, all of which must hold: `kind:agent`,
+    /// `capability:web.search`, `risk:>=high`, `status:deprecated`,
+    /// `label:owner=payments`, `uses:tool.refund`, `usedby:agent.triage`,
+    /// `name:refund*` (docs/query.md).
+    pub expr: String,
+    #[arg(long, value_enum, default_value_t = QueryFormat::Table)]
+    pub format: QueryFormat,
+}
+
+/// The output formats of `pmth query`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum QueryFormat {
+    /// One line per declaration: kind, id, source.
+    Table,
+    /// One JSON document.
+    Json,
 }
 
 /// The output formats of `pmth diff`.

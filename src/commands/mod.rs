@@ -6,10 +6,13 @@ mod check;
 mod diff;
 mod explain;
 mod export;
+mod graph;
 mod init;
 mod keygen;
 mod lsp;
 mod policy_test;
+mod query;
+mod registry_input;
 mod verify;
 pub mod worker;
 
@@ -52,6 +55,8 @@ pub fn run(cli: Cli) -> Exit {
         Command::Verify(args) => verify::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Graph(args) => graph::run(&args),
+        Command::Query(args) => query::run(&args),
         Command::Keygen(args) => keygen::run(&args),
         Command::Policy(PolicyCommand::Test(args)) => policy_test::run(&args),
         Command::Lsp => lsp::run(),

@@ -13,6 +13,7 @@
 mod json_schema;
 pub mod names;
 mod reference;
+mod refs;
 pub mod shape;
 mod tables;
 
@@ -21,6 +22,7 @@ use serde_json::{json, Map, Value as Json};
 
 pub use json_schema::registry_schema;
 pub use reference::reference_markdown;
+pub use refs::{references, Reference};
 pub use tables::{COST, GOVERNANCE, RETRY, STEP_ATTRS};
 
 // Public Interface
