@@ -1,0 +1,100 @@
+//! `pmth fmt`: the one canonical layout of `.pmth` text (CLI.md, *Formatting*).
+//!
+//! - `comments` — the comments, from the parser's lexer (the tree keeps none),
+//!   handed out once each to the node they precede or end the line of;
+//! - `order` — the item order, read from the kinds' attribute tables;
+//! - `print` — the printer over the parsed tree, leaves copied as written;
+//! - `safety` — the check that the output means what the input meant.
+//!
+//! [`format_source`] is the one entry; the CLI, the language server and any
+//! generator of `.pmth` text (a future `pmth import` prints its declarations by
+//! formatting the text it generated) all use it.
+
+mod comments;
+mod order;
+mod print;
+mod safety;
+
+#[cfg(test)]
+mod tests;
+
+use crate::diag::{Diagnostic, Severity};
+use crate::source::{FileKind, LineIndex, SourceFile};
+use std::fmt;
+
+pub use comments::comment_texts;
+
+// Public Interface
+
+/// Formats one file's text. `Ok` holds the canonical text (equal to `text`
+/// when it already is); `Err` means the text must be left as it is.
+pub fn format_source(text: &str) -> Result<String, FormatError> {
+    let decls = parse_clean(text)?;
+    let mut printer = print::Printer::new(text);
+    printer.file(&decls);
+    if let Some(at) = printer.comments.first_unused() {
+        return Err(FormatError::Unsafe(format!(
+            "a comment at byte {at} is in a place the formatter cannot keep it"
+        )));
+    }
+    let out = printer.finish();
+    let again = parse_clean(&out).map_err(|_| {
+        FormatError::Unsafe("the formatted text does not parse (a formatter bug)".into())
+    })?;
+    if safety::canonical(&again) != safety::canonical(&decls) {
+        return Err(FormatError::Unsafe(
+            "the formatted text would mean something else (a formatter bug)".into(),
+        ));
+    }
+    if safety::comment_multiset(&out) != safety::comment_multiset(text) {
+        return Err(FormatError::Unsafe(
+            "the formatted text would lose or change a comment (a formatter bug)".into(),
+        ));
+    }
+    Ok(out)
+}
+
+/// Why a text was not formatted.
+#[derive(Clone, Debug)]
+pub enum FormatError {
+    /// The text has syntax (or literal) errors: these diagnostics, spans in a
+    /// file of id 0 holding the text.
+    Syntax(Vec<Diagnostic>),
+    /// Formatting could not be proven safe; the reason.
+    Unsafe(String),
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FormatError::Syntax(d) => match d.first() {
+                Some(first) => write!(f, "syntax error: {}", first.message),
+                None => f.write_str("syntax error"),
+            },
+            FormatError::Unsafe(why) => write!(f, "cannot format safely: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for FormatError {}
+
+/// The declarations of a text that parses without an error.
+fn parse_clean(text: &str) -> Result<Vec<crate::ast::Decl>, FormatError> {
+    let file = SourceFile {
+        id: 0,
+        path: String::new(),
+        kind: FileKind::Pmth,
+        text: text.to_string(),
+        lines: LineIndex::new(text),
+        stdlib: false,
+    };
+    let (decls, diags) = crate::parse::parse_source(&file);
+    let errors: Vec<Diagnostic> = diags
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    if !errors.is_empty() || decls.iter().any(|d| d.is_broken()) {
+        return Err(FormatError::Syntax(errors));
+    }
+    Ok(decls)
+}
