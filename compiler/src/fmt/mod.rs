@@ -98,3 +98,12 @@ fn parse_clean(text: &str) -> Result<Vec<crate::ast::Decl>, FormatError> {
     }
     Ok(decls)
 }
+
+/// A unified diff from `old` to `new` for `path` (`pmth fmt --check`).
+pub fn unified_diff(path: &str, old: &str, new: &str) -> String {
+    similar::TextDiff::from_lines(old, new)
+        .unified_diff()
+        .context_radius(3)
+        .header(path, &format!("{path} (formatted)"))
+        .to_string()
+}

@@ -1,0 +1,116 @@
+//! `pmth fmt [PATHS] [--check]`: formats `.pmth` files with
+//! `pmth_compiler::fmt::format_source`, written atomically; `--check` prints
+//! the diff instead. A file with a syntax error, or one that cannot be
+//! formatted safely, is reported and left untouched (exit 1).
+
+use super::{cannot_run, print, workspace_root, Exit};
+use crate::cli::FmtArgs;
+use pmth_compiler::emit::write::replace_file;
+use pmth_compiler::fmt::{format_source, unified_diff, FormatError};
+use pmth_compiler::source::LineIndex;
+use std::path::{Path, PathBuf};
+
+pub fn run(args: &FmtArgs) -> Exit {
+    let files = match files(&args.paths) {
+        Ok(f) => f,
+        Err(e) => return cannot_run(&e),
+    };
+    let mut failed = false;
+    let mut changed = 0usize;
+    for (shown, path, text) in &files {
+        let formatted = match format_source(text) {
+            Ok(f) => f,
+            Err(e) => {
+                failed = true;
+                eprintln!("{}", describe(shown, text, &e));
+                continue;
+            }
+        };
+        if formatted == *text {
+            continue;
+        }
+        changed += 1;
+        if args.check {
+            print(&unified_diff(shown, text, &formatted));
+        } else if let Err((p, e)) = replace_file(path, formatted.as_bytes()) {
+            failed = true;
+            eprintln!("error: cannot write {}: {e}", p.display());
+        }
+    }
+    if args.check && changed > 0 {
+        eprintln!("{changed} of {} files would be reformatted", files.len());
+    }
+    if failed || (args.check && changed > 0) {
+        Exit::Errors
+    } else {
+        Exit::Ok
+    }
+}
+
+/// `path: reason`, and for a syntax error each diagnostic at `path:line:col`.
+fn describe(shown: &str, text: &str, e: &FormatError) -> String {
+    match e {
+        FormatError::Syntax(diags) if !diags.is_empty() => {
+            let lines = LineIndex::new(text);
+            let mut out = format!("{shown}: not formatted: syntax error");
+            for d in diags {
+                let at = lines.line_col(text, d.primary.span.start);
+                out.push_str(&format!(
+                    "\n{shown}:{}:{}: error[{}]: {}",
+                    at.line, at.column, d.code, d.message
+                ));
+            }
+            out
+        }
+        _ => format!("{shown}: not formatted: {e}"),
+    }
+}
+
+/// (path as shown, path, text) of every file to format, in a stable order.
+fn files(paths: &[PathBuf]) -> Result<Vec<(String, PathBuf, String)>, String> {
+    if paths.is_empty() {
+        let root = workspace_root(None)?;
+        return workspace_files(&root, None);
+    }
+    let mut out = Vec::new();
+    for p in paths {
+        if p.is_file() {
+            let text = std::fs::read_to_string(p)
+                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
+            out.push((p.display().to_string(), p.clone(), text));
+        } else if p.is_dir() {
+            let abs = std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let root = pmth_compiler::load::find_root(&abs).ok_or_else(|| {
+                format!(
+                    "`{}` is in no workspace (no `pmth.toml` at or above it)",
+                    p.display()
+                )
+            })?;
+            out.extend(workspace_files(&root, Some(&abs))?);
+        } else {
+            return Err(format!("`{}` does not exist", p.display()));
+        }
+    }
+    Ok(out)
+}
+
+/// The workspace's `.pmth` files (found as `check` finds them), those under
+/// `under` when given.
+fn workspace_files(
+    root: &Path,
+    under: Option<&Path>,
+) -> Result<Vec<(String, PathBuf, String)>, String> {
+    let (ws, _) = pmth_compiler::load::load(root, &[]).map_err(|e| e.to_string())?;
+    let mut out = Vec::new();
+    for id in &ws.pmth_files {
+        let Some(file) = ws.sources.get(*id).filter(|f| !f.stdlib) else {
+            continue;
+        };
+        let path = root.join(&file.path);
+        if under.is_some_and(|u| !path.starts_with(u)) {
+            continue;
+        }
+        out.push((file.path.clone(), path, file.text.clone()));
+    }
+    Ok(out)
+}
