@@ -18,6 +18,14 @@ pub fn run(args: &FmtArgs) -> Exit {
     let mut failed = false;
     let mut changed = 0usize;
     for (shown, path, text) in &files {
+        let text = match text {
+            Ok(t) => t,
+            Err(e) => {
+                failed = true;
+                eprintln!("{shown}: not formatted: {e}");
+                continue;
+            }
+        };
         let formatted = match format_source(text) {
             Ok(f) => f,
             Err(e) => {
@@ -66,8 +74,16 @@ fn describe(shown: &str, text: &str, e: &FormatError) -> String {
     }
 }
 
-/// (path as shown, path, text) of every file to format, in a stable order.
-fn files(paths: &[PathBuf]) -> Result<Vec<(String, PathBuf, String)>, String> {
+/// A file to format: its path as shown, its path, its text (or why it could
+/// not be read).
+type Input = (String, PathBuf, Result<String, String>);
+
+fn read(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read it: {e}"))
+}
+
+/// Every file to format, in a stable order.
+fn files(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
     if paths.is_empty() {
         let root = workspace_root(None)?;
         return workspace_files(&root, None);
@@ -75,9 +91,7 @@ fn files(paths: &[PathBuf]) -> Result<Vec<(String, PathBuf, String)>, String> {
     let mut out = Vec::new();
     for p in paths {
         if p.is_file() {
-            let text = std::fs::read_to_string(p)
-                .map_err(|e| format!("cannot read {}: {e}", p.display()))?;
-            out.push((p.display().to_string(), p.clone(), text));
+            out.push((p.display().to_string(), p.clone(), read(p)));
         } else if p.is_dir() {
             let abs = std::path::absolute(p).map_err(|e| format!("{}: {e}", p.display()))?;
             let root = pmth_compiler::load::find_root(&abs).ok_or_else(|| {
@@ -96,10 +110,7 @@ fn files(paths: &[PathBuf]) -> Result<Vec<(String, PathBuf, String)>, String> {
 
 /// The workspace's `.pmth` files (found as `check` finds them), those under
 /// `under` when given.
-fn workspace_files(
-    root: &Path,
-    under: Option<&Path>,
-) -> Result<Vec<(String, PathBuf, String)>, String> {
+fn workspace_files(root: &Path, under: Option<&Path>) -> Result<Vec<Input>, String> {
     let (ws, _) = pmth_compiler::load::load(root, &[]).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     for id in &ws.pmth_files {
@@ -110,7 +121,9 @@ fn workspace_files(
         if under.is_some_and(|u| !path.starts_with(u)) {
             continue;
         }
-        out.push((file.path.clone(), path, file.text.clone()));
+        // Read again as it is on disk: the loader drops a byte-order mark.
+        let text = read(&path);
+        out.push((file.path.clone(), path, text));
     }
     Ok(out)
 }

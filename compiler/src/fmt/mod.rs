@@ -27,8 +27,24 @@ pub use comments::comment_texts;
 // Public Interface
 
 /// Formats one file's text. `Ok` holds the canonical text (equal to `text`
-/// when it already is); `Err` means the text must be left as it is.
+/// when it already is); `Err` means the text must be left as it is. A leading
+/// byte-order mark and `\r\n` line ends are kept as the file had them.
 pub fn format_source(text: &str) -> Result<String, FormatError> {
+    let (bom, body) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => ("\u{feff}", rest),
+        None => ("", text),
+    };
+    let crlf = body.contains("\r\n");
+    let out = if crlf {
+        format_lf(&body.replace("\r\n", "\n"))?.replace('\n', "\r\n")
+    } else {
+        format_lf(body)?
+    };
+    Ok(format!("{bom}{out}"))
+}
+
+/// [`format_source`] on text without a byte-order mark or `\r\n`.
+fn format_lf(text: &str) -> Result<String, FormatError> {
     let decls = parse_clean(text)?;
     let mut printer = print::Printer::new(text);
     printer.file(&decls);
