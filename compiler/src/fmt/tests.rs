@@ -74,17 +74,6 @@ fn corpora_are_idempotent_and_keep_comments() {
     );
 }
 
-#[test]
-#[ignore]
-fn debug_one() {
-    let p = std::env::var("FMT_FILE").unwrap_or_default();
-    let text = std::fs::read_to_string(p).unwrap_or_default();
-    let decls = super::parse_clean(&text).ok().unwrap_or_default();
-    let mut pr = super::print::Printer::new(&text);
-    pr.file(&decls);
-    println!("{}", pr.finish());
-}
-
 /// The input, then its formatted form, for a snapshot; also checks that the
 /// output is a fixed point.
 fn before_after(input: &str) -> String {
@@ -211,4 +200,20 @@ fn empty_and_canonical_texts_are_unchanged() {
         fmt("\u{feff}capability c { description = \"d\" }\r\n"),
         "\u{feff}capability c {\r\n  description = \"d\"\r\n}\r\n"
     );
+}
+
+/// docs/fmt.md's before/after example is what the formatter does.
+#[test]
+fn the_documented_example_is_true() {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/fmt.md");
+    let doc = std::fs::read_to_string(path).unwrap_or_default();
+    let blocks: Vec<&str> = doc
+        .split("```pmth\n")
+        .skip(1)
+        .filter_map(|b| b.split("```").next())
+        .collect();
+    let [before, after, ..] = blocks[..] else {
+        panic!("docs/fmt.md has no before/after pair");
+    };
+    assert_eq!(fmt(before), after);
 }
