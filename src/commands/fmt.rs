@@ -8,6 +8,7 @@ use crate::cli::FmtArgs;
 use pmth_compiler::emit::write::replace_file;
 use pmth_compiler::fmt::{format_source, unified_diff, FormatError};
 use pmth_compiler::source::LineIndex;
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 pub fn run(args: &FmtArgs) -> Exit {
@@ -15,26 +16,27 @@ pub fn run(args: &FmtArgs) -> Exit {
         Ok(f) => f,
         Err(e) => return cannot_run(&e),
     };
+    // Formatted in parallel, reported and written in order.
+    let results: Vec<Result<String, String>> = files
+        .par_iter()
+        .map(|(shown, _, text)| {
+            let text = text
+                .as_ref()
+                .map_err(|e| format!("{shown}: not formatted: {e}"))?;
+            format_source(text).map_err(|e| describe(shown, text, &e))
+        })
+        .collect();
     let mut failed = false;
     let mut changed = 0usize;
-    for (shown, path, text) in &files {
-        let text = match text {
-            Ok(t) => t,
-            Err(e) => {
-                failed = true;
-                eprintln!("{shown}: not formatted: {e}");
-                continue;
+    for ((shown, path, text), result) in files.iter().zip(results) {
+        let (Ok(text), Ok(formatted)) = (text, result.as_ref()) else {
+            failed = true;
+            if let Err(why) = result {
+                eprintln!("{why}");
             }
+            continue;
         };
-        let formatted = match format_source(text) {
-            Ok(f) => f,
-            Err(e) => {
-                failed = true;
-                eprintln!("{}", describe(shown, text, &e));
-                continue;
-            }
-        };
-        if formatted == *text {
+        if formatted == text {
             continue;
         }
         changed += 1;
