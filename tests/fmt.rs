@@ -135,7 +135,9 @@ fn outside_a_workspace_it_cannot_run() {
 
 /// What formatting must not change: every diagnostic's (code, file), and each
 /// declaration's (kind, id, registry digest).
-fn fingerprint(root: &Path) -> (Vec<(String, String)>, Vec<(String, String, String)>) {
+type Fingerprint = (Vec<(String, String)>, Vec<(String, String, String)>);
+
+fn fingerprint(root: &Path) -> Fingerprint {
     let comp = compile(root, &CompileOptions::default()).expect("a workspace");
     let mut diags: Vec<(String, String)> = comp
         .diagnostics

@@ -41,7 +41,7 @@ pub fn run(args: &FmtArgs) -> Exit {
         }
         changed += 1;
         if args.check {
-            print(&unified_diff(shown, text, &formatted));
+            print(&unified_diff(shown, text, formatted));
         } else if let Err((p, e)) = replace_file(path, formatted.as_bytes()) {
             failed = true;
             eprintln!("error: cannot write {}: {e}", p.display());
