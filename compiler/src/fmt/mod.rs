@@ -57,7 +57,7 @@ fn format_lf(text: &str) -> Result<String, FormatError> {
     let again = parse_clean(&out).map_err(|_| {
         FormatError::Unsafe("the formatted text does not parse (a formatter bug)".into())
     })?;
-    if safety::canonical(&again) != safety::canonical(&decls) {
+    if safety::canonical(again) != safety::canonical(decls) {
         return Err(FormatError::Unsafe(
             "the formatted text would mean something else (a formatter bug)".into(),
         ));

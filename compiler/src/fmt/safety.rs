@@ -1,21 +1,23 @@
 //! The safety check: the formatted text must parse to the same declarations as
 //! the input (spans aside, items in canonical order on both sides) and carry
-//! the same comments.
+//! the same comments. Both trees are compared with every span zeroed (the
+//! derived `PartialEq`), after sorting their items the way the printer does.
 
 use super::order::{self, Order};
-use crate::ast::{Block, Decl, DeclBody, Item, TypeExpr, TypeKind, Value, ValueKind};
+use crate::ast::{
+    Block, Decl, DeclBody, Expr, ExprKind, Item, Reference, Str, StrPart, TypeExpr, TypeKind,
+    Value, ValueKind,
+};
+use crate::source::Span;
 
-/// A span-free rendering of declarations, items sorted as the printer sorts
-/// them: two texts format to the same meaning exactly when these are equal.
-pub(super) fn canonical(decls: &[Decl]) -> String {
-    let mut out = String::new();
-    for d in decls {
-        let mut d = d.clone();
-        sort_decl(&mut d);
-        out.push_str(&strip_spans(&format!("{d:?}")));
-        out.push('\n');
+/// The declarations with every span zeroed and every block's items sorted as
+/// the printer sorts them: two texts format to the same meaning exactly when
+/// these are equal.
+pub(super) fn canonical(mut decls: Vec<Decl>) -> Vec<Decl> {
+    for d in &mut decls {
+        sort_decl(d);
     }
-    out
+    decls
 }
 
 /// The comments of a text, sorted (attributes move, and their comments with
@@ -26,12 +28,34 @@ pub(super) fn comment_multiset(text: &str) -> Vec<&str> {
     c
 }
 
+const NO_SPAN: Span = Span {
+    file: 0,
+    start: 0,
+    end: 0,
+};
+
 fn sort_decl(d: &mut Decl) {
+    d.name.span = NO_SPAN;
+    d.header = NO_SPAN;
+    d.span = NO_SPAN;
+    if let Some(v) = &mut d.version {
+        v.span = NO_SPAN;
+    }
     match &mut d.body {
         DeclBody::Attrs(b) => sort_block(b, Order::declaration(d.kind)),
-        DeclBody::Template(t) => sort_block(&mut t.body, Order::template(t.for_kind)),
+        DeclBody::Template(t) => {
+            t.for_span = NO_SPAN;
+            if let Some(e) = &mut t.extends {
+                erase_ref(e);
+            }
+            sort_block(&mut t.body, Order::template(t.for_kind));
+        }
         DeclBody::Instance(i) => {
+            erase_ref(&mut i.template);
+            i.call_span = NO_SPAN;
             for a in &mut i.args {
+                a.name.span = NO_SPAN;
+                a.span = NO_SPAN;
                 sort_value(&mut a.value, Order::Source);
             }
             if let Some(b) = &mut i.overrides {
@@ -42,7 +66,16 @@ fn sort_decl(d: &mut Decl) {
     }
 }
 
+fn erase_ref(r: &mut Reference) {
+    r.name_span = NO_SPAN;
+    r.span = NO_SPAN;
+    if let Some(q) = &mut r.req {
+        q.span = NO_SPAN;
+    }
+}
+
 fn sort_block(b: &mut Block, order: Order) {
+    b.span = NO_SPAN;
     let idx = order::sorted(order, &b.items);
     let mut slots: Vec<Option<Item>> = std::mem::take(&mut b.items).into_iter().map(Some).collect();
     b.items = idx
@@ -52,10 +85,14 @@ fn sort_block(b: &mut Block, order: Order) {
     for item in &mut b.items {
         match item {
             Item::Attr(a) => {
+                a.key.span = NO_SPAN;
+                a.span = NO_SPAN;
                 let inner = order::for_value(order, &a.key.name, &a.value);
                 sort_value(&mut a.value, inner);
             }
             Item::Field(f) | Item::Param(f) => {
+                f.name.span = NO_SPAN;
+                f.span = NO_SPAN;
                 sort_type(&mut f.ty);
                 if let Some(c) = &mut f.constraints {
                     sort_block(c, Order::Source);
@@ -64,15 +101,23 @@ fn sort_block(b: &mut Block, order: Order) {
                     sort_value(v, Order::Source);
                 }
             }
-            Item::Step(s) => sort_block(&mut s.body, order.steps()),
+            Item::Step(s) => {
+                s.name.span = NO_SPAN;
+                s.header = NO_SPAN;
+                s.span = NO_SPAN;
+                sort_block(&mut s.body, order.steps());
+            }
         }
     }
 }
 
 fn sort_type(t: &mut TypeExpr) {
+    t.span = NO_SPAN;
     match &mut t.kind {
+        TypeKind::Named(i) => i.span = NO_SPAN,
         TypeKind::List(inner) | TypeKind::Map(inner) => sort_type(inner),
         TypeKind::Object(b) => sort_block(b, Order::Source),
+        TypeKind::Union(strs) => strs.iter_mut().for_each(|s| s.span = NO_SPAN),
         TypeKind::AnyOf(members) => {
             for m in members {
                 sort_type(&mut m.ty);
@@ -81,48 +126,56 @@ fn sort_type(t: &mut TypeExpr) {
                 }
             }
         }
-        TypeKind::Named(_) | TypeKind::Union(_) => {}
     }
 }
 
 fn sort_value(v: &mut Value, order: Order) {
+    v.span = NO_SPAN;
     match &mut v.kind {
-        ValueKind::Block(b) | ValueKind::Tagged(_, b) => sort_block(b, order),
+        ValueKind::Block(b) => sort_block(b, order),
+        ValueKind::Tagged(name, b) => {
+            name.span = NO_SPAN;
+            sort_block(b, order);
+        }
         ValueKind::List(items) => {
             for i in items {
                 sort_value(i, Order::Source);
             }
         }
-        _ => {}
+        ValueKind::Str(s) => erase_str(s),
+        ValueKind::Ref(r) => erase_ref(r),
+        ValueKind::Path(parts) => parts.iter_mut().for_each(|p| p.span = NO_SPAN),
+        ValueKind::Param(p) => p.span = NO_SPAN,
+        ValueKind::Expr(e) => erase_expr(e),
+        ValueKind::Int(_)
+        | ValueKind::Float(_)
+        | ValueKind::Bool(_)
+        | ValueKind::Duration(_)
+        | ValueKind::Size(_)
+        | ValueKind::Rate { .. }
+        | ValueKind::Word(_)
+        | ValueKind::Env(_)
+        | ValueKind::Secret(_)
+        | ValueKind::Invalid => {}
     }
 }
 
-/// `Span { file: 0, start: 3, end: 9 }` removed from a `Debug` rendering.
-fn strip_spans(debug: &str) -> String {
-    let mut out = String::with_capacity(debug.len());
-    let mut rest = debug;
-    while let Some(i) = rest.find("Span { file: ") {
-        out.push_str(rest.get(..i).unwrap_or(""));
-        let after = rest.get(i..).unwrap_or("");
-        match after.find('}') {
-            Some(j) => rest = after.get(j + 1..).unwrap_or(""),
-            None => {
-                rest = after;
-                break;
-            }
+fn erase_str(s: &mut Str) {
+    for p in &mut s.parts {
+        if let StrPart::Interp(i) = p {
+            i.span = NO_SPAN;
         }
     }
-    out.push_str(rest);
-    out
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn spans_are_removed() {
-        assert_eq!(
-            super::strip_spans("A { span: Span { file: 0, start: 1, end: 2 }, x: 1 }"),
-            "A { span: , x: 1 }"
-        );
+fn erase_expr(e: &mut Expr) {
+    e.span = NO_SPAN;
+    match &mut e.kind {
+        ExprKind::Atom(v) => sort_value(v, Order::Source),
+        ExprKind::Not(inner) => erase_expr(inner),
+        ExprKind::Binary(_, a, b) => {
+            erase_expr(a);
+            erase_expr(b);
+        }
     }
 }
