@@ -16,20 +16,25 @@ pub fn run(args: &FmtArgs) -> Exit {
         Ok(f) => f,
         Err(e) => return cannot_run(&e),
     };
-    // Formatted in parallel, reported and written in order.
-    let results: Vec<Result<String, String>> = files
+    // Formatted (and diffed) in parallel, reported and written in order.
+    let results: Vec<Result<(String, String), String>> = files
         .par_iter()
         .map(|(shown, _, text)| {
             let text = text
                 .as_ref()
                 .map_err(|e| format!("{shown}: not formatted: {e}"))?;
-            format_source(text).map_err(|e| describe(shown, text, &e))
+            let formatted = format_source(text).map_err(|e| describe(shown, text, &e))?;
+            let diff = match args.check && formatted != *text {
+                true => unified_diff(shown, text, &formatted),
+                false => String::new(),
+            };
+            Ok((formatted, diff))
         })
         .collect();
     let mut failed = false;
     let mut changed = 0usize;
-    for ((shown, path, text), result) in files.iter().zip(results) {
-        let (Ok(text), Ok(formatted)) = (text, result.as_ref()) else {
+    for ((_, path, text), result) in files.iter().zip(results) {
+        let (Ok(text), Ok((formatted, diff))) = (text, result.as_ref()) else {
             failed = true;
             if let Err(why) = result {
                 eprintln!("{why}");
@@ -41,7 +46,7 @@ pub fn run(args: &FmtArgs) -> Exit {
         }
         changed += 1;
         if args.check {
-            print(&unified_diff(shown, text, formatted));
+            print(diff);
         } else if let Err((p, e)) = replace_file(path, formatted.as_bytes()) {
             failed = true;
             eprintln!("error: cannot write {}: {e}", p.display());

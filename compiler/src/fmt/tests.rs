@@ -224,10 +224,19 @@ fn safety_compares_meaning_not_layout() {
     let canon = |t: &str| super::parse_clean(t).map(super::safety::canonical).ok();
     let a = canon("agent a { kind = analytical description = \"d\" }");
     assert!(a.is_some());
-    assert_eq!(a, canon("agent a {\n  description = \"d\"\n  kind = analytical\n}\n"));
+    assert_eq!(
+        a,
+        canon("agent a {\n  description = \"d\"\n  kind = analytical\n}\n")
+    );
     assert_ne!(a, canon("agent a { kind = creative description = \"d\" }"));
-    assert_ne!(a, canon("agent a { description = \"e\" kind = analytical }"));
+    assert_ne!(
+        a,
+        canon("agent a { description = \"e\" kind = analytical }")
+    );
     // Steps keep their order: swapping them is a different workflow.
     let w = canon("workflow w { step a { agent = agent.x } step b { agent = agent.y } }");
-    assert_ne!(w, canon("workflow w { step b { agent = agent.y } step a { agent = agent.x } }"));
+    assert_ne!(
+        w,
+        canon("workflow w { step b { agent = agent.y } step a { agent = agent.x } }")
+    );
 }
