@@ -125,6 +125,35 @@ fn a_syntax_error_is_reported_and_the_file_untouched() {
 }
 
 #[test]
+fn a_bom_and_crlf_are_kept_and_errors_located() {
+    let crlf = "\u{feff}capability c { description = \"d\" }\r\n";
+    let broken = "\u{feff}// x\r\ncapability c {\r\n  description = = \"d\"\r\n}\r\n";
+    let ws = workspace(
+        "fmt-crlf",
+        &[
+            ("pmth.toml", MANIFEST),
+            ("a.pmth", crlf.as_bytes()),
+            ("b.pmth", broken.as_bytes()),
+        ],
+    );
+    let o = pmth(&["fmt"], &ws);
+    assert_eq!(code(&o), 1);
+    assert!(
+        stderr(&o).contains("b.pmth:3:17: error[PM0001]"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(ws.join("a.pmth")).ok().as_deref(),
+        Some("\u{feff}capability c {\r\n  description = \"d\"\r\n}\r\n")
+    );
+    assert_eq!(
+        std::fs::read_to_string(ws.join("b.pmth")).ok().as_deref(),
+        Some(broken)
+    );
+}
+
+#[test]
 fn outside_a_workspace_it_cannot_run() {
     let dir = scratch("fmt-nows");
     let o = pmth(&["fmt"], &dir);

@@ -6,7 +6,7 @@
 use super::{cannot_run, print, workspace_root, Exit};
 use crate::cli::FmtArgs;
 use pmth_compiler::emit::write::replace_file;
-use pmth_compiler::fmt::{format_source, unified_diff, FormatError};
+use pmth_compiler::fmt::{format_source, normalized, unified_diff, FormatError};
 use pmth_compiler::source::LineIndex;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -32,6 +32,7 @@ pub fn run(args: &FmtArgs) -> Exit {
         })
         .collect();
     let mut failed = false;
+    let mut unwritable = false;
     let mut changed = 0usize;
     for ((_, path, text), result) in files.iter().zip(results) {
         let (Ok(text), Ok((formatted, diff))) = (text, result.as_ref()) else {
@@ -48,14 +49,16 @@ pub fn run(args: &FmtArgs) -> Exit {
         if args.check {
             print(diff);
         } else if let Err((p, e)) = replace_file(path, formatted.as_bytes()) {
-            failed = true;
+            unwritable = true;
             eprintln!("error: cannot write {}: {e}", p.display());
         }
     }
     if args.check && changed > 0 {
         eprintln!("{changed} of {} files would be reformatted", files.len());
     }
-    if failed || (args.check && changed > 0) {
+    if unwritable {
+        Exit::CannotRun
+    } else if failed || (args.check && changed > 0) {
         Exit::Errors
     } else {
         Exit::Ok
@@ -66,10 +69,11 @@ pub fn run(args: &FmtArgs) -> Exit {
 fn describe(shown: &str, text: &str, e: &FormatError) -> String {
     match e {
         FormatError::Syntax(diags) if !diags.is_empty() => {
-            let lines = LineIndex::new(text);
+            let text = normalized(text);
+            let lines = LineIndex::new(&text);
             let mut out = format!("{shown}: not formatted: syntax error");
             for d in diags {
-                let at = lines.line_col(text, d.primary.span.start);
+                let at = lines.line_col(&text, d.primary.span.start);
                 out.push_str(&format!(
                     "\n{shown}:{}:{}: error[{}]: {}",
                     at.line, at.column, d.code, d.message

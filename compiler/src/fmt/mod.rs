@@ -30,17 +30,25 @@ pub use comments::comment_texts;
 /// when it already is); `Err` means the text must be left as it is. A leading
 /// byte-order mark and `\r\n` line ends are kept as the file had them.
 pub fn format_source(text: &str) -> Result<String, FormatError> {
-    let (bom, body) = match text.strip_prefix('\u{feff}') {
-        Some(rest) => ("\u{feff}", rest),
-        None => ("", text),
-    };
-    let crlf = body.contains("\r\n");
-    let out = if crlf {
-        format_lf(&body.replace("\r\n", "\n"))?.replace('\n', "\r\n")
+    let bom = if text.starts_with('\u{feff}') {
+        "\u{feff}"
     } else {
-        format_lf(body)?
+        ""
     };
+    let crlf = text.contains("\r\n");
+    let out = format_lf(&normalized(text))?;
+    let out = if crlf { out.replace('\n', "\r\n") } else { out };
     Ok(format!("{bom}{out}"))
+}
+
+/// The text the formatter works on: no byte-order mark, `\n` line ends. The
+/// spans of a [`FormatError::Syntax`] are offsets into it.
+pub fn normalized(text: &str) -> std::borrow::Cow<'_, str> {
+    let body = text.strip_prefix('\u{feff}').unwrap_or(text);
+    match body.contains("\r\n") {
+        true => std::borrow::Cow::Owned(body.replace("\r\n", "\n")),
+        false => std::borrow::Cow::Borrowed(body),
+    }
 }
 
 /// [`format_source`] on text without a byte-order mark or `\r\n`.
@@ -74,7 +82,7 @@ fn format_lf(text: &str) -> Result<String, FormatError> {
 #[derive(Clone, Debug)]
 pub enum FormatError {
     /// The text has syntax (or literal) errors: these diagnostics, spans in a
-    /// file of id 0 holding the text.
+    /// file of id 0 holding the [`normalized`] text.
     Syntax(Vec<Diagnostic>),
     /// Formatting could not be proven safe; the reason.
     Unsafe(String),
