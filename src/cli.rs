@@ -16,6 +16,9 @@ pub struct Cli {
 pub enum Command {
     /// Parse, expand, resolve, type-check and govern a workspace; print diagnostics.
     Check(CheckArgs),
+    /// Rewrite `.pmth` files in the one canonical layout (`--check`: only show
+    /// the diff, exit 1 when a file would change).
+    Fmt(FmtArgs),
     /// Print the long explanation of a diagnostic code (e.g. `pmth explain PM0101`).
     Explain(ExplainArgs),
     /// Create a new workspace: `pmth.toml`, one example of each kind, a policy.
@@ -265,6 +268,17 @@ pub struct CheckArgs {
     /// Print the wall time of each stage to stderr.
     #[arg(long)]
     pub timings: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FmtArgs {
+    /// Files or folders to format; default: every `.pmth` file of the
+    /// workspace holding the current folder.
+    pub paths: Vec<PathBuf>,
+    /// Write nothing: print a unified diff of what would change and exit 1
+    /// when something would.
+    #[arg(long)]
+    pub check: bool,
 }
 
 #[derive(Debug, Args)]

@@ -112,3 +112,77 @@ fn hostile_client() {
     got.sort_unstable();
     assert_eq!(got, want);
 }
+
+/// `textDocument/formatting`: one edit replacing the whole document with what
+/// `pmth fmt` writes; nothing for a document with a syntax error.
+#[test]
+fn formatting_returns_the_formatted_document() {
+    let dir = std::env::temp_dir().join(format!("pmth-lsp-fmt-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(
+        dir.join("pmth.toml"),
+        "[package]\nname = \"f\"\nversion = \"1.0.0\"\n",
+    )
+    .expect("write");
+    let messy = "model m { provider = \"openai\"  description = \"m\" } // kept\n";
+    let broken = "model m { provider = = }\n";
+    let uri = |name: &str| format!("file://{}/{name}", dir.display());
+
+    let mut child = Command::new(PMTH)
+        .arg("lsp")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn pmth lsp");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let mut out = BufReader::new(child.stdout.take().expect("stdout"));
+    let open = |name: &str, text: &str| {
+        json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument":
+            {"uri": uri(name), "languageId": "pmth", "version": 1, "text": text}}})
+    };
+    let format = |id: i64, name: &str| {
+        json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/formatting", "params": {
+            "textDocument": {"uri": uri(name)}, "options": {"tabSize": 2, "insertSpaces": true}}})
+    };
+    let msgs = [
+        json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}, "rootUri": format!("file://{}", dir.display())}}),
+        json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+        open("a.pmth", messy),
+        open("b.pmth", broken),
+        format(2, "a.pmth"),
+        format(3, "b.pmth"),
+        json!({"jsonrpc": "2.0", "id": 4, "method": "shutdown", "params": null}),
+        json!({"jsonrpc": "2.0", "method": "exit", "params": null}),
+    ];
+    for m in &msgs {
+        stdin.write_all(&frame(m)).expect("write");
+    }
+    drop(stdin);
+    let mut responses = std::collections::HashMap::new();
+    while let Some(m) = read_message(&mut out) {
+        if let Some(id) = m.get("id").and_then(Value::as_i64) {
+            responses.insert(id, m);
+        }
+    }
+    let _ = child.wait();
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let init = &responses[&1]["result"]["capabilities"];
+    assert_eq!(init["documentFormattingProvider"], json!(true), "{init}");
+    let edits = responses[&2]["result"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(edits.len(), 1, "{:?}", responses[&2]);
+    let want = pmth_compiler::fmt::format_source(messy).expect("formats");
+    assert_eq!(edits[0]["newText"], json!(want));
+    assert_eq!(
+        edits[0]["range"]["start"],
+        json!({"line": 0, "character": 0})
+    );
+    assert_eq!(edits[0]["range"]["end"], json!({"line": 1, "character": 0}));
+    assert!(want.contains("} // kept"), "{want}");
+    assert_eq!(responses[&3]["result"], Value::Null, "{:?}", responses[&3]);
+}

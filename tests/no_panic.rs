@@ -68,17 +68,34 @@ fn no_input_crashes_the_binary() {
 }
 
 fn run(ws: &Path, format: &str) -> Result<(), String> {
-    let (status, stdout, stderr) = pmth_within(&["check", "--format", format, "."], ws, LIMIT)?;
-    match status.code() {
-        Some(0 | 1) => {}
-        Some(c) => return Err(format!("exit {c}: {}", String::from_utf8_lossy(&stderr))),
-        None => return Err(format!("killed by a signal ({status})")),
+    let stdout = exits_0_or_1(&["check", "--format", format, "."], ws)?;
+    // The formatter too: `--check`, then writing, then `--check` again, which
+    // must find nothing left to change (idempotence).
+    exits_0_or_1(&["fmt", "--check"], ws).map_err(|e| format!("fmt --check: {e}"))?;
+    exits_0_or_1(&["fmt"], ws).map_err(|e| format!("fmt: {e}"))?;
+    let (status, out, _) = pmth_within(&["fmt", "--check"], ws, LIMIT)?;
+    if !out.is_empty() {
+        return Err(format!(
+            "fmt is not idempotent (exit {:?}):\n{}",
+            status.code(),
+            String::from_utf8_lossy(&out)
+        ));
     }
     if format == "json" || format == "sarif" {
         serde_json::from_slice::<serde_json::Value>(&stdout)
             .map_err(|e| format!("bad JSON: {e}"))?;
     }
     Ok(())
+}
+
+/// Runs `pmth ARGS` in `ws`; its stdout when it exited 0 or 1.
+fn exits_0_or_1(args: &[&str], ws: &Path) -> Result<Vec<u8>, String> {
+    let (status, stdout, stderr) = pmth_within(args, ws, LIMIT)?;
+    match status.code() {
+        Some(0 | 1) => Ok(stdout),
+        Some(c) => Err(format!("exit {c}: {}", String::from_utf8_lossy(&stderr))),
+        None => Err(format!("killed by a signal ({status})")),
+    }
 }
 
 fn write_all(ws: &Path, files: &[(&str, &[u8])]) {

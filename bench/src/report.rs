@@ -238,6 +238,18 @@ fn targets(s: &mut String, results: &[SizeResult]) {
             "| LSP diagnostics ≤ 50 ms after an edit, 1k workspace | — | not measured yet (no LSP) |"
         ),
     }
+    match at(crate::suite::FMT_SIZE).and_then(|r| r.fmt.as_ref()) {
+        Some(f) => line!(
+            s,
+            "| `pmth fmt --check` < 300 ms, 10k workspace | {} | {} |",
+            dur(f.median_wall()),
+            status(Some(f.median_wall() < 0.3))
+        ),
+        None => line!(
+            s,
+            "| `pmth fmt --check` < 300 ms, 10k workspace | — | not measured |"
+        ),
+    }
     line!(s);
 }
 

@@ -82,6 +82,9 @@ pub struct RegoStats {
     pub errors: Vec<String>,
 }
 
+/// The size `pmth fmt --check` is measured at.
+pub const FMT_SIZE: usize = 10_000;
+
 /// Everything measured for one size.
 #[derive(Clone, Debug, Default)]
 pub struct SizeResult {
@@ -100,6 +103,9 @@ pub struct SizeResult {
     pub load: (Option<f64>, Option<f64>),
     /// `pmth lsp` edit latency (measured at 1k only).
     pub lsp: Option<lsp::LspStats>,
+    /// `pmth fmt --check DIR` (measured at 10k only; exit 1 when a file would
+    /// change is expected, the generated text not being in canonical layout).
+    pub fmt: Option<CmdStats>,
 }
 
 /// What the `pmth` binary can do, found from its `--help`.
@@ -111,6 +117,7 @@ pub struct Abilities {
     pub build: bool,
     pub build_timings: bool,
     pub lsp: bool,
+    pub fmt: bool,
 }
 
 /// Asks `pmth CMD --help`; a real subcommand prints a usage line.
@@ -131,6 +138,7 @@ pub fn abilities(pmth: &Path) -> Abilities {
         check: check.is_some(),
         build: build.is_some(),
         lsp: help("lsp").is_some(),
+        fmt: help("fmt").is_some(),
     }
 }
 
@@ -202,6 +210,11 @@ fn run_size(cfg: &Config, ab: &Abilities, n: usize) -> Result<SizeResult, String
             Ok(stats) => res.lsp = Some(stats),
             Err(e) => res.notes.push(format!("pmth lsp: skipped: {e}")),
         }
+    }
+
+    if ab.fmt && n == FMT_SIZE {
+        let args = vec!["fmt".to_string(), "--check".into(), dir_s.clone()];
+        res.fmt = Some(repeat(cfg, &args, runs, false)?);
     }
 
     res.load.1 = measure::load_average();

@@ -17,6 +17,7 @@ pub mod diff;
 pub mod emit;
 pub mod expand;
 pub mod export;
+pub mod fmt;
 pub mod govern;
 pub mod graph;
 pub mod load;

@@ -70,6 +70,7 @@ fn capabilities() -> ServerCapabilities {
         definition_provider: Some(OneOf::Left(true)),
         references_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
+        document_formatting_provider: Some(OneOf::Left(true)),
         ..Default::default()
     }
 }
@@ -153,6 +154,7 @@ fn on_request(state: &State, req: Request) -> Response {
         .on::<r::GotoDefinition>(handlers::definition::definition)
         .on::<r::References>(handlers::definition::references)
         .on::<r::DocumentSymbolRequest>(handlers::document_symbol::document_symbol)
+        .on::<r::Formatting>(handlers::formatting::formatting)
         .finish()
 }
 

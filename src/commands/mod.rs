@@ -6,6 +6,7 @@ mod check;
 mod diff;
 mod explain;
 mod export;
+mod fmt;
 mod graph;
 mod init;
 mod keygen;
@@ -49,6 +50,7 @@ impl From<Exit> for ExitCode {
 pub fn run(cli: Cli) -> Exit {
     match cli.command {
         Command::Check(args) => check::run(&args),
+        Command::Fmt(args) => fmt::run(&args),
         Command::Explain(args) => explain::run(&args),
         Command::Init(args) => init::run(&args),
         Command::Build(args) => build::run(&args),

@@ -189,3 +189,17 @@ fn header_only(lower: &mut Lower, text: &str) -> Option<Decl> {
         body: DeclBody::Broken,
     })
 }
+
+/// Every comment of `text` (`//`, `///`, `/* */`) as a byte range, in order,
+/// found by the same lexer the pre-scan uses (so strings are never mistaken for
+/// comments). A line comment's range excludes its newline. For the formatter.
+pub fn comment_ranges(text: &str) -> Vec<(usize, usize)> {
+    lexer::Lexer::new(text)
+        .filter_map(|t| match t {
+            lexer::Tok::Doc { start, end } | lexer::Tok::Comment { start, end } => {
+                Some((start, end))
+            }
+            _ => None,
+        })
+        .collect()
+}

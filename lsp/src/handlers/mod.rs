@@ -6,6 +6,7 @@ pub mod completion;
 pub mod definition;
 pub mod diagnostics;
 pub mod document_symbol;
+pub mod formatting;
 pub mod hover;
 pub mod sync;
 
