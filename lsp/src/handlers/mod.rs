@@ -2,12 +2,16 @@
 //! and the request's params and return its result; `server.rs` is the one place
 //! that maps methods to them.
 
+pub mod code_action;
 pub mod completion;
 pub mod definition;
 pub mod diagnostics;
 pub mod document_symbol;
 pub mod hover;
+pub mod inlay_hint;
+pub mod rename;
 pub mod sync;
+pub mod workspace_symbol;
 
 use crate::convert;
 use crate::lookup::Analysis;

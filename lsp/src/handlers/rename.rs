@@ -1,0 +1,269 @@
+//! Rename and prepareRename: a declaration of any kind (every version of its
+//! name, every reference in every file, `@REQ` kept; for a template, every
+//! instance's `template.NAME`), or a workflow step (its `step NAME` and every
+//! `step.NAME` inside its workflow). A name already taken or not an identifier
+//! is refused with a message, as is anything in the stdlib.
+
+use crate::handlers::{Ctx, DocRef};
+use crate::lookup::Analysis;
+use lsp_types::{
+    PrepareRenameResponse, RenameParams, TextDocumentPositionParams, TextEdit, Uri, WorkspaceEdit,
+};
+use pmth_compiler::ast::{walk_block_values, Block, DeclBody, Item, Kind, ValueKind};
+use pmth_compiler::source::Span;
+use std::collections::HashMap;
+
+pub fn prepare_rename(
+    ctx: &Ctx,
+    params: TextDocumentPositionParams,
+) -> Result<Option<PrepareRenameResponse>, String> {
+    let doc = ctx.doc(&params.text_document.uri).ok_or(NOT_OPEN)?;
+    let an = ctx.analysis(&doc).ok_or(NOT_CHECKED)?;
+    let target = target(&an, &doc, doc.offset(params.position))?;
+    Ok(Some(PrepareRenameResponse::RangeWithPlaceholder {
+        range: doc.range(target.at.start as usize, target.at.end as usize),
+        placeholder: target.name,
+    }))
+}
+
+pub fn rename(ctx: &Ctx, params: RenameParams) -> Result<Option<WorkspaceEdit>, String> {
+    let pos = &params.text_document_position;
+    let doc = ctx.doc(&pos.text_document.uri).ok_or(NOT_OPEN)?;
+    let an = ctx.analysis(&doc).ok_or(NOT_CHECKED)?;
+    let target = target(&an, &doc, doc.offset(pos.position))?;
+    let new = params.new_name.trim();
+    if new == target.name {
+        return Ok(Some(WorkspaceEdit::default()));
+    }
+    if !valid_name(new, target.dotted) {
+        return Err(format!(
+            "`{new}` is not a valid name: letters, digits and `_`, not starting with a digit{}",
+            if target.dotted {
+                ", `.` between segments"
+            } else {
+                ""
+            }
+        ));
+    }
+    if let Some(taken) = (target.taken)(&an, new) {
+        return Err(taken);
+    }
+    Ok(Some(workspace_edit(&an, &target.edits, new)))
+}
+
+const NOT_OPEN: &str = "the document is not open";
+const NOT_CHECKED: &str =
+    "the workspace has not been checked with this text yet; try again in a moment";
+
+/// What a rename at a position would change.
+struct Target {
+    /// The name as it is.
+    name: String,
+    /// The name under the cursor (in the document).
+    at: Span,
+    /// Every span holding the name.
+    edits: Vec<Span>,
+    /// Capability names are dotted.
+    dotted: bool,
+    /// Why a new name is refused (already taken), if it is.
+    taken: Box<dyn Fn(&Analysis, &str) -> Option<String>>,
+}
+
+fn target(an: &Analysis, doc: &DocRef, offset: usize) -> Result<Target, String> {
+    let file = an.file.ok_or(NOT_CHECKED)?;
+    let off = u32::try_from(offset).unwrap_or(u32::MAX);
+    if let Some(t) = step_target(an, file.id, off) {
+        return Ok(t);
+    }
+    let unit = an
+        .target_at(doc.text, offset)
+        .ok_or("nothing to rename here: put the cursor on a declaration's name or a reference")?;
+    let u = an.unit(unit).ok_or("nothing to rename here")?;
+    let (kind, name) = (u.decl.kind, u.decl.name.name.to_string());
+    let edits = declaration_edits(an, kind, &name);
+    let sources = an.comp.sources();
+    if edits
+        .iter()
+        .any(|s| sources.get(s.file).is_none_or(|f| f.stdlib))
+    {
+        return Err(format!(
+            "{kind} `{name}` is declared in the standard library: it cannot be renamed"
+        ));
+    }
+    let at = edits
+        .iter()
+        .copied()
+        .filter(|s| s.file == file.id && s.start <= off && off <= s.end)
+        .min_by_key(|s| s.len())
+        .ok_or("nothing to rename here: put the cursor on the name")?;
+    Ok(Target {
+        name,
+        at,
+        edits,
+        dotted: kind == Kind::Capability,
+        taken: Box::new(move |an, new| {
+            an.by_name(kind, new)
+                .map(|_| format!("{kind} `{new}` already exists: choose another name"))
+        }),
+    })
+}
+
+/// Every span spelling the name of the declarations `kind NAME` (all versions):
+/// their own names, the name part of every reference resolved to one of them,
+/// and for a template the name in every instance. Sorted, without duplicates.
+fn declaration_edits(an: &Analysis, kind: Kind, name: &str) -> Vec<Span> {
+    let units: Vec<usize> = an
+        .checked
+        .units
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| u.decl.kind == kind && u.decl.name.name == name)
+        .map(|(i, _)| i)
+        .collect();
+    let sources = an.comp.sources();
+    let mut out: Vec<Span> = units
+        .iter()
+        .filter_map(|&i| an.unit(i))
+        .map(|u| u.decl.name.span)
+        .collect();
+    for (span, t) in &an.checked.refs {
+        if units.contains(&t.unit) {
+            out.extend(name_in_reference(sources.slice(*span), *span, name));
+        }
+    }
+    if kind == Kind::Template {
+        for u in &an.checked.units {
+            if let Some(o) = &u.origin {
+                if sources.slice(o.template_name) == name {
+                    out.push(o.template_name);
+                }
+            }
+            if let DeclBody::Template(t) = &u.decl.body {
+                if let Some(r) = t.extends.as_ref().filter(|r| r.name == name) {
+                    out.push(r.name_span);
+                }
+            }
+        }
+    }
+    out.sort_by_key(|s| (s.file, s.start));
+    out.dedup();
+    out
+}
+
+/// The span of `name` in a reference `KIND.NAME[@REQ]` written as `text` at `span`.
+fn name_in_reference(text: &str, span: Span, name: &str) -> Option<Span> {
+    let dot = text.find('.')?;
+    let start = dot + 1;
+    let end = start + name.len();
+    let after = text.get(end..).unwrap_or("");
+    let whole =
+        after.is_empty() || after.starts_with('@') || after.starts_with(char::is_whitespace);
+    (text.get(start..end) == Some(name) && whole).then(|| {
+        Span::new(
+            span.file,
+            span.start as usize + start,
+            span.start as usize + end,
+        )
+    })
+}
+
+/// A step of the workflow at `off`, when the cursor is on its `step NAME` or
+/// on a `step.NAME` inside that workflow (or workflow template).
+fn step_target(an: &Analysis, file: u32, off: u32) -> Option<Target> {
+    let inside = |s: Span| s.file == file && s.start <= off && off <= s.end;
+    let unit = an
+        .checked
+        .units
+        .iter()
+        .find(|u| u.origin.is_none() && u.decl.span.file == file && inside(u.decl.span))?;
+    let body = match &unit.decl.body {
+        DeclBody::Attrs(b) if unit.decl.kind == Kind::Workflow => b,
+        DeclBody::Template(t) if t.for_kind == Kind::Workflow => &t.body,
+        _ => return None,
+    };
+    let uses = step_uses(body);
+    let (name, at) = uses.iter().find(|(_, s)| inside(*s)).cloned()?;
+    let steps: Vec<String> = body
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Step(s) => Some(s.name.name.to_string()),
+            _ => None,
+        })
+        .collect();
+    if !steps.contains(&name) {
+        return None;
+    }
+    let mut edits: Vec<Span> = uses
+        .into_iter()
+        .filter(|(n, _)| *n == name)
+        .map(|(_, s)| s)
+        .collect();
+    edits.sort_by_key(|s| s.start);
+    edits.dedup();
+    Some(Target {
+        name,
+        at,
+        edits,
+        dotted: false,
+        taken: Box::new(move |_, new| {
+            steps.iter().any(|s| s == new).then(|| {
+                format!("step `{new}` already exists in this workflow: choose another name")
+            })
+        }),
+    })
+}
+
+/// Every step name of a workflow body with its span: `step NAME` headers and
+/// the `NAME` of every `step.NAME…` path.
+fn step_uses(body: &Block) -> Vec<(String, Span)> {
+    let mut out: Vec<(String, Span)> = Vec::new();
+    for item in &body.items {
+        if let Item::Step(s) = item {
+            out.push((s.name.name.to_string(), s.name.span));
+        }
+    }
+    walk_block_values(body, &mut |v| {
+        if let ValueKind::Path(segs) = &v.kind {
+            if let [first, second, ..] = segs.as_slice() {
+                if first.name == "step" {
+                    out.push((second.name.to_string(), second.span));
+                }
+            }
+        }
+    });
+    out
+}
+
+/// An identifier (`[A-Za-z_][A-Za-z0-9_]*`), or dotted ones for a capability.
+fn valid_name(name: &str, dotted: bool) -> bool {
+    let ident = |s: &str| {
+        let mut chars = s.chars();
+        chars
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    if dotted {
+        name.split('.').all(ident)
+    } else {
+        ident(name)
+    }
+}
+
+fn workspace_edit(an: &Analysis, spans: &[Span], new: &str) -> WorkspaceEdit {
+    let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+    for s in spans {
+        let Some(loc) = an.span_location(*s) else {
+            continue;
+        };
+        changes.entry(loc.uri).or_default().push(TextEdit {
+            range: loc.range,
+            new_text: new.to_owned(),
+        });
+    }
+    WorkspaceEdit {
+        changes: Some(changes),
+        ..WorkspaceEdit::default()
+    }
+}
