@@ -14,8 +14,8 @@ use std::path::Path;
 use std::process::Command;
 
 fn codes(root: &Path) -> Vec<(String, String)> {
-    let comp = pmth_compiler::compile(root, &pmth_compiler::CompileOptions::default())
-        .expect("compile");
+    let comp =
+        pmth_compiler::compile(root, &pmth_compiler::CompileOptions::default()).expect("compile");
     let s = comp.sources();
     comp.diagnostics
         .iter()
@@ -34,7 +34,9 @@ fn position(text: &str, needle: &str, within: usize) -> String {
 #[test]
 fn neovim_renames_and_applies_a_quick_fix() {
     if Command::new("nvim").arg("--version").output().is_err() {
-        eprintln!("SKIPPED: `nvim` is not installed (apt-get install -y neovim); CI runs this test");
+        eprintln!(
+            "SKIPPED: `nvim` is not installed (apt-get install -y neovim); CI runs this test"
+        );
         return;
     }
     let repo = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -120,6 +120,46 @@ fn rename_a_template_renames_its_instances_and_extensions() {
 }
 
 #[test]
+fn rename_a_template_param_from_an_instance_argument() {
+    let root = example("support-fleet", "rename-param");
+    let before = check_codes(&root);
+    let mut c = Client::start(&root);
+    let (doc, text) = open(&mut c, &root, "agents/desks.pmth");
+    let p = pos_in(&text, "(product = \"hardware\")", 2);
+    let prep: Option<PrepareRenameResponse> = c.request::<r::PrepareRenameRequest>(at(&doc, p));
+    assert!(
+        matches!(&prep, Some(PrepareRenameResponse::RangeWithPlaceholder { placeholder, .. }) if placeholder == "product"),
+        "{prep:?}"
+    );
+    let edit = rename(&mut c, &doc, p, "line");
+    // The param's own name is taken by no other: `sla_hours` is.
+    let mut params = at(&doc, p);
+    params["newName"] = json!("sla_hours");
+    let taken = c.refused::<r::Rename>(params);
+    assert!(
+        taken.contains("param `sla_hours` already exists"),
+        "{taken}"
+    );
+    c.stop();
+    apply_to_disk(&edit);
+    let desks = std::fs::read_to_string(root.join("agents/desks.pmth")).expect("read");
+    assert!(
+        !desks.contains("${product}") && !desks.contains("param product"),
+        "{desks}"
+    );
+    // A label that happens to share the name is no param.
+    assert!(desks.contains("product = \"${line}\""), "{desks}");
+    assert!(desks.contains("param line: string"), "{desks}");
+    assert!(desks.contains("\"${line} desk\""), "{desks}");
+    assert!(
+        desks.contains("template.premium_desk(line = \"enterprise\""),
+        "{desks}"
+    );
+    assert_eq!(check_codes(&root), before);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
 fn rename_a_step_inside_its_workflow() {
     let root = example("support-fleet", "rename-step");
     let before = check_codes(&root);

@@ -1,7 +1,9 @@
 //! Rename and prepareRename: a declaration of any kind (every version of its
 //! name, every reference in every file, `@REQ` kept; for a template, every
 //! instance's `template.NAME`), or a workflow step (its `step NAME` and every
-//! `step.NAME` inside its workflow). A name already taken or not an identifier
+//! `step.NAME` inside its workflow), or a template param (its `param NAME`,
+//! every `param.NAME` and `${NAME}` in the template and the templates extending
+//! it, and the argument `NAME = …` of every instance of them). A name already taken or not an identifier
 //! is refused with a message, as is anything in the stdlib.
 
 use crate::handlers::{Ctx, DocRef};
@@ -9,7 +11,7 @@ use crate::lookup::Analysis;
 use lsp_types::{
     PrepareRenameResponse, RenameParams, TextDocumentPositionParams, TextEdit, Uri, WorkspaceEdit,
 };
-use pmth_compiler::ast::{walk_block_values, Block, DeclBody, Item, Kind, ValueKind};
+use pmth_compiler::ast::{walk_block_values, Block, DeclBody, Item, Kind, StrPart, ValueKind};
 use pmth_compiler::source::Span;
 use std::collections::HashMap;
 
@@ -73,6 +75,9 @@ fn target(an: &Analysis, doc: &DocRef, offset: usize) -> Result<Target, String> 
     let file = an.file.ok_or(NOT_CHECKED)?;
     let off = u32::try_from(offset).unwrap_or(u32::MAX);
     if let Some(t) = step_target(an, file.id, off) {
+        return Ok(t);
+    }
+    if let Some(t) = param_target(an, file.id, off) {
         return Ok(t);
     }
     let unit = an
@@ -231,6 +236,174 @@ fn step_uses(body: &Block) -> Vec<(String, Span)> {
                 }
             }
         }
+    });
+    out
+}
+
+/// A template param, when the cursor is on its `param NAME`, a `param.NAME` or
+/// `${NAME}` in a template body, or an instance's argument `NAME = …`.
+fn param_target(an: &Analysis, file: u32, off: u32) -> Option<Target> {
+    let inside = |s: Span| s.file == file && s.start <= off && off <= s.end;
+    let templates = Templates::of(an);
+    // The template (by name) and the param name under the cursor.
+    let (start, name, at) = templates
+        .all
+        .iter()
+        .filter(|t| inside(t.span))
+        .find_map(|t| {
+            let (n, s) = param_uses(t.body).into_iter().find(|(_, s)| inside(*s))?;
+            Some((t.name.clone(), n, s))
+        })
+        .or_else(|| {
+            an.checked.units.iter().find_map(|u| {
+                let o = u.origin.as_ref()?;
+                let a = o.args.iter().find(|a| inside(a.name.span))?;
+                let template = o.template.split('@').next().unwrap_or("").to_owned();
+                Some((template, a.name.name.to_string(), a.name.span))
+            })
+        })?;
+    let declarer = templates.declarer(&start, &name)?;
+    let family = templates.family(&declarer);
+    let mut edits: Vec<Span> = Vec::new();
+    for t in templates.all.iter().filter(|t| family.contains(&t.name)) {
+        edits.extend(
+            param_uses(t.body)
+                .into_iter()
+                .filter(|(n, _)| *n == name)
+                .map(|(_, s)| s),
+        );
+    }
+    for u in &an.checked.units {
+        let Some(o) = &u.origin else { continue };
+        let template = o.template.split('@').next().unwrap_or("");
+        if family.iter().any(|f| f == template) {
+            edits.extend(
+                o.args
+                    .iter()
+                    .filter(|a| a.name.name == name)
+                    .map(|a| a.name.span),
+            );
+        }
+    }
+    edits.sort_by_key(|s| (s.file, s.start));
+    edits.dedup();
+    let taken: Vec<String> = templates
+        .all
+        .iter()
+        .filter(|t| family.contains(&t.name) || templates.ancestors(&declarer).contains(&t.name))
+        .flat_map(|t| t.params.iter().cloned())
+        .collect();
+    Some(Target {
+        name,
+        at,
+        edits,
+        dotted: false,
+        taken: Box::new(move |_, new| {
+            taken.iter().any(|p| p == new).then(|| {
+                format!("param `{new}` already exists in this template: choose another name")
+            })
+        }),
+    })
+}
+
+/// One template declaration, for param renames.
+struct TemplateInfo<'a> {
+    name: String,
+    span: Span,
+    body: &'a Block,
+    extends: Option<String>,
+    params: Vec<String>,
+}
+
+struct Templates<'a> {
+    all: Vec<TemplateInfo<'a>>,
+}
+
+impl<'a> Templates<'a> {
+    fn of(an: &Analysis<'a>) -> Templates<'a> {
+        let all = an
+            .checked
+            .units
+            .iter()
+            .filter_map(|u| match &u.decl.body {
+                DeclBody::Template(t) => Some(TemplateInfo {
+                    name: u.decl.name.name.to_string(),
+                    span: u.decl.span,
+                    body: &t.body,
+                    extends: t.extends.as_ref().map(|r| r.name.clone()),
+                    params: t.params().map(|p| p.name.name.to_string()).collect(),
+                }),
+                _ => None,
+            })
+            .collect();
+        Templates { all }
+    }
+
+    fn get(&self, name: &str) -> Option<&TemplateInfo<'a>> {
+        self.all.iter().find(|t| t.name == name)
+    }
+
+    /// `name` and the templates it extends, nearest first (a cycle stops).
+    fn ancestors(&self, name: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut at = Some(name.to_owned());
+        while let Some(n) = at.take().filter(|n| !out.contains(n)) {
+            at = self.get(&n).and_then(|t| t.extends.clone());
+            out.push(n);
+        }
+        out
+    }
+
+    /// The template among `start` and its ancestors that declares `param`.
+    fn declarer(&self, start: &str, param: &str) -> Option<String> {
+        self.ancestors(start).into_iter().find(|n| {
+            self.get(n)
+                .is_some_and(|t| t.params.iter().any(|p| p == param))
+        })
+    }
+
+    /// `root` and every template extending it, directly or not.
+    fn family(&self, root: &str) -> Vec<String> {
+        self.all
+            .iter()
+            .filter(|t| self.ancestors(&t.name).iter().any(|a| a == root))
+            .map(|t| t.name.clone())
+            .collect()
+    }
+}
+
+/// Every param name of a template body with its span: `param NAME` lines, the
+/// `NAME` of `param.NAME` paths and of `${NAME}` interpolations.
+fn param_uses(body: &Block) -> Vec<(String, Span)> {
+    let mut out: Vec<(String, Span)> = Vec::new();
+    for item in &body.items {
+        if let Item::Param(p) = item {
+            out.push((p.name.name.to_string(), p.name.span));
+        }
+    }
+    walk_block_values(body, &mut |v| match &v.kind {
+        ValueKind::Path(segs) => {
+            if let [first, second, ..] = segs.as_slice() {
+                if first.name == "param" {
+                    out.push((second.name.to_string(), second.span));
+                }
+            }
+        }
+        ValueKind::Str(s) => {
+            for part in &s.parts {
+                if let StrPart::Interp(id) = part {
+                    // The span covers `${name}`.
+                    let (start, end) = (
+                        id.span.start as usize + 2,
+                        (id.span.end as usize).saturating_sub(1),
+                    );
+                    if end == start + id.name.len() {
+                        out.push((id.name.to_string(), Span::new(id.span.file, start, end)));
+                    }
+                }
+            }
+        }
+        _ => {}
     });
     out
 }
