@@ -209,3 +209,83 @@ fn sarif_carries_the_fixes_as_artifact_changes() {
     assert_eq!(r["insertedContent"]["text"], "gpt");
     assert_eq!(r["deletedRegion"]["startLine"], 15);
 }
+
+/// A typo in a template's text (one fix, right for every instance), a typo
+/// in one instance's argument, and a reference to a deprecated version.
+const TEMPLATED: &str = r#"tool search@1.0.0 {
+  description = "old"
+  risk = low
+  status = deprecated
+}
+
+tool search@1.2.0 {
+  description = "new"
+  risk = low
+}
+
+template helper for agent {
+  param m: model
+  description = "h"
+  kind = conversational
+  model = param.m
+  tools = [tool.serch]
+  temperatur = 1
+}
+
+model gpt {
+  description = "m"
+  provider = "openai"
+  id = "x"
+}
+
+agent one = template.helper(m = model.gpt)
+agent two = template.helper(m = model.gtp)
+
+agent old {
+  description = "a"
+  kind = conversational
+  model = model.gpt
+  tools = [tool.search@=1.0.0]
+}
+"#;
+
+#[test]
+fn fixes_in_template_text_and_to_deprecated_versions() {
+    let dir = workspace(
+        "fix-template",
+        &[("pmth.toml", MANIFEST), ("a.pmth", TEMPLATED.as_bytes())],
+    );
+    let (_, doc) = common::check_json(&dir);
+    let fixes: Vec<(String, bool)> = doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .flat_map(|d| d["fixes"].as_array().cloned().unwrap_or_default())
+        .map(|f| {
+            (
+                f["message"].as_str().unwrap_or("").to_owned(),
+                f["safe"] == true,
+            )
+        })
+        .collect();
+    assert_eq!(
+        fixes,
+        [
+            ("replace with `tool.search`".to_owned(), true),
+            ("replace with `model.gpt`".to_owned(), true),
+            ("move to `tool.search@^1.2.0`".to_owned(), false),
+        ]
+    );
+    let o = pmth(&["check", "--unsafe-fixes", "."], &dir);
+    let out = stdout(&o);
+    assert!(out.starts_with("fixed 3 problems in 1 file\n"), "{out}");
+    assert!(out.contains("PM0201") && out.contains("1 error"), "{out}");
+    let text = std::fs::read_to_string(dir.join("a.pmth")).expect("read");
+    assert_eq!(
+        text,
+        TEMPLATED
+            .replace("[tool.serch]", "[tool.search]")
+            .replace("m = model.gtp", "m = model.gpt")
+            .replace("tool.search@=1.0.0", "tool.search@^1.2.0")
+    );
+}
