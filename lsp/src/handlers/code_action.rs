@@ -3,13 +3,12 @@
 //! preferred one. The edits are the compiler's, converted to a `WorkspaceEdit`.
 
 use crate::convert;
-use crate::handlers::Ctx;
+use crate::handlers::{self, Ctx};
 use crate::lookup::Analysis;
 use lsp_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, TextEdit, Uri, WorkspaceEdit,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, TextEdit, WorkspaceEdit,
 };
 use pmth_compiler::diag::Fix;
-use std::collections::HashMap;
 
 pub fn code_action(ctx: &Ctx, params: CodeActionParams) -> Option<Vec<CodeActionOrCommand>> {
     if let Some(only) = &params.context.only {
@@ -58,16 +57,17 @@ fn to_u32(n: usize) -> u32 {
 /// A fix's edits per document; `None` when one is in a file the editor cannot
 /// open.
 fn workspace_edit(an: &Analysis, f: &Fix) -> Option<WorkspaceEdit> {
-    let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
-    for e in &f.edits {
-        let loc = an.span_location(e.span)?;
-        changes.entry(loc.uri).or_default().push(TextEdit {
-            range: loc.range,
-            new_text: e.text.clone(),
-        });
-    }
-    Some(WorkspaceEdit {
-        changes: Some(changes),
-        ..WorkspaceEdit::default()
-    })
+    let edits = f
+        .edits
+        .iter()
+        .map(|e| {
+            let loc = an.span_location(e.span)?;
+            let edit = TextEdit {
+                range: loc.range,
+                new_text: e.text.clone(),
+            };
+            Some((loc.uri, edit))
+        })
+        .collect::<Option<Vec<_>>>()?;
+    Some(handlers::workspace_edit(edits))
 }

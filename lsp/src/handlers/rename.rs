@@ -6,14 +6,13 @@
 //! it, and the argument `NAME = …` of every instance of them). A name already taken or not an identifier
 //! is refused with a message, as is anything in the stdlib.
 
-use crate::handlers::{Ctx, DocRef};
+use crate::handlers::{self, Ctx, DocRef};
 use crate::lookup::Analysis;
 use lsp_types::{
-    PrepareRenameResponse, RenameParams, TextDocumentPositionParams, TextEdit, Uri, WorkspaceEdit,
+    PrepareRenameResponse, RenameParams, TextDocumentPositionParams, TextEdit, WorkspaceEdit,
 };
 use pmth_compiler::ast::{walk_block_values, Block, DeclBody, Item, Kind, StrPart, ValueKind};
 use pmth_compiler::source::Span;
-use std::collections::HashMap;
 
 pub fn prepare_rename(
     ctx: &Ctx,
@@ -57,6 +56,9 @@ const NOT_OPEN: &str = "the document is not open";
 const NOT_CHECKED: &str =
     "the workspace has not been checked with this text yet; try again in a moment";
 
+/// Why a new name is refused, if it is (`None`: free).
+type Taken = Box<dyn Fn(&Analysis, &str) -> Option<String>>;
+
 /// What a rename at a position would change.
 struct Target {
     /// The name as it is.
@@ -68,7 +70,7 @@ struct Target {
     /// Capability names are dotted.
     dotted: bool,
     /// Why a new name is refused (already taken), if it is.
-    taken: Box<dyn Fn(&Analysis, &str) -> Option<String>>,
+    taken: Taken,
 }
 
 fn target(an: &Analysis, doc: &DocRef, offset: usize) -> Result<Target, String> {
@@ -425,18 +427,12 @@ fn valid_name(name: &str, dotted: bool) -> bool {
 }
 
 fn workspace_edit(an: &Analysis, spans: &[Span], new: &str) -> WorkspaceEdit {
-    let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
-    for s in spans {
-        let Some(loc) = an.span_location(*s) else {
-            continue;
-        };
-        changes.entry(loc.uri).or_default().push(TextEdit {
+    handlers::workspace_edit(spans.iter().filter_map(|s| {
+        let loc = an.span_location(*s)?;
+        let edit = TextEdit {
             range: loc.range,
             new_text: new.to_owned(),
-        });
-    }
-    WorkspaceEdit {
-        changes: Some(changes),
-        ..WorkspaceEdit::default()
-    }
+        };
+        Some((loc.uri, edit))
+    }))
 }
