@@ -331,6 +331,9 @@ fn policy_syntax_errors_are_published_on_the_policy() {
                 "[package]\nname = \"p\"\nversion = \"1.0.0\"\n\n[governance]\npolicies = [\"policies\"]\nstdlib = false\n",
             ),
             ("policies/acme.rego", BAD),
+            // An error in the sources keeps governance from running: the
+            // policy's syntax error is still reported.
+            ("a.pmth", "tool t {\n  description = \"t\"\n}\n"),
         ],
     );
     let policy = uri(&root.join("policies/acme.rego"));
