@@ -160,6 +160,39 @@ fn rename_a_template_param_from_an_instance_argument() {
 }
 
 #[test]
+fn rename_a_capability_renames_its_descendants() {
+    let root = example("support-fleet", "rename-capability");
+    let before = check_codes(&root);
+    let mut c = Client::start(&root);
+    let (doc, text) = open(&mut c, &root, "capabilities.pmth");
+    let p = pos_in(&text, "capability support.billing {", 12);
+    let mut params = at(&doc, p);
+    params["newName"] = json!("nowhere.billing");
+    let orphan = c.refused::<r::Rename>(params.clone());
+    assert!(
+        orphan.contains("capability `nowhere` does not exist"),
+        "{orphan}"
+    );
+    params["newName"] = json!("support.kb");
+    let taken = c.refused::<r::Rename>(params);
+    assert!(
+        taken.contains("capability `support.kb` already exists"),
+        "{taken}"
+    );
+    let edit = rename(&mut c, &doc, p, "support.payments");
+    c.stop();
+    apply_to_disk(&edit);
+    let caps = std::fs::read_to_string(root.join("capabilities.pmth")).expect("read");
+    assert!(
+        caps.contains("capability support.payments.refund {"),
+        "{caps}"
+    );
+    assert!(!caps.contains("support.billing"), "{caps}");
+    assert_eq!(check_codes(&root), before);
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
 fn rename_a_step_inside_its_workflow() {
     let root = example("support-fleet", "rename-step");
     let before = check_codes(&root);

@@ -103,40 +103,89 @@ fn target(an: &Analysis, doc: &DocRef, offset: usize) -> Result<Target, String> 
         .filter(|s| s.file == file.id && s.start <= off && off <= s.end)
         .min_by_key(|s| s.len())
         .ok_or("nothing to rename here: put the cursor on the name")?;
+    let taken: Taken = if kind == Kind::Capability {
+        let old = name.clone();
+        Box::new(move |an, new| capability_taken(an, &old, new))
+    } else {
+        Box::new(move |an, new| {
+            an.by_name(kind, new)
+                .map(|_| format!("{kind} `{new}` already exists: choose another name"))
+        })
+    };
     Ok(Target {
         name,
         at,
         edits,
         dotted: kind == Kind::Capability,
-        taken: Box::new(move |an, new| {
-            an.by_name(kind, new)
-                .map(|_| format!("{kind} `{new}` already exists: choose another name"))
-        }),
+        taken,
     })
+}
+
+/// Why renaming capability `old` (and with it its descendants, `old.x` → `new.x`)
+/// to `new` is refused: a name it would take exists, the new parent does not,
+/// or the new name is inside the renamed family.
+fn capability_taken(an: &Analysis, old: &str, new: &str) -> Option<String> {
+    if new.starts_with(&format!("{old}.")) {
+        return Some(format!(
+            "`{new}` is below `{old}`: a capability cannot move under itself"
+        ));
+    }
+    for (full, _) in an.names(Kind::Capability) {
+        if let Some(rest) = family_rest(full, old) {
+            let moved = format!("{new}{rest}");
+            if an.by_name(Kind::Capability, &moved).is_some() {
+                return Some(format!(
+                    "capability `{moved}` already exists: choose another name"
+                ));
+            }
+        }
+    }
+    match new.rsplit_once('.') {
+        Some((parent, _)) if an.by_name(Kind::Capability, parent).is_none() => Some(format!(
+            "capability `{parent}` does not exist: a dotted name needs its parent"
+        )),
+        _ => None,
+    }
+}
+
+/// For a capability `full` in the family of `root` (itself or below it), the
+/// part after `root` (`""` or `.x.y`).
+fn family_rest<'a>(full: &'a str, root: &str) -> Option<&'a str> {
+    let rest = full.strip_prefix(root)?;
+    (rest.is_empty() || rest.starts_with('.')).then_some(rest)
 }
 
 /// Every span spelling the name of the declarations `kind NAME` (all versions):
 /// their own names, the name part of every reference resolved to one of them,
-/// and for a template the name in every instance. Sorted, without duplicates.
+/// and for a template the name in every instance. For a capability, its
+/// descendants' names too (`NAME.x`): the spans then cover the `NAME` part
+/// only. Sorted, without duplicates.
 fn declaration_edits(an: &Analysis, kind: Kind, name: &str) -> Vec<Span> {
-    let units: Vec<usize> = an
+    let in_family = |n: &str| match kind {
+        Kind::Capability => family_rest(n, name).is_some(),
+        _ => n == name,
+    };
+    let units: std::collections::HashSet<usize> = an
         .checked
         .units
         .iter()
         .enumerate()
-        .filter(|(_, u)| u.decl.kind == kind && u.decl.name.name == name)
+        .filter(|(_, u)| u.decl.kind == kind && in_family(&u.decl.name.name))
         .map(|(i, _)| i)
         .collect();
+    let prefix = |s: Span| Span::new(s.file, s.start as usize, s.start as usize + name.len());
     let sources = an.comp.sources();
     let mut out: Vec<Span> = units
         .iter()
         .filter_map(|&i| an.unit(i))
-        .map(|u| u.decl.name.span)
+        .map(|u| prefix(u.decl.name.span))
         .collect();
     for (span, t) in &an.checked.refs {
-        if units.contains(&t.unit) {
-            out.extend(name_in_reference(sources.slice(*span), *span, name));
+        if !units.contains(&t.unit) {
+            continue;
         }
+        let Some(u) = an.unit(t.unit) else { continue };
+        out.extend(name_in_reference(sources.slice(*span), *span, &u.decl.name.name).map(prefix));
     }
     if kind == Kind::Template {
         for u in &an.checked.units {
