@@ -93,7 +93,11 @@ fn fix_rounds(
         }
         for f in &plan {
             let path = sources.path(f.file);
-            replace_file(&root.join(path), f.text.as_bytes())
+            // A symlinked source (inside the workspace, LANGUAGE.md §1) is
+            // written through its link, which stays.
+            let file = root.join(path);
+            let file = std::fs::canonicalize(&file).unwrap_or(file);
+            replace_file(&file, f.text.as_bytes())
                 .map_err(|(p, e)| format!("cannot write `{}`: {e}", p.display()))?;
             fixed.problems += f.fixes;
             fixed.files.insert(path.to_owned());
