@@ -268,6 +268,13 @@ pub struct CheckArgs {
     /// Print the wall time of each stage to stderr.
     #[arg(long)]
     pub timings: bool,
+    /// Apply the safe fixes (a unique did-you-mean), then check again.
+    #[arg(long)]
+    pub fix: bool,
+    /// Apply the unsafe fixes too (a secret moved to `env`, a placeholder for a
+    /// missing attribute, …); implies `--fix`.
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 }
 
 #[derive(Debug, Args)]

@@ -58,6 +58,11 @@ fn hostile_client() {
         "textDocument/definition",
         "textDocument/documentSymbol",
         "textDocument/references",
+        "textDocument/prepareRename",
+        "textDocument/rename",
+        "textDocument/codeAction",
+        "textDocument/inlayHint",
+        "workspace/symbol",
     ];
     for (line, character) in [
         (1_000_000u32, 1_000_000u32),
@@ -69,7 +74,8 @@ fn hostile_client() {
             id += 1;
             msgs.push(json!({"jsonrpc": "2.0", "id": id, "method": m, "params": {
                 "textDocument": {"uri": file}, "position": {"line": line, "character": character},
-                "context": {"includeDeclaration": true}}}));
+                "range": {"start": {"line": line, "character": character}, "end": {"line": 0, "character": 0}},
+                "newName": "x", "query": "", "context": {"includeDeclaration": true, "diagnostics": []}}}));
         }
     }
     msgs.push(

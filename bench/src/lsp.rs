@@ -293,3 +293,102 @@ mod tests {
         assert_eq!(uri(Path::new("/a b/c.pmth")), "file:///a%20b/c.pmth");
     }
 }
+
+/// One rename measured by [`rename`]: the median answer time and the edits.
+#[derive(Clone, Debug, Default)]
+pub struct RenameStats {
+    pub file: String,
+    pub samples_ms: Vec<f64>,
+    /// Text edits in the answer, and the files they touch.
+    pub edits: usize,
+    pub files: usize,
+}
+
+/// Times `textDocument/rename` of the model `name` (at its declaration),
+/// `runs` times after one untimed request, on the workspace at `root`.
+pub fn rename(pmth: &Path, root: &Path, name: &str, runs: usize) -> Result<RenameStats, String> {
+    let root = root
+        .canonicalize()
+        .map_err(|e| format!("{}: {e}", root.display()))?;
+    let needle = format!("model {name}");
+    let (file, text) = walk(&root)
+        .into_iter()
+        .filter_map(|p| Some((p.clone(), std::fs::read_to_string(&p).ok()?)))
+        .find(|(_, t)| t.lines().any(|l| l.starts_with(&needle)))
+        .ok_or_else(|| format!("no `{needle}` declared in the workspace"))?;
+    let at = text.find(&needle).unwrap_or(0) + "model ".len();
+    let line = text[..at].matches('\n').count();
+    let character = at - text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let mut s = Server::spawn(pmth)?;
+    let root_uri = uri(&root);
+    let file_uri = uri(&file);
+    let result = (|| {
+        s.send(
+            &json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+            "processId": null, "rootUri": root_uri, "capabilities": {},
+            "workspaceFolders": [{"uri": root_uri, "name": "bench"}]}}),
+        )?;
+        s.wait(|m| m.get("id") == Some(&json!(1)))?;
+        s.send(&json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}))?;
+        s.send(
+            &json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {
+            "textDocument": {"uri": file_uri, "languageId": "pmth", "version": 1, "text": text}}}),
+        )?;
+        s.wait(|m| is_publish(m, &file_uri, 1))?;
+        let mut samples = Vec::new();
+        let mut answer = Value::Null;
+        for i in 0..=runs {
+            let id = 10 + i as i64;
+            let start = Instant::now();
+            s.send(&json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/rename", "params": {
+                "textDocument": {"uri": file_uri}, "position": {"line": line, "character": character},
+                "newName": format!("{name}_renamed")}}))?;
+            answer = s.wait(|m| m.get("id") == Some(&json!(id)))?;
+            if i > 0 {
+                samples.push(start.elapsed().as_secs_f64() * 1e3);
+            }
+        }
+        s.send(&json!({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}))?;
+        s.wait(|m| m.get("id") == Some(&json!(2)))?;
+        s.send(&json!({"jsonrpc": "2.0", "method": "exit"}))?;
+        Ok::<_, String>((samples, answer))
+    })();
+    s.stop();
+    let (samples_ms, answer) = result?;
+    let changes = answer["result"]["changes"]
+        .as_object()
+        .cloned()
+        .unwrap_or_default();
+    Ok(RenameStats {
+        file: file
+            .strip_prefix(&root)
+            .unwrap_or(&file)
+            .display()
+            .to_string(),
+        samples_ms,
+        edits: changes
+            .values()
+            .filter_map(Value::as_array)
+            .map(Vec::len)
+            .sum(),
+        files: changes.len(),
+    })
+}
+
+/// Every `.pmth` file under `root`, sorted.
+fn walk(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "pmth") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}

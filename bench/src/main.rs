@@ -16,6 +16,8 @@ const USAGE: &str = "usage:
       regorus alone on DIR's registry and governance policies
   pmth-bench lsp DIR [--pmth PATH] [--edits N]
       time `pmth lsp` diagnostics after N edits of one file of DIR
+  pmth-bench lsp-rename DIR --model NAME [--pmth PATH] [--runs N]
+      time `pmth lsp` answering a rename of model NAME (every reference)
   pmth-bench suite --pmth PATH [--sizes 1000,10000,100000] [--runs 5]
                    [--large-runs 3] [--work DIR] [--out FILE] [--policies PATH]
       the whole benchmark; writes FILE (default bench/RESULTS.md)";
@@ -39,6 +41,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         Some("rego") => rego(rest),
         Some("suite") => suite(rest),
         Some("lsp") => lsp_latency(rest),
+        Some("lsp-rename") => lsp_rename(rest),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -188,6 +191,25 @@ fn lsp_latency(args: &[String]) -> Result<ExitCode, String> {
         } else {
             String::new()
         }
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn lsp_rename(args: &[String]) -> Result<ExitCode, String> {
+    let o = opts(args, &["pmth", "runs", "model"])?;
+    let ([dir], Some(model)) = (&o.positional[..], o.get("model")) else {
+        return Err(USAGE.to_string());
+    };
+    let pmth = PathBuf::from(o.get("pmth").unwrap_or("target/release/pmth"));
+    let runs = o.count("runs", 10)?.max(1);
+    let s = lsp::rename(&pmth, &PathBuf::from(dir), model, runs)?;
+    println!(
+        "pmth lsp: rename of model {model} ({}): {} edits in {} files: median {:.1} ms over {} runs",
+        s.file,
+        s.edits,
+        s.files,
+        measure::median(&s.samples_ms),
+        s.samples_ms.len()
     );
     Ok(ExitCode::SUCCESS)
 }

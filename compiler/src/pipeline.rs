@@ -117,6 +117,7 @@ fn run(
     let t = Instant::now();
     let mut notes = Vec::new();
     let governance = if diags.has_errors() {
+        diags.extend(govern::check_policy_syntax(&workspace, &checked));
         notes.push(
             "governance skipped: policies run only on a registry without errors; fix the errors above first"
                 .to_owned(),

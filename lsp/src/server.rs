@@ -15,7 +15,8 @@ use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestI
 use lsp_types::notification::{self as n, Notification as _};
 use lsp_types::request as r;
 use lsp_types::{
-    CompletionOptions, HoverProviderCapability, InitializeParams, OneOf, ServerCapabilities,
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions,
+    HoverProviderCapability, InitializeParams, OneOf, RenameOptions, ServerCapabilities,
     ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
     TextDocumentSyncSaveOptions,
 };
@@ -71,6 +72,16 @@ fn capabilities() -> ServerCapabilities {
         references_provider: Some(OneOf::Left(true)),
         document_symbol_provider: Some(OneOf::Left(true)),
         document_formatting_provider: Some(OneOf::Left(true)),
+        rename_provider: Some(OneOf::Right(RenameOptions {
+            prepare_provider: Some(true),
+            work_done_progress_options: Default::default(),
+        })),
+        code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
+            code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+            ..Default::default()
+        })),
+        workspace_symbol_provider: Some(OneOf::Left(true)),
+        inlay_hint_provider: Some(OneOf::Left(true)),
         ..Default::default()
     }
 }
@@ -155,6 +166,11 @@ fn on_request(state: &State, req: Request) -> Response {
         .on::<r::References>(handlers::definition::references)
         .on::<r::DocumentSymbolRequest>(handlers::document_symbol::document_symbol)
         .on::<r::Formatting>(handlers::formatting::formatting)
+        .on_fallible::<r::PrepareRenameRequest>(handlers::rename::prepare_rename)
+        .on_fallible::<r::Rename>(handlers::rename::rename)
+        .on::<r::CodeActionRequest>(handlers::code_action::code_action)
+        .on::<r::WorkspaceSymbolRequest>(handlers::workspace_symbol::workspace_symbol)
+        .on::<r::InlayHintRequest>(handlers::inlay_hint::inlay_hint)
         .finish()
 }
 
@@ -191,6 +207,26 @@ impl<'a, 'b> RequestDispatch<'a, 'b> {
         let id: RequestId = req.id.clone();
         self.resp = Some(match serde_json::from_value::<R::Params>(req.params) {
             Ok(params) => Response::new_ok(id, f(self.ctx, params)),
+            Err(e) => Response::new_err(id, ErrorCode::InvalidParams as i32, e.to_string()),
+        });
+        self
+    }
+
+    /// [`Self::on`] for a handler that may refuse: its message goes back as a
+    /// `RequestFailed` error (a rename to a name already taken).
+    fn on_fallible<R: r::Request>(
+        mut self,
+        f: fn(&Ctx, R::Params) -> Result<R::Result, String>,
+    ) -> Self {
+        let Some(req) = self.req.take_if(|q| q.method == R::METHOD) else {
+            return self;
+        };
+        let id: RequestId = req.id.clone();
+        self.resp = Some(match serde_json::from_value::<R::Params>(req.params) {
+            Ok(params) => match f(self.ctx, params) {
+                Ok(result) => Response::new_ok(id, result),
+                Err(message) => Response::new_err(id, ErrorCode::RequestFailed as i32, message),
+            },
             Err(e) => Response::new_err(id, ErrorCode::InvalidParams as i32, e.to_string()),
         });
         self

@@ -2,7 +2,7 @@
 //! our own serde structs so the field order and names are ours to keep stable.
 
 use super::region;
-use pmth_compiler::diag::{Diagnostic, Diagnostics, Label};
+use pmth_compiler::diag::{Diagnostic, Diagnostics, Fix, Label};
 use pmth_compiler::source::SourceMap;
 use serde::Serialize;
 
@@ -26,6 +26,24 @@ struct JsonDiagnostic<'a> {
     help: Option<&'a str>,
     notes: &'a [String],
     related: Vec<JsonRelated<'a>>,
+    fixes: Vec<JsonFix<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFix<'a> {
+    message: &'a str,
+    safe: bool,
+    edits: Vec<JsonEdit<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonEdit<'a> {
+    file: &'a str,
+    line: u32,
+    column: u32,
+    end_line: u32,
+    end_column: u32,
+    text: &'a str,
 }
 
 #[derive(Serialize)]
@@ -63,6 +81,29 @@ fn diagnostic<'a>(sources: &'a SourceMap, d: &'a Diagnostic) -> JsonDiagnostic<'
         help: d.help.as_deref(),
         notes: &d.notes,
         related: d.related.iter().map(|l| related(sources, l)).collect(),
+        fixes: d.fixes.iter().map(|f| fix(sources, f)).collect(),
+    }
+}
+
+fn fix<'a>(sources: &'a SourceMap, f: &'a Fix) -> JsonFix<'a> {
+    JsonFix {
+        message: &f.message,
+        safe: f.is_safe(),
+        edits: f
+            .edits
+            .iter()
+            .map(|e| {
+                let r = region(sources, e.span);
+                JsonEdit {
+                    file: sources.path(e.span.file),
+                    line: r.line,
+                    column: r.column,
+                    end_line: r.end_line,
+                    end_column: r.end_column,
+                    text: &e.text,
+                }
+            })
+            .collect(),
     }
 }
 

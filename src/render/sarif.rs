@@ -2,7 +2,7 @@
 //! used (described from the code table) and one result per diagnostic.
 
 use super::{display_path, region, RenderOptions};
-use pmth_compiler::diag::{codes, Diagnostic, Diagnostics, Severity};
+use pmth_compiler::diag::{codes, Diagnostic, Diagnostics, Fix, Severity};
 use pmth_compiler::source::{SourceMap, Span};
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -73,6 +73,37 @@ struct SarifResult {
     locations: Vec<Location>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     related_locations: Vec<Location>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fixes: Vec<SarifFix>,
+}
+
+/// SARIF §3.55: a fix, its edits grouped per file.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifFix {
+    description: Text,
+    artifact_changes: Vec<ArtifactChange>,
+    /// SARIF has no notion of safety: `{"safe": bool}` as CLI.md's JSON has it.
+    properties: FixProperties,
+}
+
+#[derive(Serialize)]
+struct FixProperties {
+    safe: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ArtifactChange {
+    artifact_location: ArtifactLocation,
+    replacements: Vec<Replacement>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Replacement {
+    deleted_region: Region,
+    inserted_content: Text,
 }
 
 #[derive(Serialize)]
@@ -194,6 +225,40 @@ fn result(sources: &SourceMap, d: &Diagnostic, rule_index: usize, base: &str) ->
             .enumerate()
             .map(|(i, l)| location(sources, l.span, base, Some(i), Some(&l.message)))
             .collect(),
+        fixes: d.fixes.iter().map(|f| fix(sources, f, base)).collect(),
+    }
+}
+
+fn fix(sources: &SourceMap, f: &Fix, base: &str) -> SarifFix {
+    let mut changes: Vec<ArtifactChange> = Vec::new();
+    for e in &f.edits {
+        let uri = uri_path(&display_path(sources, e.span, base));
+        let r = region(sources, e.span);
+        let replacement = Replacement {
+            deleted_region: Region {
+                start_line: r.line,
+                start_column: r.column,
+                end_line: r.end_line,
+                end_column: r.end_column,
+            },
+            inserted_content: Text {
+                text: e.text.clone(),
+            },
+        };
+        match changes.iter_mut().find(|c| c.artifact_location.uri == uri) {
+            Some(c) => c.replacements.push(replacement),
+            None => changes.push(ArtifactChange {
+                artifact_location: ArtifactLocation { uri },
+                replacements: vec![replacement],
+            }),
+        }
+    }
+    SarifFix {
+        description: Text {
+            text: f.message.clone(),
+        },
+        artifact_changes: changes,
+        properties: FixProperties { safe: f.is_safe() },
     }
 }
 

@@ -116,7 +116,7 @@ pub fn check(ws: &Workspace, resolved: Resolved) -> (Checked, Diagnostics) {
             .par_iter()
             .enumerate()
             .map(|(i, unit)| {
-                let mut f = check_unit(&refs, &symbols, unit);
+                let mut f = check_unit(&ws.sources, &refs, &symbols, unit);
                 let uses = lock_refs(&base, i, std::mem::take(&mut f.uses));
                 f.io = io_schemas(unit.decl.kind, &f.json);
                 let built = if registry::deferred(unit.decl.kind) {
@@ -379,11 +379,11 @@ fn io_schemas(kind: Kind, json: &Map<String, Json>) -> Option<Box<workflow::Tool
 }
 
 /// Checks one unit's attributes (and a template's params).
-fn check_unit(refs: &RefMap, symbols: &Symbols, unit: &Unit) -> UnitFacts {
+fn check_unit(sources: &SourceMap, refs: &RefMap, symbols: &Symbols, unit: &Unit) -> UnitFacts {
     let decl = &unit.decl;
     match &decl.body {
         DeclBody::Attrs(b) => {
-            let mut w = attrs::Walker::new(refs, symbols, decl, false);
+            let mut w = attrs::Walker::new(sources, refs, symbols, decl, false);
             let json = w.block(schema::attrs(decl.kind), b, "");
             UnitFacts {
                 checked: true,
@@ -396,7 +396,7 @@ fn check_unit(refs: &RefMap, symbols: &Symbols, unit: &Unit) -> UnitFacts {
             }
         }
         DeclBody::Template(t) => {
-            let mut w = attrs::Walker::new(refs, symbols, decl, true);
+            let mut w = attrs::Walker::new(sources, refs, symbols, decl, true);
             let _ = w.block(schema::attrs(t.for_kind), &t.body, "");
             let mut diags = w.diags;
             let params =

@@ -7,7 +7,7 @@
 
 use super::Cx;
 use crate::ast::{Block, Kind, Value, ValueKind};
-use crate::diag::Diagnostic;
+use crate::diag::{fix, Applicability, Diagnostic, Fix};
 use crate::schema::names::{COMMAND, ENDPOINT, ENV, INSECURE, KIND, MCP, STDIO, TRANSPORT};
 
 pub fn check(cx: &Cx, diags: &mut Vec<Diagnostic>) {
@@ -62,7 +62,16 @@ pub fn plain_http(
         .label("plain HTTP")
         .help(format!(
             "use `{key} = \"{secure}\"`, or add `{INSECURE} = true` if plain HTTP is intended"
-        ));
+        ))
+        .maybe_fix(
+            fix::insert_line_after(cx.sources, value.span, &format!("{INSECURE} = true")).map(
+                |e| Fix {
+                    message: format!("add `{INSECURE} = true`"),
+                    applicability: Applicability::Unsafe,
+                    edits: vec![e],
+                },
+            ),
+        );
         cx.report(i, d, diags);
     }
     plain
@@ -181,6 +190,11 @@ fn env_secrets(cx: &Cx, i: usize, body: &Block, diags: &mut Vec<Diagnostic>) {
         .label("a secret written into the source")
         .help(format!(
             "read it at run time: `{name} = env(\"{name}\")` or `{name} = secret(\"vault://…\")`, and rotate the exposed value"
+        ))
+        .fix(Fix::unsafe_(
+            format!("read it from `env(\"{name}\")`"),
+            a.value.span,
+            format!("env(\"{name}\")"),
         ));
         cx.report(i, d, diags);
     }

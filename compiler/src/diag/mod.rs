@@ -4,6 +4,9 @@
 //! primary label, related labels, an optional `help:` and notes.
 
 pub mod codes;
+pub mod fix;
+
+pub use fix::{rename_fix, Applicability, Fix, TextEdit};
 
 use crate::source::{SourceMap, Span};
 use std::collections::HashMap;
@@ -47,6 +50,8 @@ pub struct Diagnostic {
     /// template's text. [`Diagnostics::finish`] merges such diagnostics on (code,
     /// primary span) alone (LANGUAGE.md §9).
     pub instance: Option<Label>,
+    /// Text edits that resolve it (CLI.md, "Fixes"), safe ones first.
+    pub fixes: Vec<Fix>,
 }
 
 impl Diagnostic {
@@ -64,6 +69,7 @@ impl Diagnostic {
             help: None,
             notes: Vec::new(),
             instance: None,
+            fixes: Vec::new(),
         }
     }
 
@@ -103,6 +109,20 @@ impl Diagnostic {
     pub fn note(mut self, note: impl Into<String>) -> Diagnostic {
         self.notes.push(note.into());
         self
+    }
+
+    /// Adds a fix (see [`fix`]).
+    pub fn fix(mut self, fix: Fix) -> Diagnostic {
+        self.fixes.push(fix);
+        self
+    }
+
+    /// Adds a fix when there is one.
+    pub fn maybe_fix(self, fix: Option<Fix>) -> Diagnostic {
+        match fix {
+            Some(f) => self.fix(f),
+            None => self,
+        }
     }
 
     pub fn is_error(&self) -> bool {
@@ -222,13 +242,25 @@ impl Diagnostics {
                 }
             }
         }
+        for d in &mut out {
+            d.fixes.retain(|f| {
+                f.edits
+                    .iter()
+                    .all(|e| sources.get(e.span.file).is_some_and(|s| !s.stdlib))
+            });
+            d.fixes.sort_by_key(|f| f.applicability);
+        }
         self.items = out;
     }
 }
 
 /// Merges `d` into `kept` (same code and primary span): its related labels join
 /// `kept`'s, its instance label carrying its message when that differs.
+///
+/// A fix is kept only when every merged diagnostic offers it: a fix editing a
+/// template's text changes every instance, so it must be right for all of them.
 fn absorb(kept: &mut Diagnostic, d: Diagnostic) {
+    kept.fixes.retain(|f| d.fixes.contains(f));
     let differs = kept.message != d.message;
     for mut r in d.related {
         if differs && d.instance.as_ref() == Some(&r) {
@@ -257,18 +289,52 @@ impl From<Vec<Diagnostic>> for Diagnostics {
 /// "did you mean" support: the closest candidate by edit distance, if close enough.
 /// Only called on the error path.
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    suggestion(name, candidates).map(|s| s.name)
+}
+
+/// A "did you mean" candidate, and whether it is the only one that close: only a
+/// unique suggestion becomes a safe fix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Suggestion<'a> {
+    pub name: &'a str,
+    pub unique: bool,
+}
+
+impl<'a> Suggestion<'a> {
+    /// The name, when it is the only candidate that close.
+    pub fn unique(self) -> Option<&'a str> {
+        self.unique.then_some(self.name)
+    }
+}
+
+/// [`suggest`] with uniqueness: the closest candidate (ties broken by name) and
+/// whether no other candidate is as close.
+pub fn suggestion<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<Suggestion<'a>> {
     let max = (name.chars().count() / 3).max(1) + 1;
-    let mut best: Option<(usize, &'a str)> = None;
+    let mut best: Option<(usize, &'a str, bool)> = None;
     for c in candidates {
         if c == name {
             continue;
         }
         let d = edit_distance(name, c);
-        if d <= max && best.is_none_or(|(bd, bc)| d < bd || (d == bd && c < bc)) {
-            best = Some((d, c));
+        if d > max {
+            continue;
         }
+        best = match best {
+            None => Some((d, c, true)),
+            Some((bd, _, _)) if d < bd => Some((d, c, true)),
+            Some((bd, bc, bu)) if d == bd => {
+                // The same candidate listed twice is still one suggestion.
+                let unique = bu && bc == c;
+                Some((bd, bc.min(c), unique))
+            }
+            keep => keep,
+        };
     }
-    best.map(|(_, c)| c)
+    best.map(|(_, name, unique)| Suggestion { name, unique })
 }
 
 /// Levenshtein distance over Unicode scalar values (transposition counts as 1).
@@ -398,5 +464,13 @@ mod tests {
         let c = ["web_search", "summarize", "wab"];
         assert_eq!(suggest("web_serch", c), Some("web_search"));
         assert_eq!(suggest("zzzzzzzz", c), None);
+    }
+
+    #[test]
+    fn suggestion_is_unique_only_without_a_tie() {
+        let one = suggestion("web_serch", ["web_search", "summarize"]);
+        assert_eq!(one.and_then(Suggestion::unique), Some("web_search"));
+        let tie = suggestion("gpt5", ["gpt4", "gpt6"]).expect("a suggestion");
+        assert_eq!((tie.name, tie.unique), ("gpt4", false));
     }
 }

@@ -50,6 +50,9 @@ pub(crate) type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::
 pub struct Origin {
     /// The template's id (`name` or `name@version`).
     pub template: String,
+    /// The template's name in the instance (`T` of `template.T@^1(…)`), for
+    /// the language server's rename.
+    pub template_name: Span,
     pub args: Vec<Arg>,
     /// The instance's header, used as a related label for errors found in the
     /// template's body.
@@ -168,13 +171,14 @@ pub fn expand(sources: &SourceMap, parsed: Parsed) -> (Expanded, Diagnostics) {
                 origin: None,
             },
             Some(Some((body, template))) => {
-                let args = match decl.body {
-                    DeclBody::Instance(inst) => inst.args,
-                    _ => Vec::new(),
+                let (args, template_name) = match decl.body {
+                    DeclBody::Instance(inst) => (inst.args, inst.template.name_span),
+                    _ => (Vec::new(), decl.header),
                 };
                 Unit {
                     origin: Some(Origin {
                         template,
+                        template_name,
                         args,
                         instance: decl.header,
                     }),

@@ -153,6 +153,49 @@ pub fn govern_with(
     (GovernanceReport { policies, warnings }, diags)
 }
 
+/// PM0703 for the workspace's own policies that do not parse or whose package
+/// is not allowed, found by loading them without running anything: what the
+/// pipeline reports when errors elsewhere keep governance from running, so a
+/// broken policy shows at once (the language server publishes it on the
+/// `.rego` file). Compile problems wait for a real run (a policy may read
+/// another's rules).
+pub fn check_policy_syntax(ws: &Workspace, checked: &Checked) -> Diagnostics {
+    let disable: &[String] = ws
+        .manifest
+        .as_ref()
+        .map_or(&[], |m| m.governance.disable.as_slice());
+    let texts: Vec<PolicyText<'_>> = workspace_policies(ws, disable)
+        .into_iter()
+        .filter(|p| !p.stdlib)
+        .collect();
+    let mut diags = Diagnostics::new();
+    if texts.is_empty() {
+        return diags;
+    }
+    let mut problems = Vec::new();
+    let empty = Value::new_object();
+    let _ = load::load(
+        texts,
+        &empty,
+        None,
+        EVAL_TIME_LIMIT,
+        &ws.sources,
+        &mut problems,
+    );
+    let ctx = Ctx {
+        sources: &ws.sources,
+        checked,
+        anchor: diagnose::anchor(ws),
+        suggestions_left: 0,
+    };
+    for p in problems {
+        if matches!(p, Problem::Syntax { .. } | Problem::Package { .. }) {
+            diags.push(ctx.problem(p));
+        }
+    }
+    diags
+}
+
 /// PM0704: the reads of registry paths no declaration can have, in every policy
 /// that takes part ([`shape`]). Needs no registry: the pipeline runs it whether or
 /// not the earlier stages found errors.

@@ -19,7 +19,7 @@ pub use lookup::{resolve_ref, Outcome, Problem};
 pub use symbols::{status_of, Entry, Status, Symbols};
 
 use crate::ast::{walk_block_values, walk_value, DeclBody, Reference, Value, ValueKind};
-use crate::diag::{suggest, Diagnostic, Diagnostics};
+use crate::diag::{suggestion, Diagnostic, Diagnostics, Fix};
 use crate::expand::{Expanded, Unit};
 use crate::source::{SourceMap, Span};
 use std::collections::HashMap;
@@ -163,7 +163,31 @@ impl Cx<'_> {
         if let Some(u) = self.units.get(target) {
             d = d.related(u.decl.header, "marked `status = deprecated` here");
         }
-        d
+        d.maybe_fix(self.newest_active(r, target))
+    }
+
+    /// PM0106's fix: the reference moved to the newest version of its name that
+    /// is neither deprecated nor retired, when that is newer than `target`;
+    /// `^V` unless a newer (inactive) version would match that, `=V` then.
+    fn newest_active(&self, r: &Reference, target: usize) -> Option<Fix> {
+        let entries = self.symbols.entries(r.kind, &r.name);
+        let old = entries
+            .iter()
+            .find(|e| e.unit == target)?
+            .version
+            .as_ref()?;
+        let new = entries
+            .iter()
+            .filter(|e| e.status == Status::Active && !e.invalid_version)
+            .filter_map(|e| e.version.as_ref())
+            .filter(|v| *v > old)
+            .max()?;
+        let newer = entries
+            .iter()
+            .any(|e| e.version.as_ref().is_some_and(|v| v > new));
+        let op = if newer { "=" } else { "^" };
+        let text = format!("{}.{}@{op}{new}", r.kind, r.name);
+        Some(Fix::unsafe_(format!("move to `{text}`"), r.span, text))
     }
 
     fn problem(&self, r: &Reference, problem: &Problem) -> Option<Diagnostic> {
@@ -175,8 +199,12 @@ impl Cx<'_> {
                 let names = self.symbols.names_of(kind);
                 let d = Diagnostic::new("PM0101", r.span, format!("unknown {kind} `{name}`"))
                     .label(format!("no {kind} is named `{name}`"));
-                match suggest(name, names.iter().copied()) {
-                    Some(s) => {
+                match suggestion(name, names.iter().copied()) {
+                    Some(found) => {
+                        let s = found.name;
+                        let d = d.maybe_fix(found.unique().map(|n| {
+                            Fix::safe(format!("replace with `{kind}.{n}`"), r.name_span, n)
+                        }));
                         let at = self
                             .symbols
                             .entries(kind, s)

@@ -399,6 +399,26 @@ fn with_bounds(base: &str, min: Option<String>, max: Option<String>) -> String {
     }
 }
 
+/// The text a fix writes for a missing required attribute of this type (PM0202):
+/// a value of the type where one is obvious, a `TODO` the author must replace
+/// otherwise (`model.TODO`); `None` for types with no short written form.
+pub fn placeholder(ty: Ty) -> Option<String> {
+    Some(match ty {
+        Ty::Str => "\"TODO\"".into(),
+        Ty::Url => "\"https://TODO\"".into(),
+        Ty::Int { min, .. } => min.unwrap_or(0).max(0).to_string(),
+        Ty::Float { .. } => "0.0".into(),
+        Ty::Bool => "false".into(),
+        Ty::Duration => "30s".into(),
+        Ty::Size => "1MB".into(),
+        Ty::Rate => "60/m".into(),
+        Ty::Enum(words) => (*words.first()?).to_owned(),
+        Ty::Ref(kind) => format!("{kind}.TODO"),
+        Ty::Secret => "env(\"TODO\")".into(),
+        _ => return None,
+    })
+}
+
 /// The registry value of an absent attribute: its default, a block of its rows'
 /// defaults, or the empty object schema of a field block.
 pub fn absent_value(spec: &AttrSpec) -> Option<Json> {

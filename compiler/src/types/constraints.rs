@@ -5,7 +5,7 @@
 use super::literal::check_pattern;
 use super::Base;
 use crate::ast::{Attr, Block, Item, ValueKind};
-use crate::diag::{suggest, Diagnostic};
+use crate::diag::{rename_fix, suggest, suggestion, Diagnostic};
 use serde_json::{json, Map, Value as Json};
 
 /// One constraint: its name, the bases it applies to, and a doc line.
@@ -242,8 +242,11 @@ fn unknown(base: &Base, a: &Attr, names: &[&str]) -> Diagnostic {
     } else {
         format!("{} takes {}", with_article(base.name()), names.join(", "))
     };
-    match suggest(name, names.iter().copied()).filter(|_| !known) {
-        Some(s) => d.help(format!("did you mean `{s}`?")).note(list),
+    match suggestion(name, names.iter().copied()).filter(|_| !known) {
+        Some(s) => d
+            .help(format!("did you mean `{}`?", s.name))
+            .maybe_fix(s.unique().map(|n| rename_fix(a.key.span, n)))
+            .note(list),
         None => d.help(list).note(
             CONSTRAINTS
                 .iter()

@@ -20,7 +20,7 @@ pub use fit::{fits, same_type, show};
 pub use literal::{check_pattern, literal_json, validate, LiteralError};
 
 use crate::ast::{Attr, Block, Field, Item, Member, TypeExpr, TypeKind, ValueKind};
-use crate::diag::{suggest, Diagnostic};
+use crate::diag::{rename_fix, suggest, suggestion, Diagnostic};
 use serde_json::{json, Map, Value as Json};
 use std::collections::HashSet;
 
@@ -305,8 +305,10 @@ fn unknown_type(cx: TypeCx, id: &crate::ast::Ident) -> Diagnostic {
     if cx.allow_refs {
         names.extend(REF_TYPES);
     }
-    match suggest(word, names.iter().copied()) {
-        Some(s) => d.help(format!("did you mean `{s}`?")),
+    match suggestion(word, names.iter().copied()) {
+        Some(s) => d
+            .help(format!("did you mean `{}`?", s.name))
+            .maybe_fix(s.unique().map(|n| rename_fix(id.span, n))),
         None => d.help(format!(
             "the types are {}, list<T>, map<T>, object {{ … }} and unions (`T | null`, `\"a\" | \"b\"`)",
             BaseType::ALL

@@ -106,7 +106,7 @@ fn items(doc: &DocRef<'_>, b: &Block) -> Vec<DocumentSymbol> {
         .collect()
 }
 
-fn kind(k: Kind) -> SymbolKind {
+pub(crate) fn kind(k: Kind) -> SymbolKind {
     match k {
         Kind::Agent => SymbolKind::CLASS,
         Kind::Tool => SymbolKind::FUNCTION,

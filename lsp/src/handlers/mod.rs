@@ -2,20 +2,40 @@
 //! and the request's params and return its result; `server.rs` is the one place
 //! that maps methods to them.
 
+pub mod code_action;
 pub mod completion;
 pub mod definition;
 pub mod diagnostics;
 pub mod document_symbol;
 pub mod formatting;
 pub mod hover;
+pub mod inlay_hint;
+pub mod rename;
 pub mod sync;
+pub mod workspace_symbol;
 
 use crate::convert;
 use crate::lookup::Analysis;
 use crate::state::State;
-use lsp_types::{Position, Range, Uri};
+use lsp_types::{Position, Range, TextEdit, Uri, WorkspaceEdit};
 use pmth_compiler::source::LineIndex;
+use std::collections::HashMap;
 use std::path::PathBuf;
+
+/// A `WorkspaceEdit` of `(document, edit)` pairs, grouped per document.
+// `WorkspaceEdit::changes` is keyed by `Uri` (lsp-types' choice), whose
+// interior mutability clippy flags; nothing mutates the keys here.
+#[allow(clippy::mutable_key_type)]
+pub fn workspace_edit(edits: impl IntoIterator<Item = (Uri, TextEdit)>) -> WorkspaceEdit {
+    let mut changes: HashMap<Uri, Vec<TextEdit>> = HashMap::new();
+    for (uri, edit) in edits {
+        changes.entry(uri).or_default().push(edit);
+    }
+    WorkspaceEdit {
+        changes: Some(changes),
+        ..WorkspaceEdit::default()
+    }
+}
 
 /// What a request handler may read.
 pub struct Ctx<'a> {

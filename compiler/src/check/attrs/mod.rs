@@ -5,9 +5,10 @@
 
 use super::expr::render_value;
 use crate::ast::{Block, Field, Item, Step, Value, ValueKind};
-use crate::diag::{suggest, Diagnostic};
+use crate::diag::{fix, rename_fix, suggestion, Applicability, Diagnostic, Fix};
 use crate::resolve::{RefMap, Symbols};
 use crate::schema::{self, AttrSpec, Ty};
+use crate::source::SourceMap;
 use crate::source::Span;
 use crate::types::{self, TypeCx};
 use serde_json::{json, Map, Value as Json};
@@ -28,6 +29,8 @@ pub struct RefUse {
 
 /// Walks one declaration's blocks.
 pub struct Walker<'a> {
+    /// For the text around an edit (indentation of an inserted line).
+    sources: &'a SourceMap,
     refs: &'a RefMap,
     symbols: &'a Symbols,
     /// Template bodies: params are unknown and required attributes may come later.
@@ -48,12 +51,14 @@ pub struct Walker<'a> {
 
 impl<'a> Walker<'a> {
     pub fn new(
+        sources: &'a SourceMap,
         refs: &'a RefMap,
         symbols: &'a Symbols,
         decl: &crate::ast::Decl,
         in_template: bool,
     ) -> Walker<'a> {
         Walker {
+            sources,
             refs,
             symbols,
             in_template,
@@ -120,7 +125,7 @@ impl<'a> Walker<'a> {
                     ),
                 },
                 (_, None) => {
-                    let d = self.unknown(table, key, key_span, path, &mut meant);
+                    let d = self.unknown(table, (item, block), key_span, path, &mut meant);
                     self.diags.push(d);
                 }
                 (Item::Attr(a), Some(spec)) => {
@@ -176,6 +181,16 @@ impl<'a> Walker<'a> {
                 .help(format!("add `{} = …` ({})", spec.name, spec.ty.expected()));
                 if !path.is_empty() {
                     d = d.related(block.span, format!("in this `{path}` block"));
+                }
+                if let Some(p) = schema::placeholder(spec.ty) {
+                    let line = format!("{} = {p}", spec.name);
+                    d = d.maybe_fix(fix::insert_in_block(self.sources, block.span, &line).map(
+                        |e| Fix {
+                            message: format!("add `{line}`"),
+                            applicability: Applicability::Unsafe,
+                            edits: vec![e],
+                        },
+                    ));
                 }
                 self.error(join(path, spec.name), d);
                 continue;
@@ -322,11 +337,16 @@ impl<'a> Walker<'a> {
     fn unknown(
         &self,
         table: &[AttrSpec],
-        key: &str,
+        (item, block): (&Item, &Block),
         span: Span,
         path: &str,
         meant: &mut BTreeSet<&'static str>,
     ) -> Diagnostic {
+        let key = match item {
+            Item::Attr(a) => a.key.name.as_str(),
+            Item::Field(f) => f.name.name.as_str(),
+            Item::Step(_) | Item::Param(_) => "",
+        };
         // Inside `traits { … }` the keys are trait names, not attributes.
         let noun = if path.rsplit('.').next() == Some(crate::schema::names::TRAITS) {
             "trait"
@@ -343,8 +363,14 @@ impl<'a> Walker<'a> {
                 .collect::<Vec<_>>()
                 .join(", ")
         };
-        match suggest(key, table.iter().map(|a| a.name)) {
-            Some(s) => {
+        match suggestion(key, table.iter().map(|a| a.name)) {
+            Some(found) => {
+                let s = found.name;
+                let fixable = |n: &&str| {
+                    let set = block.attrs().any(|a| a.key.name == *n);
+                    !set && schema::find(table, n).is_some_and(|spec| takes(spec.ty, item))
+                };
+                let d = d.maybe_fix(found.unique().filter(fixable).map(|n| rename_fix(span, n)));
                 if let Some(spec) = schema::find(table, s) {
                     meant.insert(spec.name);
                 }
@@ -397,6 +423,20 @@ fn twice(key: &str, span: Span, first: Span) -> Diagnostic {
 }
 
 /// `LEAKY_CLIENT_SECRET` for service `leaky`'s `client_secret`.
+/// Whether `item`, renamed to an attribute of type `ty`, would have the form
+/// that type expects (a key fix is safe only then).
+fn takes(ty: Ty, item: &Item) -> bool {
+    match item {
+        Item::Attr(a) => match (ty, &a.value.kind) {
+            (Ty::Block(_) | Ty::Map(_), ValueKind::Block(_))
+            | (Ty::List(_), ValueKind::List(_)) => true,
+            (ty, v) => value::fits_form(&ty, v),
+        },
+        Item::Field(_) => matches!(ty, Ty::TypeExpr),
+        Item::Step(_) | Item::Param(_) => false,
+    }
+}
+
 fn env_name(decl: &str, attr: &str) -> String {
     format!("{decl}_{attr}")
         .chars()

@@ -144,12 +144,13 @@ impl Walker<'_> {
                 Ty::Secret,
                 ValueKind::Str(_) | ValueKind::Int(_) | ValueKind::Float(_) | ValueKind::Word(_),
             ) => {
+                let var = env_name(&self.decl_name, name);
                 let d = Diagnostic::new("PM0302", v.span, format!("`{name}` must be a secret reference, not a literal"))
                     .label("a secret written into the source")
                     .help(format!(
-                        "read it at run time: `{name} = env(\"{}\")` or `{name} = secret(\"vault://…\")`, and rotate the exposed value",
-                        env_name(&self.decl_name, name)
-                    ));
+                        "read it at run time: `{name} = env(\"{var}\")` or `{name} = secret(\"vault://…\")`, and rotate the exposed value"
+                    ))
+                    .fix(Fix::unsafe_(format!("read it from `env(\"{var}\")`"), v.span, format!("env(\"{var}\")")));
                 return self.error_none(path, d);
             }
             (Ty::Fields, ValueKind::Block(b)) => {
@@ -318,8 +319,10 @@ fn invalid_word(word: &str, name: &str, span: Span, choices: &[&str]) -> Diagnos
         format!("`{word}` is not a valid value for `{name}`"),
     )
     .label(format!("expected one of {}", choices.join(", ")));
-    match suggest(word, choices.iter().copied()) {
-        Some(s) => d.help(format!("did you mean `{s}`?")),
+    match suggestion(word, choices.iter().copied()) {
+        Some(s) => d
+            .help(format!("did you mean `{}`?", s.name))
+            .maybe_fix(s.unique().map(|n| rename_fix(span, n))),
         None => d.help(format!("use one of {}", choices.join(", "))),
     }
 }
