@@ -21,6 +21,7 @@ pub mod govern;
 pub mod load;
 pub mod parse;
 pub mod resolve;
+pub mod runtime_policy;
 pub mod schema;
 pub mod session;
 pub mod types;
