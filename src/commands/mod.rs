@@ -1,6 +1,7 @@
 //! One file per command; [`run`] dispatches and turns the outcome into an exit
 //! code.
 
+mod authorize;
 mod build;
 mod check;
 mod diff;
@@ -52,6 +53,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Verify(args) => verify::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Authorize(args) => authorize::run(&args),
         Command::Keygen(args) => keygen::run(&args),
         Command::Policy(PolicyCommand::Test(args)) => policy_test::run(&args),
         Command::Lsp => lsp::run(),
