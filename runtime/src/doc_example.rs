@@ -28,9 +28,12 @@ model small {
 }
 "#;
 
-/// Builds the example bundle and returns its folder (for the doc test).
+/// Builds the example bundle in a fresh temporary folder and returns its
+/// `dist` (for the doc test and the crate's tests).
 pub fn doc_example_bundle() -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("pmth-runtime-doc-{}", std::process::id()));
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("pmth-runtime-doc-{}-{n}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let _ = std::fs::create_dir_all(&dir);
     let _ = std::fs::write(dir.join("pmth.toml"), MANIFEST);
