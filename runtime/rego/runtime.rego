@@ -89,7 +89,10 @@ wf_step := registry.workflows[ids.workflow].steps[req.step]
 
 # The request itself.
 
-deny contains "the request is not a JSON object" if not is_object(input)
+# (Through a helper, so that an absent input is denied too.)
+deny contains "the request is not a JSON object" if not input_is_object
+
+input_is_object if is_object(input)
 
 deny contains "request field action is missing" if {
 	is_object(input)
