@@ -10,6 +10,7 @@ use serde_json::{json, Value as Json};
 use std::fmt;
 use std::num::NonZeroU32;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 /// How a bundle is trusted before it is used.
@@ -57,10 +58,24 @@ impl std::error::Error for LoadError {}
 pub const DECISION_TIME_LIMIT: Duration = Duration::from_secs(10);
 
 /// A verified bundle, ready to decide.
-#[derive(Clone)]
 pub struct Bundle {
+    /// The prepared engine: policies, data, analysis done.
     engine: Engine,
+    /// Clones of it, each used by one decision at a time: a decision takes one
+    /// (or clones `engine` when all are busy), sets the input, evaluates and
+    /// gives it back (regorus clears its evaluation state on every call).
+    idle: Mutex<Vec<Engine>>,
     registry: Json,
+}
+
+impl Clone for Bundle {
+    fn clone(&self) -> Bundle {
+        Bundle {
+            engine: self.engine.clone(),
+            idle: Mutex::new(Vec::new()),
+            registry: self.registry.clone(),
+        }
+    }
 }
 
 impl Bundle {
@@ -151,7 +166,11 @@ impl Bundle {
             .pointer("/pmth/registry")
             .cloned()
             .unwrap_or(Json::Null);
-        Ok(Bundle { engine, registry })
+        Ok(Bundle {
+            engine,
+            idle: Mutex::new(Vec::new()),
+            registry,
+        })
     }
 
     /// The decision for `req`.
@@ -174,10 +193,18 @@ impl Bundle {
     /// The decision for a request given as a JSON value (any value: what is
     /// not a request object is denied with a reason).
     pub fn decide_value(&self, req: &Json) -> Decision {
-        let mut engine = self.engine.clone();
+        let taken = self.idle.lock().ok().and_then(|mut idle| idle.pop());
+        let mut engine = taken.unwrap_or_else(|| self.engine.clone());
         engine.set_input(pmth_compiler::govern::to_rego_value(req));
-        let value = match engine.eval_rule(runtime_policy::DECISION.to_owned()) {
-            Ok(v) => v,
+        let result = engine.eval_rule(runtime_policy::DECISION.to_owned());
+        let value = match result {
+            Ok(v) => {
+                if let Ok(mut idle) = self.idle.lock() {
+                    idle.push(engine);
+                }
+                v
+            }
+            // An engine that failed is dropped, not reused.
             Err(e) => return Decision::refused(format!("the policy engine failed: {e}")),
         };
         let json = value

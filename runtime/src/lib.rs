@@ -18,9 +18,11 @@
 //! # Ok::<(), pmth_runtime::LoadError>(())
 //! ```
 //!
-//! The engine is built and prepared once, at load: a decision clones the
-//! prepared engine (its policies and data are shared, not copied), sets the
-//! request as `input` and evaluates `data.pmth.runtime.decision`.
+//! The engine is built and prepared once, at load. A decision takes an idle
+//! clone of the prepared engine (its policies and data are shared, not
+//! copied; a new clone only when every one is busy), sets the request as
+//! `input` and evaluates `data.pmth.runtime.decision`: the per-request
+//! evaluation is all it costs.
 
 mod bundle;
 mod doc_example;
