@@ -201,6 +201,12 @@ pub fn section(label: &str, ours: &Figures, opa: Option<&Json>) -> String {
             ours.requests
         ));
     }
+    let verdict = |ok: bool| if ok { "met" } else { "not met" };
+    s.push_str(&format!(
+        "\nTarget p99 ≤ 1 ms: {}; ≥ 10,000 decisions/s: {}.\n",
+        verdict(ours.p99_us <= 1000.0),
+        verdict(ours.per_second >= 10_000.0)
+    ));
     s.push('\n');
     s.push_str(END);
     s
