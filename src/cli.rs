@@ -39,6 +39,9 @@ pub enum Command {
     /// Find declarations in a bundle by kind, capability, risk, status, label,
     /// name, and who uses what (`pmth query dist "kind:agent uses:tool.refund"`).
     Query(QueryArgs),
+    /// Runtime decisions from a bundle's `pmth.runtime` policy: one JSON request
+    /// or JSON Lines in, one decision per line out; exit 1 unless all are allowed.
+    Authorize(AuthorizeArgs),
     /// Write an ECDSA P-256 key pair (`OUT`, `OUT.pub`) for `build --sign`.
     Keygen(KeygenArgs),
     /// Governance policies.
@@ -52,6 +55,22 @@ pub enum Command {
         /// The address-space bound in bytes.
         memory: u64,
     },
+}
+
+#[derive(Debug, Args)]
+pub struct AuthorizeArgs {
+    /// The bundle folder (e.g. `dist`); it is verified before it is used.
+    pub dist: PathBuf,
+    /// The requests: a file holding one JSON request or JSON Lines, `-` for
+    /// standard input (the default).
+    #[arg(long, value_name = "FILE", default_value = "-")]
+    pub input: PathBuf,
+    /// The public key (SPKI PEM) the bundle's seal signature must verify with.
+    #[arg(long, value_name = "PUB", conflicts_with = "allow_unsigned")]
+    pub key: Option<PathBuf>,
+    /// Without `--key`: check the bundle's integrity only, not its signature.
+    #[arg(long)]
+    pub allow_unsigned: bool,
 }
 
 #[derive(Debug, Subcommand)]

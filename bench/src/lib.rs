@@ -4,6 +4,7 @@
 //! ([`lsp`]), and the suite that runs them and writes
 //! `bench/RESULTS.md` ([`suite`], [`report`]).
 
+pub mod authorize;
 pub mod gen;
 pub mod lsp;
 pub mod measure;

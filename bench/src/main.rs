@@ -1,7 +1,7 @@
 //! `pmth-bench`: generate benchmark workspaces, measure commands, time regorus
 //! alone, and run the whole suite (see `bench/README.md`).
 
-use pmth_bench::{gen, lsp, measure, rego, report, suite};
+use pmth_bench::{authorize, gen, lsp, measure, rego, report, suite};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -18,6 +18,10 @@ const USAGE: &str = "usage:
       time `pmth lsp` diagnostics after N edits of one file of DIR
   pmth-bench lsp-rename DIR --model NAME [--pmth PATH] [--runs N]
       time `pmth lsp` answering a rename of model NAME (every reference)
+  pmth-bench authorize DIST [--requests N] [--label TEXT] [--python PY] [--out FILE]
+      in-process runtime decisions with pmth-runtime on a bundle built with
+      --opa; with --python, the same requests through OPA
+      (bench/opa_runtime.py); --out replaces the runtime section of FILE
   pmth-bench suite --pmth PATH [--sizes 1000,10000,100000] [--runs 5]
                    [--large-runs 3] [--work DIR] [--out FILE] [--policies PATH]
       the whole benchmark; writes FILE (default bench/RESULTS.md)";
@@ -42,6 +46,7 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
         Some("suite") => suite(rest),
         Some("lsp") => lsp_latency(rest),
         Some("lsp-rename") => lsp_rename(rest),
+        Some("authorize") => authorize_bench(rest),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
             Ok(ExitCode::SUCCESS)
@@ -251,9 +256,81 @@ fn suite(args: &[String]) -> Result<ExitCode, String> {
     };
     let out = PathBuf::from(o.get("out").unwrap_or("bench/RESULTS.md"));
     let (results, abilities) = suite::run(&cfg)?;
-    let md = report::render(&report::Machine::detect(), &abilities, &results);
+    let mut md = report::render(&report::Machine::detect(), &abilities, &results);
+    // The runtime section is written by `pmth-bench authorize`: keep it.
+    if let Some(kept) = std::fs::read_to_string(&out)
+        .ok()
+        .and_then(|old| authorize::kept(&old).map(str::to_owned))
+    {
+        md = authorize::splice(&md, &kept);
+    }
     std::fs::write(&out, &md).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
     print!("{md}");
     eprintln!("[bench] wrote {}", out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn authorize_bench(args: &[String]) -> Result<ExitCode, String> {
+    let Some((dist, rest)) = args.split_first() else {
+        return Err(USAGE.to_string());
+    };
+    let mut n = 20_000usize;
+    let mut label = dist.clone();
+    let mut python: Option<String> = None;
+    let mut out: Option<PathBuf> = None;
+    let mut it = rest.iter();
+    while let Some(flag) = it.next() {
+        let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+        match flag.as_str() {
+            "--requests" => n = value.parse().map_err(|_| format!("not a count: {value}"))?,
+            "--label" => label = value.clone(),
+            "--python" => python = Some(value.clone()),
+            "--out" => out = Some(PathBuf::from(value)),
+            _ => return Err(USAGE.to_string()),
+        }
+    }
+    let dist = PathBuf::from(dist);
+    let reg_text = std::fs::read_to_string(dist.join("registry.json"))
+        .map_err(|e| format!("cannot read {}/registry.json: {e}", dist.display()))?;
+    let registry: serde_json::Value =
+        serde_json::from_str(&reg_text).map_err(|e| format!("registry.json: {e}"))?;
+    let reqs = authorize::requests(&registry, n);
+    let ours = authorize::run(&dist, &reqs)?;
+    let opa = match python {
+        Some(py) => {
+            let file = std::env::temp_dir()
+                .join(format!("pmth-bench-requests-{}.jsonl", std::process::id()));
+            let lines: Vec<String> = reqs.iter().map(|r| r.to_string()).collect();
+            std::fs::write(&file, lines.join("\n")).map_err(|e| e.to_string())?;
+            let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("opa_runtime.py");
+            let o = std::process::Command::new(&py)
+                .arg(&script)
+                .arg(&dist)
+                .arg(&file)
+                .output()
+                .map_err(|e| format!("cannot run {py}: {e}"))?;
+            let _ = std::fs::remove_file(&file);
+            if !o.status.success() {
+                return Err(format!(
+                    "{}: {}",
+                    script.display(),
+                    String::from_utf8_lossy(&o.stderr)
+                ));
+            }
+            Some(
+                serde_json::from_slice::<serde_json::Value>(&o.stdout)
+                    .map_err(|e| e.to_string())?,
+            )
+        }
+        None => None,
+    };
+    let section = authorize::section(&label, &ours, opa.as_ref());
+    println!("{section}");
+    if let Some(out) = out {
+        let old = std::fs::read_to_string(&out).unwrap_or_default();
+        std::fs::write(&out, authorize::splice(&old, &section))
+            .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+        eprintln!("[bench] wrote {}", out.display());
+    }
     Ok(ExitCode::SUCCESS)
 }

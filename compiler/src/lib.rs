@@ -24,6 +24,7 @@ pub mod load;
 pub mod parse;
 pub mod query;
 pub mod resolve;
+pub mod runtime_policy;
 pub mod schema;
 pub mod session;
 pub mod types;

@@ -1,6 +1,7 @@
 //! One file per command; [`run`] dispatches and turns the outcome into an exit
 //! code.
 
+mod authorize;
 mod build;
 mod check;
 mod diff;
@@ -59,6 +60,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Export(args) => export::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Query(args) => query::run(&args),
+        Command::Authorize(args) => authorize::run(&args),
         Command::Keygen(args) => keygen::run(&args),
         Command::Policy(PolicyCommand::Test(args)) => policy_test::run(&args),
         Command::Lsp => lsp::run(),

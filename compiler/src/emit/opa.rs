@@ -4,7 +4,8 @@
 //! Entries (sorted): `/.manifest` (`revision` = the registry digest, `roots:
 //! ["pmth"]`, `rego_version: 1`), `/.signatures.json` when signing, `/data.json`
 //! (`{"pmth": {"registry", "config"}}`), and each governance policy under
-//! `/pmth/stdlib/…` (stdlib policies) or `/pmth/workspace/…` (the workspace's).
+//! `/pmth/stdlib/…` (stdlib policies) or `/pmth/workspace/…` (the workspace's),
+//! and always `pmth.runtime` under `/pmth/runtime/…` ([`crate::runtime_policy`]).
 //! JSON files are RFC 8785; the tar is ours ([`super::tar`]); the gzip header
 //! has mtime 0, no file name and OS "unknown".
 //!
@@ -65,6 +66,11 @@ pub fn build(
         (MANIFEST.into(), canonical(&manifest)?),
         (DATA.into(), data_bytes.into_bytes()),
     ];
+    // `pmth.runtime` ships whatever `[governance]` says: it is not a
+    // governance policy (BUNDLE.md §5).
+    for (name, text) in crate::runtime_policy::FILES {
+        files.push(((*name).to_owned(), text.as_bytes().to_vec()));
+    }
     for (path, text) in policies {
         let name = policy_path(path);
         super::paths::check(&name).map_err(|why| format!("bundle path `{name}` {why}"))?;
@@ -390,6 +396,8 @@ mod tests {
             vec![
                 ".manifest",
                 "data.json",
+                "pmth/runtime/runtime.rego",
+                "pmth/runtime/schema.rego",
                 "pmth/stdlib/policies/a.rego",
                 "pmth/workspace/policies/b.rego"
             ]
@@ -409,7 +417,7 @@ mod tests {
         let other = SignKey::generate().verify_key();
         assert_eq!(check_signatures(&entries, Some(&other)).len(), 1);
 
-        if let Some(e) = entries.iter_mut().find(|e| e.name.ends_with("a.rego")) {
+        if let Some(e) = entries.iter_mut().find(|e| e.name.ends_with("/a.rego")) {
             e.data.push(b' ');
         }
         let f = check_signatures(&entries, vk.as_ref());

@@ -471,6 +471,14 @@ fn check_bundle(
         }
         allowed.push(name);
     }
+    // `pmth.runtime` ships in every bundle (BUNDLE.md §5); the seal's digest
+    // of the bundle covers its bytes.
+    for (name, _) in crate::runtime_policy::FILES {
+        if find(name).is_none() {
+            r.fail(b, format!("{b}: the runtime policy {name} is missing"));
+        }
+        allowed.push((*name).to_owned());
+    }
     for e in &entries {
         if !allowed.contains(&e.name) {
             r.fail(

@@ -83,7 +83,9 @@ pub(crate) fn evaluate_with(
 ) -> Vec<Finding> {
     let Loaded { policies, .. } = loaded;
     let mut packages: BTreeMap<&str, Vec<&super::load::Policy<'_>>> = BTreeMap::new();
-    for p in policies.iter() {
+    // Runtime rules (`pmth.runtime.ext.…`) answer runtime requests only
+    // (BUNDLE.md §5): build-time governance never evaluates them.
+    for p in policies.iter().filter(|p| !p.runtime) {
         packages.entry(p.package.as_str()).or_default().push(p);
     }
     let texts: Vec<PolicyText<'_>> = policies.iter().map(|p| p.src).collect();

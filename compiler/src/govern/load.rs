@@ -35,6 +35,9 @@ pub(crate) struct Policy<'a> {
     pub package_span: Option<Span>,
     /// Names of its rules that take no arguments (first path component), sorted.
     pub rules: Vec<String>,
+    /// A runtime policy (`pmth.runtime…`, workspace rules in `pmth.runtime.ext.…`
+    /// included): loaded, compiled and shipped, but never evaluated at build time.
+    pub runtime: bool,
 }
 
 impl Policy<'_> {
@@ -103,11 +106,13 @@ pub(crate) fn load<'a>(
             continue;
         }
         let rules = module.map(|m| rule_names(m)).unwrap_or_default();
+        let runtime = components.get(1).is_some_and(|c| c == "runtime");
         policies.push(Policy {
             src,
             package,
             package_span,
             rules,
+            runtime,
         });
     }
     if rejected {
@@ -136,6 +141,13 @@ fn package_issue(components: &[String], stdlib: bool) -> Option<&'static str> {
                 Some("`data.pmth.registry` and `data.pmth.config` hold the data policies read")
             } else if second == "std" && !stdlib {
                 Some("`pmth.std` is reserved for the standard library's policies")
+            } else if second == "runtime"
+                && !stdlib
+                && !components
+                    .get(2)
+                    .is_some_and(|c| c == "ext" && components.len() > 3)
+            {
+                Some("`pmth.runtime` is the runtime policy's; workspace runtime rules go in packages `pmth.runtime.ext.NAME`")
             } else {
                 None
             }
@@ -363,5 +375,10 @@ mod tests {
         assert!(package_issue(&p("pmth.std.x"), false).is_some());
         assert_eq!(package_issue(&p("pmth.std.x"), true), None);
         assert!(package_issue(&["pmth".into(), "a-b".into()], false).is_some());
+        assert_eq!(package_issue(&p("pmth.runtime.ext.refunds"), false), None);
+        assert!(package_issue(&p("pmth.runtime"), false).is_some());
+        assert!(package_issue(&p("pmth.runtime.ext"), false).is_some());
+        assert!(package_issue(&p("pmth.runtime.schema"), false).is_some());
+        assert_eq!(package_issue(&p("pmth.runtime"), true), None);
     }
 }

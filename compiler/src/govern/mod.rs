@@ -28,6 +28,13 @@ mod testing;
 mod tests;
 
 pub use load::EVAL_TIME_LIMIT;
+
+/// A JSON value as regorus holds it, the way governance converts its data
+/// (integers kept as integers, nesting bounded): for runtimes that feed the
+/// same engine (`pmth-runtime`).
+pub fn to_rego_value(json: &serde_json::Value) -> regorus::Value {
+    convert::to_value(json)
+}
 pub use sandbox::Sandbox;
 pub use testing::{
     policy_test, policy_test_with, FileCoverage, PolicyTestOptions, PolicyTestReport, TestOutcome,

@@ -1,5 +1,5 @@
-//! `pmth policy test`: runs every `test_*` rule of the workspace's policies and of
-//! all the stdlib's (switched off or not). A test passes when its rule is `true`.
+//! `pmth policy test`: runs every `test_*` rule of the workspace's policies, of
+//! all the stdlib's (switched off or not) and of `pmth.runtime`'s suite. A test passes when its rule is `true`.
 //!
 //! Tests build their own registry with `with data.pmth.registry as {…}`; the data
 //! they start from is an empty registry and the workspace's `[governance.data]`.
@@ -131,6 +131,26 @@ pub fn policy_test_with(ws: &Workspace, opts: PolicyTestOptions) -> PolicyTestRe
                 stdlib: true,
             });
         }
+    }
+    // `pmth.runtime` and its suite ship with every bundle: their tests run too.
+    let runtime_paths: Vec<String> = crate::runtime_policy::FILES
+        .iter()
+        .map(|(p, _)| crate::runtime_policy::display_path(p))
+        .collect();
+    let runtime_files = crate::runtime_policy::FILES.iter().map(|(_, t)| *t);
+    let runtime_tests = crate::runtime_policy::TESTS.iter();
+    for (path, text) in runtime_paths
+        .iter()
+        .map(String::as_str)
+        .zip(runtime_files)
+        .chain(runtime_tests.map(|(p, t)| (*p, *t)))
+    {
+        texts.push(PolicyText {
+            file: None,
+            path,
+            text,
+            stdlib: true,
+        });
     }
     let config = ws.manifest.as_ref().map(|m| &m.governance.data);
     let data = data_document(&crate::check::Registry::default(), config);

@@ -271,9 +271,10 @@ fn every_stdlib_test_passes() {
         report.results.iter().map(|r| r.package.as_str()).collect();
     assert_eq!(
         packages.len(),
-        stdlib::POLICIES.len(),
-        "every stdlib policy has tests"
+        stdlib::POLICIES.len() + 1,
+        "every stdlib policy has tests, and pmth.runtime its suite"
     );
+    assert!(packages.contains("pmth.runtime_test"));
 }
 
 #[test]
@@ -315,4 +316,39 @@ helper(x) := x
     assert_eq!(report.errors(), 1);
     assert!(!report.ok());
     assert_eq!(report.diagnostics.len(), 1, "broken.rego does not parse");
+}
+
+#[test]
+fn runtime_rules_are_loaded_and_listed_but_never_evaluated_at_build_time() {
+    let ext = "package pmth.runtime.ext.acme\n\nimport rego.v1\n\ndeny contains \"no refunds on fridays\" if { true }\n";
+    let reserved =
+        "package pmth.runtime.mine\n\nimport rego.v1\n\ndeny contains \"x\" if { true }\n";
+    let f = fixture(
+        &[
+            ("pmth.toml", NO_STDLIB),
+            ("policies/ext.rego", ext),
+            ("policies/reserved.rego", reserved),
+        ],
+        json!({}),
+    );
+    let (report, diags) = run(&f);
+    let found = keys(&diags, &f.ws.sources);
+    assert!(
+        !found.iter().any(|k| k.1 == "PM0701"),
+        "a runtime rule denied the build: {found:?}"
+    );
+    assert!(
+        found.contains(&entry("error", "PM0703", "policies/reserved.rego", 1)),
+        "{found:?}"
+    );
+    let listed: Vec<_> = report
+        .policies
+        .iter()
+        .filter_map(|p| p.get("package")?.as_str())
+        .collect();
+    assert_eq!(
+        listed,
+        vec!["pmth.runtime.ext.acme"],
+        "shipped with the bundle"
+    );
 }
