@@ -306,3 +306,21 @@ fn a_generated_10k_workspace_formats_without_changing_what_check_sees() {
     assert!(failures.is_empty(), "{}", failures.join("\n"));
     let _ = std::fs::remove_dir_all(&src);
 }
+
+/// The project's own sources are written in the style it enforces: the
+/// examples and the files `pmth init` writes.
+#[test]
+fn the_projects_own_pmth_files_are_canonical() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = pmth(
+        &[
+            "fmt",
+            "--check",
+            "examples/support-fleet",
+            "examples/research-mcp",
+            "src/commands/init_template",
+        ],
+        repo,
+    );
+    assert_eq!(code(&o), 0, "run `pmth fmt` on them:\n{}{}", stdout(&o), stderr(&o));
+}

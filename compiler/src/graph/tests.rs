@@ -134,3 +134,13 @@ fn svg_places_every_node_and_edge() {
     assert!(s.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     assert_eq!(s, svg(&dependencies(&registry())), "deterministic");
 }
+
+#[test]
+fn svg_of_a_workflow() {
+    insta::assert_snapshot!(svg(&workflow(&registry(), "resolve").unwrap()));
+}
+
+#[test]
+fn mermaid_of_the_fleet() {
+    insta::assert_snapshot!(mermaid(&dependencies(&registry())));
+}
