@@ -322,5 +322,11 @@ fn the_projects_own_pmth_files_are_canonical() {
         ],
         repo,
     );
-    assert_eq!(code(&o), 0, "run `pmth fmt` on them:\n{}{}", stdout(&o), stderr(&o));
+    assert_eq!(
+        code(&o),
+        0,
+        "run `pmth fmt` on them:\n{}{}",
+        stdout(&o),
+        stderr(&o)
+    );
 }

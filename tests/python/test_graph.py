@@ -42,8 +42,11 @@ def test_svg_is_well_formed_and_complete(example: str, workflow: str | None) -> 
     edges = [p for p in root.iter(f"{SVG}path") if p.get("marker-end")]
     # The same graph as Mermaid text: one line per node, one per edge.
     mermaid = graph(path, *extra).splitlines()[1:]
-    assert len(nodes) == sum(1 for l in mermaid if "-->" not in l)
-    assert len(edges) == sum(1 for l in mermaid if "-->" in l)
+    def is_edge(line: str) -> bool:
+        return "-->" in line or "-.->" in line
+
+    assert len(nodes) == sum(1 for l in mermaid if not is_edge(l))
+    assert len(edges) == sum(1 for l in mermaid if is_edge(l))
     assert nodes, "an empty drawing"
     for g in nodes:
         assert g.find(f"{SVG}text") is not None

@@ -23,6 +23,9 @@ pub fn dot(g: &Graph) -> String {
     for (a, b) in &g.edges {
         let _ = writeln!(out, "  n{a} -> n{b};");
     }
+    for (a, b) in &g.error_edges {
+        let _ = writeln!(out, "  n{a} -> n{b} [style=dashed, label=\"on error\"];");
+    }
     out.push_str("}\n");
     out
 }

@@ -27,5 +27,8 @@ pub fn mermaid(g: &Graph) -> String {
     for (a, b) in &g.edges {
         let _ = writeln!(out, "  n{a} --> n{b}");
     }
+    for (a, b) in &g.error_edges {
+        let _ = writeln!(out, "  n{a} -.->|on error| n{b}");
+    }
     out
 }

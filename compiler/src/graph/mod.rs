@@ -7,7 +7,8 @@
 //! attribute tables declare ([`crate::schema::references`]: an agent's
 //! `model`, `fallback_models`, `tools`, `services` and `delegates`, a tool's
 //! or model's `service`, a workflow step's `agent` or `tool`). [`workflow`]
-//! is one workflow's steps with an edge from each step in its `after` to it.
+//! is one workflow's steps with an edge from each step in its `after` to it
+//! (and a dashed one to its `on_error` step).
 //! Both are a [`Graph`]; [`mermaid`], [`dot`] and [`svg`] render one
 //! (SVG with the small layered layout of [`layout`]). Everything is
 //! deterministic: nodes in registry order, edges sorted.
@@ -39,6 +40,9 @@ pub struct Graph {
     pub nodes: Vec<Node>,
     /// (from, to) indices into `nodes`, sorted, no duplicates.
     pub edges: Vec<(usize, usize)>,
+    /// A workflow's error paths: from a step to its `on_error` step (drawn
+    /// dashed, labelled `on error`).
+    pub error_edges: Vec<(usize, usize)>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -106,11 +110,14 @@ pub fn dependencies(registry: &Json) -> Graph {
             .to_owned(),
         nodes,
         edges: edges.into_iter().collect(),
+        error_edges: Vec::new(),
     }
 }
 
 /// A workflow's DAG: its steps in their topological `order`, an edge from
-/// each step in a step's `after` to that step. `name` is a registry id or a
+/// each step in a step's `after` to that step, and an error edge from a step
+/// to its `on_error` step (a string naming a step; `fail`/`continue` are not
+/// steps). `name` is a registry id or a
 /// bare name (then its highest version). `Err` says what exists instead.
 pub fn workflow(registry: &Json, name: &str) -> Result<Graph, String> {
     let all: Vec<(&str, &Json)> = decls(registry, Kind::Workflow).collect();
@@ -151,6 +158,7 @@ pub fn workflow(registry: &Json, name: &str) -> Result<Graph, String> {
     let position: HashMap<&str, usize> = names.iter().enumerate().map(|(i, n)| (*n, i)).collect();
     let mut nodes = Vec::new();
     let mut edges = BTreeSet::new();
+    let mut error_edges = BTreeSet::new();
     for (i, name) in names.iter().enumerate() {
         let step = steps.and_then(|s| s.get(*name)).unwrap_or(&Json::Null);
         let runs = [("agent", "agent"), ("tool", "tool"), ("select", "select")]
@@ -183,11 +191,19 @@ pub fn workflow(registry: &Json, name: &str) -> Result<Graph, String> {
                 edges.insert((from, i));
             }
         }
+        if let Some(&to) = step
+            .get("on_error")
+            .and_then(Json::as_str)
+            .and_then(|t| position.get(t))
+        {
+            error_edges.insert((i, to));
+        }
     }
     Ok(Graph {
         title: format!("workflow {id}"),
         nodes,
         edges: edges.into_iter().collect(),
+        error_edges: error_edges.into_iter().collect(),
     })
 }
 

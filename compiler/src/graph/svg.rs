@@ -16,7 +16,8 @@ const GAP_Y: usize = 18;
 const MARGIN: usize = 20;
 
 pub fn svg(g: &Graph) -> String {
-    let layout = layered(g.nodes.len(), &g.edges);
+    let all_edges: Vec<(usize, usize)> = g.edges.iter().chain(&g.error_edges).copied().collect();
+    let layout = layered(g.nodes.len(), &all_edges);
     let size: Vec<(usize, usize)> = g
         .nodes
         .iter()
@@ -73,10 +74,16 @@ pub fn svg(g: &Graph) -> String {
         "\n"
     ));
     out.push_str("<g class=\"edges\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.2\">\n");
-    for &(a, b) in &g.edges {
+    let dashed = g.edges.len();
+    for (n, &(a, b)) in all_edges.iter().enumerate() {
         let (Some(&(ax, ay, aw, ah)), Some(&(bx, by, bw, bh))) = (boxes.get(a), boxes.get(b))
         else {
             continue;
+        };
+        let style = if n >= dashed {
+            r#" stroke-dasharray="5 4""#
+        } else {
+            ""
         };
         let (x1, y1) = (ax + aw, ay + ah / 2);
         let (x2, y2) = if bx >= x1 {
@@ -87,7 +94,7 @@ pub fn svg(g: &Graph) -> String {
         let mid = (x1 + x2) / 2;
         let _ = writeln!(
             out,
-            r#"<path d="M {x1} {y1} C {mid} {y1}, {mid} {y2}, {x2} {y2}" marker-end="url(#arrow)"/>"#
+            r#"<path d="M {x1} {y1} C {mid} {y1}, {mid} {y2}, {x2} {y2}" marker-end="url(#arrow)"{style}/>"#
         );
     }
     out.push_str("</g>\n<g class=\"nodes\">\n");

@@ -13,11 +13,12 @@ fn registry() -> Json {
         "services": {"payments": {}, "crm": {}},
         "workflows": {
             "resolve@1.0.0": {
-                "order": ["classify", "refund", "answer"],
+                "order": ["classify", "refund", "answer", "undo"],
                 "steps": {
                     "answer": {"agent": "billing@1.2.0", "after": ["classify", "refund"]},
                     "classify": {"agent": "triage", "after": []},
-                    "refund": {"tool": "refund", "approval": true, "after": ["classify"]},
+                    "refund": {"tool": "refund", "approval": true, "after": ["classify"], "on_error": "undo"},
+                    "undo": {"tool": "refund", "compensation": true},
                 },
             },
             "resolve@0.9.0": {"order": [], "steps": {}},
@@ -73,9 +74,11 @@ fn a_workflow_is_its_steps_in_order() {
       n0["classify<br/>agent triage"]
       n1["refund<br/>tool refund<br/>(approval)"]
       n2["answer<br/>agent billing@1.2.0"]
+      n3["undo<br/>tool refund"]
       n0 --> n1
       n0 --> n2
       n1 --> n2
+      n1 -.->|on error| n3
     "#);
     insta::assert_snapshot!(dot(&g), @r#"
     digraph "workflow resolve@1.0.0" {
@@ -85,9 +88,11 @@ fn a_workflow_is_its_steps_in_order() {
       n0 [label="classify\nagent triage", shape=box];
       n1 [label="refund\ntool refund\n(approval)", shape=box];
       n2 [label="answer\nagent billing@1.2.0", shape=box];
+      n3 [label="undo\ntool refund", shape=box];
       n0 -> n1;
       n0 -> n2;
       n1 -> n2;
+      n1 -> n3 [style=dashed, label="on error"];
     }
     "#);
     assert_eq!(
@@ -117,6 +122,7 @@ fn labels_are_escaped_in_every_format() {
             label: "x \"y\" & <z> \\".into(),
         }],
         edges: vec![],
+        error_edges: vec![],
     };
     assert!(mermaid(&g).contains(r#"n0["x #quot;y#quot; #amp; #lt;z#gt; \"]"#));
     assert!(dot(&g).contains(r#"label="x \"y\" & <z> \\""#));
@@ -130,7 +136,10 @@ fn svg_places_every_node_and_edge() {
     let g = dependencies(&registry());
     let s = svg(&g);
     assert_eq!(s.matches("<g class=\"node ").count(), g.nodes.len());
-    assert_eq!(s.matches("marker-end=").count(), g.edges.len());
+    assert_eq!(
+        s.matches("marker-end=").count(),
+        g.edges.len() + g.error_edges.len()
+    );
     assert!(s.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
     assert_eq!(s, svg(&dependencies(&registry())), "deterministic");
 }
