@@ -41,6 +41,27 @@ pub fn digest_object(m: &serde_json::Map<String, Json>) -> String {
     sha256(out.as_bytes())
 }
 
+/// The digest of an object's canonical form without the members `skip`
+/// (e.g. a declaration without its `source` and `digest`), no copy made.
+pub fn digest_object_without(m: &serde_json::Map<String, Json>, skip: &[&str]) -> String {
+    let mut keys: Vec<&String> = m.keys().filter(|k| !skip.contains(&k.as_str())).collect();
+    keys.sort_by(|a, b| key_cmp(a, b));
+    let mut out = String::new();
+    out.push('{');
+    for (i, k) in keys.into_iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        write_string(&mut out, k);
+        out.push(':');
+        if let Some(child) = m.get(k) {
+            write_value(&mut out, child);
+        }
+    }
+    out.push('}');
+    sha256(out.as_bytes())
+}
+
 /// The canonical text of `m` plus `extra` members, where `extra` is computed
 /// from the canonical text of `m` alone (e.g. its digest): each member of `m`
 /// is written once. `extra`'s keys must not be keys of `m`.

@@ -368,6 +368,7 @@ fn check_registry(r: &mut VerifyReport, bytes: &[u8]) -> Option<Json> {
         );
     }
     let mut bad = 0usize;
+    let mut decls_of: Vec<(Kind, &String, &Map<String, Json>)> = Vec::new();
     for kind in Kind::ALL {
         let Some(Json::Object(decls)) = v.get(kind.plural()) else {
             r.fail(
@@ -377,23 +378,33 @@ fn check_registry(r: &mut VerifyReport, bytes: &[u8]) -> Option<Json> {
             continue;
         };
         for (id, decl) in decls {
-            let Json::Object(m) = decl else {
-                continue;
-            };
-            let mut own: Map<String, Json> = m.clone();
-            own.remove("source");
-            let sealed = own.remove("digest");
-            let found = crate::check::canonical::digest(&Json::Object(own));
-            if sealed.as_ref().and_then(Json::as_str) != Some(found.as_str()) {
-                bad += 1;
-                r.fail(
-                    REGISTRY,
-                    format!(
-                        "declaration `{}.{id}` does not match its digest",
-                        kind.keyword()
-                    ),
-                );
+            if let Json::Object(m) = decl {
+                decls_of.push((kind, id, m));
             }
+        }
+    }
+    // Each declaration's digest, recomputed in parallel without copying it.
+    let matches: Vec<bool> = {
+        use rayon::prelude::*;
+        decls_of
+            .par_iter()
+            .map(|(_, _, m)| {
+                let found =
+                    crate::check::canonical::digest_object_without(m, &["source", "digest"]);
+                m.get("digest").and_then(Json::as_str) == Some(found.as_str())
+            })
+            .collect()
+    };
+    for ((kind, id, _), ok) in decls_of.iter().zip(matches) {
+        if !ok {
+            bad += 1;
+            r.fail(
+                REGISTRY,
+                format!(
+                    "declaration `{}.{id}` does not match its digest",
+                    kind.keyword()
+                ),
+            );
         }
     }
     if bad == 0 {
