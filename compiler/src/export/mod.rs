@@ -74,7 +74,7 @@ pub struct Export {
     pub files: Vec<(String, Vec<u8>)>,
     /// Sorted by declaration, then message.
     pub notes: Vec<Note>,
-    /// How many of each thing were written (`tools`, `servers`, `cards`, `agents`, `flows`, `strict`).
+    /// How many of each thing were written (`tools`, `servers`, `cards`, `agents`, `remote_agents`, `flows`, `strict`).
     pub counts: BTreeMap<&'static str, usize>,
 }
 
