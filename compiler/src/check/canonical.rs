@@ -41,6 +41,14 @@ pub fn digest_object(m: &serde_json::Map<String, Json>) -> String {
     sha256(out.as_bytes())
 }
 
+/// The digest of an object's canonical form less the members named in `skip`
+/// (a declaration's own digest: without `source` and `digest`), with no copy.
+pub fn digest_object_without(m: &serde_json::Map<String, Json>, skip: &[&str]) -> String {
+    let mut out = String::new();
+    write_object_without(&mut out, m, skip);
+    sha256(out.as_bytes())
+}
+
 /// The canonical text of `m` plus `extra` members, where `extra` is computed
 /// from the canonical text of `m` alone (e.g. its digest): each member of `m`
 /// is written once. `extra`'s keys must not be keys of `m`.
@@ -172,7 +180,11 @@ pub fn write_value(out: &mut String, v: &Json) {
 }
 
 fn write_object(out: &mut String, m: &serde_json::Map<String, Json>) {
-    let mut keys: Vec<&String> = m.keys().collect();
+    write_object_without(out, m, &[]);
+}
+
+fn write_object_without(out: &mut String, m: &serde_json::Map<String, Json>, skip: &[&str]) {
+    let mut keys: Vec<&String> = m.keys().filter(|k| !skip.contains(&k.as_str())).collect();
     keys.sort_by(|a, b| key_cmp(a, b));
     out.push('{');
     for (i, k) in keys.into_iter().enumerate() {

@@ -133,16 +133,24 @@ pub fn run(
             dist.display()
         )));
     }
-    let verify =
-        emit::verify(dist, key, key.is_none()).map_err(|e| ExportError::Cannot(e.to_string()))?;
+    let cannot = |e: emit::EmitError| ExportError::Cannot(e.to_string());
+    let key = key
+        .map(emit::verify::read_key)
+        .transpose()
+        .map_err(cannot)?;
+    // The registry as the verification parsed it: read and parsed once.
+    let (verify, registry) =
+        emit::verify::verify_keeping(dist, key.as_ref(), key.is_none()).map_err(cannot)?;
     if !verify.ok() {
         return Err(ExportError::Verify(verify));
     }
-    let path = dist.join(emit::REGISTRY);
-    let bytes = std::fs::read(&path)
-        .map_err(|e| ExportError::Cannot(format!("cannot read `{}`: {e}", path.display())))?;
-    let registry: Json = serde_json::from_slice(&bytes)
-        .map_err(|e| ExportError::Cannot(format!("`{}` is not JSON: {e}", path.display())))?;
+    let Some(registry) = registry else {
+        return Err(ExportError::Cannot(format!(
+            "`{}` has no readable {}",
+            dist.display(),
+            emit::REGISTRY
+        )));
+    };
     let export = export_registry(&registry, format, opts).map_err(ExportError::Cannot)?;
     let out_dir = out.join(format.name());
     if let Ok(m) = std::fs::symlink_metadata(&out_dir) {
