@@ -227,24 +227,31 @@ fn stage_dir(
     sync_files: bool,
     reuse: Option<&Path>,
 ) -> Result<(), (PathBuf, io::Error)> {
+    use rayon::prelude::*;
     let _ = fs::remove_dir_all(dir);
     fs::create_dir(dir).map_err(|e| (dir.to_path_buf(), e))?;
-    for (name, bytes) in files {
+    // Nested names (`servers/x.json`, from `pmth export`) get their folders first.
+    let subs: std::collections::BTreeSet<PathBuf> = files
+        .iter()
+        .filter_map(|(name, _)| dir.join(name).parent().map(Path::to_path_buf))
+        .filter(|sub| sub != dir)
+        .collect();
+    for sub in subs {
+        fs::create_dir_all(&sub).map_err(|e| (sub.clone(), e))?;
+    }
+    // Then the files, several at a time (thousands of them for an export).
+    files.par_iter().try_for_each(|(name, bytes)| {
         let p = dir.join(name);
-        // Nested names (`servers/x.json`, from `pmth export`) get their folders.
-        if let Some(sub) = p.parent().filter(|s| *s != dir) {
-            fs::create_dir_all(sub).map_err(|e| (sub.to_path_buf(), e))?;
-        }
         if reuse.is_some_and(|old| link_if_same(&old.join(name), &p, bytes)) {
-            continue;
+            return Ok(());
         }
         let written = if sync_files {
             write_synced(&p, bytes)
         } else {
             fs::write(&p, bytes)
         };
-        written.map_err(|e| (p, e))?;
-    }
+        written.map_err(|e| (p, e))
+    })?;
     sync_dir(dir);
     Ok(())
 }

@@ -152,6 +152,8 @@ pub fn run(
         )));
     };
     let export = export_registry(&registry, format, opts).map_err(ExportError::Cannot)?;
+    // Freeing the parsed registry (tens of thousands of nodes) overlaps the writing.
+    std::thread::spawn(move || drop(registry));
     let out_dir = out.join(format.name());
     if let Ok(m) = std::fs::symlink_metadata(&out_dir) {
         if !m.is_dir() {
