@@ -250,6 +250,23 @@ fn targets(s: &mut String, results: &[SizeResult]) {
             "| `pmth fmt --check` < 300 ms, 10k workspace | — | not measured |"
         ),
     }
+    match at(crate::suite::EXPORT_SIZE).filter(|r| !r.export.is_empty()) {
+        Some(r) => {
+            for (format, e) in &r.export {
+                line!(
+                    s,
+                    "| `pmth export --to {format}` < 1 s, 10k workspace's bundle | {} (CPU {}) | {} |",
+                    dur(e.median_wall()),
+                    dur(e.median_cpu()),
+                    status(Some(e.median_wall() < 1.0 && e.failure.is_none()))
+                );
+            }
+        }
+        None => line!(
+            s,
+            "| `pmth export` < 1 s per format, 10k workspace's bundle | — | not measured |"
+        ),
+    }
     line!(s);
 }
 

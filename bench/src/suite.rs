@@ -85,6 +85,10 @@ pub struct RegoStats {
 /// The size `pmth fmt --check` is measured at.
 pub const FMT_SIZE: usize = 10_000;
 
+/// The size `pmth export` is measured at, and the formats it writes.
+pub const EXPORT_SIZE: usize = 10_000;
+pub const EXPORT_FORMATS: [&str; 4] = ["mcp", "a2a", "openai", "agentspec"];
+
 /// Everything measured for one size.
 #[derive(Clone, Debug, Default)]
 pub struct SizeResult {
@@ -106,6 +110,9 @@ pub struct SizeResult {
     /// `pmth fmt --check DIR` (measured at 10k only; exit 1 when a file would
     /// change is expected, the generated text not being in canonical layout).
     pub fmt: Option<CmdStats>,
+    /// `pmth export DIST --to FORMAT` of this size's bundle, per format
+    /// (measured at 10k only, after `pmth build`).
+    pub export: Vec<(&'static str, CmdStats)>,
 }
 
 /// What the `pmth` binary can do, found from its `--help`.
@@ -118,6 +125,7 @@ pub struct Abilities {
     pub build_timings: bool,
     pub lsp: bool,
     pub fmt: bool,
+    pub export: bool,
 }
 
 /// Asks `pmth CMD --help`; a real subcommand prints a usage line.
@@ -139,6 +147,7 @@ pub fn abilities(pmth: &Path) -> Abilities {
         build: build.is_some(),
         lsp: help("lsp").is_some(),
         fmt: help("fmt").is_some(),
+        export: help("export").is_some(),
     }
 }
 
@@ -194,11 +203,20 @@ fn run_size(cfg: &Config, ab: &Abilities, n: usize) -> Result<SizeResult, String
 
     if ab.build {
         let out = cfg.work.join(format!("dist-{n}")).display().to_string();
-        let mut args = vec!["build".to_string(), dir_s.clone(), "-o".into(), out];
+        let mut args = vec!["build".to_string(), dir_s.clone(), "-o".into(), out.clone()];
         if ab.build_timings {
             args.push("--timings".into());
         }
         res.build = Some(repeat(cfg, &args, runs, ab.build_timings)?);
+        if ab.export && n == EXPORT_SIZE {
+            let into = cfg.work.join(format!("export-{n}")).display().to_string();
+            for format in EXPORT_FORMATS {
+                let args: Vec<String> = ["export", &out, "--to", format, "-o", &into]
+                    .map(String::from)
+                    .to_vec();
+                res.export.push((format, repeat(cfg, &args, runs, false)?));
+            }
+        }
     } else {
         res.notes
             .push("`pmth build` is not available yet (`pmth build --help` failed): skipped".into());

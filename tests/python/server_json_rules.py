@@ -2,11 +2,15 @@
 https://static.modelcontextprotocol.io/schemas/2025-12-11/server.schema.json),
 written here as a JSON Schema for the parts `pmth export --to mcp` writes.
 
-Why not the file itself: CI reaches package registries only, not that host, and
-the published schema is not ours to commit. This transcription keeps every
-constraint the published schema puts on the fields pmth writes (name pattern and
-length, description 1..100 characters, version, package registry types and
-transports, remotes' transports and URLs, environment variables and headers as
+Why not the file itself: CI reaches package registries only, not the schema's
+host, and no package of the MCP project on PyPI or npm ships the released file (not the `mcp`
+package; the MCP Registry that publishes it is a Go program, not an installable
+package), so it cannot be pinned and installed like the other judges. This
+transcription was compared by hand with the 2025-12-11 schema text and keeps
+every constraint it puts on the fields pmth writes (name pattern and length,
+description 1..100 characters, version, package registry types and transports,
+`Package` requiring registryType, identifier and transport, remotes' transports
+and their `^https?://` URL pattern, environment variables and headers as
 KeyValueInput, `_meta` as an object) and, like the published schema, leaves
 unknown keys open. Keep it in step when the schema release named in
 compiler/src/export/mcp.rs (`SERVER_SCHEMA`) changes.
@@ -32,7 +36,8 @@ _KEY_VALUE = {
     "allOf": [_INPUT, {"type": "object", "required": ["name"], "properties": {"name": {"type": "string"}}}],
 }
 
-_URL = {"type": "string", "pattern": "^(https?://|\\{)[^\\s]+$"}
+# The released schema's StreamableHttpTransport and SseTransport `url` pattern.
+_URL = {"type": "string", "pattern": "^https?://[^\\s]+$"}
 
 SERVER_JSON_RULES = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",

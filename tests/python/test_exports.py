@@ -40,6 +40,7 @@ from google.protobuf.json_format import MessageToDict, ParseDict
 from joserfc import jws
 from joserfc.jwk import ECKey
 from mcp.types import Tool
+from pyagentspec.remoteagent import RemoteAgent
 from pyagentspec.serialization import AgentSpecDeserializer
 
 from server_json_rules import SERVER_JSON_RULES
@@ -250,14 +251,24 @@ def test_agentspec_components_deserialize(bundle):
     deserializer = AgentSpecDeserializer()
     agents = sorted((out / "agentspec/agents").glob("*.json")) if (out / "agentspec/agents").exists() else []
     flows = sorted((out / "agentspec/flows").glob("*.json")) if (out / "agentspec/flows").exists() else []
+    remote = {d["name"]: d["remote"]["card"] for d in latest(registry, "agents").values() if "remote" in d}
     for f in agents:
         c = deserializer.from_json(f.read_text())
-        assert type(c).__name__ == "Agent" and c.name == f.stem
+        assert c.name == f.stem
+        if f.stem in remote:
+            # a `remote { card }` agent: Agent Spec's A2AAgent (a RemoteAgent)
+            assert type(c).__name__ == "A2AAgent", f
+            assert isinstance(c, RemoteAgent)
+            card = remote[f.stem]
+            assert card.startswith(c.agent_url) and c.metadata["pmth"]["card"] == card
+        else:
+            assert type(c).__name__ == "Agent", f
     for f in flows:
         c = deserializer.from_json(f.read_text())
         assert type(c).__name__ == "Flow" and c.name == f.stem
     counts = reports["agentspec"]["counts"]
     assert len(agents) == counts.get("agents", 0) and len(flows) == counts.get("flows", 0)
+    assert counts.get("remote_agents", 0) == len(remote) == len([f for f in agents if f.stem in remote])
     assert len(flows) == len(latest(registry, "workflows"))
     names = {f.stem for f in agents}
     for id_, d in latest(registry, "agents").items():

@@ -41,24 +41,11 @@ pub fn digest_object(m: &serde_json::Map<String, Json>) -> String {
     sha256(out.as_bytes())
 }
 
-/// The digest of an object's canonical form without the members `skip`
-/// (e.g. a declaration without its `source` and `digest`), no copy made.
+/// The digest of an object's canonical form less the members named in `skip`
+/// (a declaration's own digest: without `source` and `digest`), with no copy.
 pub fn digest_object_without(m: &serde_json::Map<String, Json>, skip: &[&str]) -> String {
-    let mut keys: Vec<&String> = m.keys().filter(|k| !skip.contains(&k.as_str())).collect();
-    keys.sort_by(|a, b| key_cmp(a, b));
     let mut out = String::new();
-    out.push('{');
-    for (i, k) in keys.into_iter().enumerate() {
-        if i > 0 {
-            out.push(',');
-        }
-        write_string(&mut out, k);
-        out.push(':');
-        if let Some(child) = m.get(k) {
-            write_value(&mut out, child);
-        }
-    }
-    out.push('}');
+    write_object_without(&mut out, m, skip);
     sha256(out.as_bytes())
 }
 
@@ -193,7 +180,11 @@ pub fn write_value(out: &mut String, v: &Json) {
 }
 
 fn write_object(out: &mut String, m: &serde_json::Map<String, Json>) {
-    let mut keys: Vec<&String> = m.keys().collect();
+    write_object_without(out, m, &[]);
+}
+
+fn write_object_without(out: &mut String, m: &serde_json::Map<String, Json>, skip: &[&str]) {
+    let mut keys: Vec<&String> = m.keys().filter(|k| !skip.contains(&k.as_str())).collect();
     keys.sort_by(|a, b| key_cmp(a, b));
     out.push('{');
     for (i, k) in keys.into_iter().enumerate() {

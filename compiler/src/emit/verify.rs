@@ -86,20 +86,20 @@ pub fn verify(
     key: Option<&Path>,
     allow_unsigned: bool,
 ) -> Result<VerifyReport, EmitError> {
-    let key = match key {
-        Some(p) => {
-            let pem = fs::read_to_string(p).map_err(|error| EmitError::Io {
-                path: p.to_path_buf(),
-                error,
-            })?;
-            Some(VerifyKey::from_pem(&pem).map_err(|e| EmitError::Key {
-                path: p.to_path_buf(),
-                message: e.0,
-            })?)
-        }
-        None => None,
-    };
+    let key = key.map(read_key).transpose()?;
     verify_with(dist, key.as_ref(), allow_unsigned)
+}
+
+/// The public key (SPKI PEM) at `p`.
+pub fn read_key(p: &Path) -> Result<VerifyKey, EmitError> {
+    let pem = fs::read_to_string(p).map_err(|error| EmitError::Io {
+        path: p.to_path_buf(),
+        error,
+    })?;
+    VerifyKey::from_pem(&pem).map_err(|e| EmitError::Key {
+        path: p.to_path_buf(),
+        message: e.0,
+    })
 }
 
 /// [`verify`] with a key already read.
@@ -108,19 +108,30 @@ pub fn verify_with(
     key: Option<&VerifyKey>,
     allow_unsigned: bool,
 ) -> Result<VerifyReport, EmitError> {
+    verify_keeping(dist, key, allow_unsigned).map(|(r, _)| r)
+}
+
+/// [`verify_with`], also handing back `registry.json` as parsed for the
+/// check (when it is JSON), so that a caller reading it next (`pmth export`)
+/// does not read and parse it a second time.
+pub fn verify_keeping(
+    dist: &Path,
+    key: Option<&VerifyKey>,
+    allow_unsigned: bool,
+) -> Result<(VerifyReport, Option<Json>), EmitError> {
     let names = list(dist)?;
     let mut r = VerifyReport {
         dist: dist.to_path_buf(),
         ..VerifyReport::default()
     };
     let Some(seal_bytes) = read(dist, SEAL, &mut r) else {
-        return Ok(r);
+        return Ok((r, None));
     };
     let envelope = match seal::parse_envelope(&seal_bytes) {
         Ok(e) => e,
         Err(e) => {
             r.fail(SEAL, format!("{SEAL} is not a DSSE envelope: {e}"));
-            return Ok(r);
+            return Ok((r, None));
         }
     };
     let canonical = serde_json::from_slice::<Json>(&seal_bytes)
@@ -139,7 +150,7 @@ pub fn verify_with(
         Ok(s) => s,
         Err(e) => {
             r.fail(SEAL, format!("the seal's payload is {e}"));
-            return Ok(r);
+            return Ok((r, None));
         }
     };
 
@@ -182,7 +193,7 @@ pub fn verify_with(
         let key = key.filter(|_| !r.integrity_only);
         check_bundle(&mut r, reg_bytes, reg, gz, key);
     }
-    Ok(r)
+    Ok((r, registry.map(|(_, v)| v)))
 }
 
 /// The names in the bundle folder; `Err` when it is not a bundle at all.
@@ -361,50 +372,34 @@ fn check_registry(r: &mut VerifyReport, bytes: &[u8]) -> Option<Json> {
             return None;
         }
     };
-    if jcs::to_vec(&v).ok().as_deref() != Some(bytes) {
+    // The canonical form and the declarations' digests, side by side.
+    let (canonical, mismatched) = rayon::join(
+        || jcs::to_vec(&v).ok().as_deref() == Some(bytes),
+        || mismatched_digests(&v),
+    );
+    if !canonical {
         r.fail(
             REGISTRY,
             format!("{REGISTRY} is not in canonical (RFC 8785) form"),
         );
     }
     let mut bad = 0usize;
-    let mut decls_of: Vec<(Kind, &String, &Map<String, Json>)> = Vec::new();
-    for kind in Kind::ALL {
-        let Some(Json::Object(decls)) = v.get(kind.plural()) else {
-            r.fail(
+    for (kind, id) in mismatched {
+        match id {
+            None => r.fail(
                 REGISTRY,
                 format!("{REGISTRY} has no `{}` map", kind.plural()),
-            );
-            continue;
-        };
-        for (id, decl) in decls {
-            if let Json::Object(m) = decl {
-                decls_of.push((kind, id, m));
+            ),
+            Some(id) => {
+                bad += 1;
+                r.fail(
+                    REGISTRY,
+                    format!(
+                        "declaration `{}.{id}` does not match its digest",
+                        kind.keyword()
+                    ),
+                );
             }
-        }
-    }
-    // Each declaration's digest, recomputed in parallel without copying it.
-    let matches: Vec<bool> = {
-        use rayon::prelude::*;
-        decls_of
-            .par_iter()
-            .map(|(_, _, m)| {
-                let found =
-                    crate::check::canonical::digest_object_without(m, &["source", "digest"]);
-                m.get("digest").and_then(Json::as_str) == Some(found.as_str())
-            })
-            .collect()
-    };
-    for ((kind, id, _), ok) in decls_of.iter().zip(matches) {
-        if !ok {
-            bad += 1;
-            r.fail(
-                REGISTRY,
-                format!(
-                    "declaration `{}.{id}` does not match its digest",
-                    kind.keyword()
-                ),
-            );
         }
     }
     if bad == 0 {
@@ -413,6 +408,34 @@ fn check_registry(r: &mut VerifyReport, bytes: &[u8]) -> Option<Json> {
     }
     check_registry_paths(r, &v);
     Some(v)
+}
+
+/// Each declaration whose `digest` is not the digest of the rest of it, by kind
+/// in [`Kind::ALL`] order then id; `(kind, None)` for a kind without its map.
+fn mismatched_digests(v: &Json) -> Vec<(Kind, Option<&String>)> {
+    use rayon::prelude::*;
+    let mut out = Vec::new();
+    for kind in Kind::ALL {
+        let Some(Json::Object(decls)) = v.get(kind.plural()) else {
+            out.push((kind, None));
+            continue;
+        };
+        let entries: Vec<(&String, &Map<String, Json>)> = decls
+            .iter()
+            .filter_map(|(id, d)| d.as_object().map(|m| (id, m)))
+            .collect();
+        let bad: Vec<&String> = entries
+            .into_par_iter()
+            .filter(|(_, m)| {
+                let found =
+                    crate::check::canonical::digest_object_without(m, &["source", "digest"]);
+                m.get("digest").and_then(Json::as_str) != Some(found.as_str())
+            })
+            .map(|(id, _)| id)
+            .collect();
+        out.extend(bad.into_iter().map(|id| (kind, Some(id))));
+    }
+    out
 }
 
 /// The OPA bundle holds this registry, exactly the sealed policies, and

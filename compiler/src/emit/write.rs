@@ -63,10 +63,14 @@ pub fn commit(
     commit_with(out_dir, files, lock, true)
 }
 
-/// [`commit`]; with `sync_files = false` the staged files are not synced one by
-/// one (the folders still are, and the swap is still a rename): for `pmth
-/// export`, whose thousands of small files can always be written again from
-/// the bundle.
+/// [`commit`]; with `sync_files = false` (for `pmth export`, whose thousands
+/// of small files can always be written again from the bundle) the staged files
+/// are not synced one by one (the folders still are, and the swap is still a
+/// rename), and a file whose bytes are those of the same file in the folder
+/// being replaced is hard-linked from it rather than written again: a new
+/// export of an unchanged bundle then allocates (and frees) no inode, which on
+/// a file system without a journal (where ext4 skips recently freed inodes one
+/// by one) is most of the time a repeated export takes.
 pub fn commit_with(
     out_dir: &Path,
     files: &[(&str, &[u8])],
@@ -83,7 +87,8 @@ pub fn commit_with(
     let new_dir = parent.join(format!(".{name}.pmth-new-{pid}"));
     let old_dir = parent.join(format!(".{name}.pmth-old-{pid}"));
 
-    let staged = stage_dir(&new_dir, files, sync_files).and_then(|()| match lock {
+    let reuse = (!sync_files).then_some(out_dir);
+    let staged = stage_dir(&new_dir, files, sync_files, reuse).and_then(|()| match lock {
         Some((path, bytes)) => stage_file(path, bytes).map(Some),
         None => Ok(None),
     });
@@ -220,24 +225,43 @@ fn stage_dir(
     dir: &Path,
     files: &[(&str, &[u8])],
     sync_files: bool,
+    reuse: Option<&Path>,
 ) -> Result<(), (PathBuf, io::Error)> {
+    use rayon::prelude::*;
     let _ = fs::remove_dir_all(dir);
     fs::create_dir(dir).map_err(|e| (dir.to_path_buf(), e))?;
-    for (name, bytes) in files {
+    // Nested names (`servers/x.json`, from `pmth export`) get their folders first.
+    let subs: std::collections::BTreeSet<PathBuf> = files
+        .iter()
+        .filter_map(|(name, _)| dir.join(name).parent().map(Path::to_path_buf))
+        .filter(|sub| sub != dir)
+        .collect();
+    for sub in subs {
+        fs::create_dir_all(&sub).map_err(|e| (sub.clone(), e))?;
+    }
+    // Then the files, several at a time (thousands of them for an export).
+    files.par_iter().try_for_each(|(name, bytes)| {
         let p = dir.join(name);
-        // Nested names (`servers/x.json`, from `pmth export`) get their folders.
-        if let Some(sub) = p.parent().filter(|s| *s != dir) {
-            fs::create_dir_all(sub).map_err(|e| (sub.to_path_buf(), e))?;
+        if reuse.is_some_and(|old| link_if_same(&old.join(name), &p, bytes)) {
+            return Ok(());
         }
         let written = if sync_files {
             write_synced(&p, bytes)
         } else {
             fs::write(&p, bytes)
         };
-        written.map_err(|e| (p, e))?;
-    }
+        written.map_err(|e| (p, e))
+    })?;
     sync_dir(dir);
     Ok(())
+}
+
+/// Hard-links `old` as `new` when `old` is a regular file holding exactly
+/// `bytes`; false (nothing done) otherwise, or when linking fails.
+fn link_if_same(old: &Path, new: &Path, bytes: &[u8]) -> bool {
+    let same_len = fs::symlink_metadata(old)
+        .is_ok_and(|m| m.file_type().is_file() && m.len() == bytes.len() as u64);
+    same_len && fs::read(old).is_ok_and(|b| b == bytes) && fs::hard_link(old, new).is_ok()
 }
 
 /// Writes `bytes` to a hidden temporary file next to `path`; returns its path.
@@ -328,6 +352,28 @@ mod tests {
             .map(|d| d.filter_map(Result::ok).map(|e| e.file_name()).collect())
             .unwrap_or_default();
         assert_eq!(leftovers.len(), 2, "{leftovers:?}");
+        let _ = fs::remove_dir_all(&root);
+    }
+
+    #[test]
+    #[cfg(unix)]
+    fn an_unsynced_commit_links_unchanged_files_and_writes_changed_ones() {
+        use std::os::unix::fs::MetadataExt;
+        let root = scratch("link");
+        let out = root.join("mcp");
+        let first: &[(&str, &[u8])] = &[("a.json", b"same"), ("sub/b.json", b"old")];
+        assert!(commit_with(&out, first, None, false).is_ok());
+        let ino = |p: &str| fs::metadata(out.join(p)).map(|m| m.ino()).ok();
+        let (a, b) = (ino("a.json"), ino("sub/b.json"));
+        let second: &[(&str, &[u8])] = &[("a.json", b"same"), ("sub/b.json", b"new")];
+        assert!(commit_with(&out, second, None, false).is_ok());
+        assert_eq!(ino("a.json"), a, "an unchanged file is the same inode");
+        assert_ne!(ino("sub/b.json"), b, "a changed file is written anew");
+        assert_eq!(fs::read(out.join("sub/b.json")).ok(), Some(b"new".to_vec()));
+        assert_eq!(
+            fs::metadata(out.join("a.json")).map(|m| m.nlink()).ok(),
+            Some(1)
+        );
         let _ = fs::remove_dir_all(&root);
     }
 

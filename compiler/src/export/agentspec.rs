@@ -51,6 +51,9 @@ pub(crate) fn export(reg: &Registry, out: &mut Out) {
                     m.insert("agentspec_version".into(), Json::from(AGENTSPEC_VERSION));
                 }
                 out.count("agents", 1);
+                if a.contains_key("remote") {
+                    out.count("remote_agents", 1);
+                }
                 out.file(format!("agents/{name}.json"), doc);
             }
             Err(why) => out.note("agent", id, format!("Agent Spec: skipped: {why}")),
@@ -148,8 +151,8 @@ fn agent(
     refs: &mut Map<String, Json>,
     out: &mut Out,
 ) -> Result<Json, String> {
-    if a.contains_key("remote") {
-        return Err("a remote agent is described by its A2A card".into());
+    if let Some(remote) = a.get("remote").and_then(Json::as_object) {
+        return remote_agent(id, a, remote, inputs, out);
     }
     let model_id = str_of(a, "model").ok_or("the agent has no model")?;
     let model = reg
@@ -232,6 +235,87 @@ fn agent(
     m.insert("llm_config".into(), reference(&llm_id));
     m.insert("system_prompt".into(), Json::from(prompt.join("\n\n")));
     m.insert("tools".into(), Json::Array(tools));
+    Ok(Json::Object(m))
+}
+
+/// The suffixes of a card URL at the A2A well-known path (current, then the
+/// older name): what is left is the agent's base URL.
+const WELL_KNOWN_CARDS: [&str; 2] = ["/.well-known/agent-card.json", "/.well-known/agent.json"];
+
+/// A `remote { card }` agent as Agent Spec's `A2AAgent` (a `RemoteAgent`):
+/// `agent_url` is the card's base URL (the runtime fetches the card from the
+/// well-known path under it), the card URL itself goes into the metadata.
+fn remote_agent(
+    id: &str,
+    a: &Map<String, Json>,
+    remote: &Map<String, Json>,
+    inputs: Option<&BTreeSet<&str>>,
+    out: &mut Out,
+) -> Result<Json, String> {
+    let card = str_of(remote, "card").ok_or("the remote agent has no `card` URL")?;
+    let agent_url = match WELL_KNOWN_CARDS.iter().find_map(|w| card.strip_suffix(w)) {
+        Some(base) if !base.is_empty() => base,
+        _ => {
+            out.note(
+                "agent",
+                id,
+                format!("Agent Spec: the card `{card}` is not at the A2A well-known path; `agent_url` is the card URL itself"),
+            );
+            card
+        }
+    };
+    let kept: Vec<&str> = ["persona", "instructions", "delegates"]
+        .into_iter()
+        .filter(|k| {
+            a.get(*k)
+                .is_some_and(|v| v != &Json::Null && v != &json!([]))
+        })
+        .collect();
+    if !kept.is_empty() {
+        out.note(
+            "agent",
+            id,
+            format!(
+                "Agent Spec: {} of a remote agent not exported (an A2AAgent is configured by its server)",
+                kept.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+            ),
+        );
+    }
+    let name = str_of(a, "name").unwrap_or(id);
+    let mut meta = pmth_meta(id, a);
+    meta.insert("card".into(), Json::from(card));
+    let output = match a.get("output_schema").or_else(|| a.get("output")) {
+        Some(s) => output_property(s),
+        None => json!({"title": "output", "type": "string"}),
+    };
+    let mut m = Map::new();
+    m.insert("component_type".into(), Json::from("A2AAgent"));
+    m.insert("id".into(), Json::from(format!("pmth.agent.{id}")));
+    m.insert("name".into(), Json::from(name));
+    if let Some(d) = str_of(a, "description") {
+        m.insert("description".into(), Json::from(d));
+    }
+    m.insert("metadata".into(), json!({ "pmth": meta }));
+    m.insert(
+        "inputs".into(),
+        Json::Array(
+            inputs
+                .into_iter()
+                .flatten()
+                .map(|k| json!({"title": k, "type": "string"}))
+                .collect(),
+        ),
+    );
+    m.insert("outputs".into(), json!([output]));
+    m.insert("agent_url".into(), Json::from(agent_url));
+    m.insert(
+        "connection_config".into(),
+        json!({
+            "component_type": "A2AConnectionConfig",
+            "id": format!("pmth.agent.{id}.connection"),
+            "name": format!("{name}_connection"),
+        }),
+    );
     Ok(Json::Object(m))
 }
 

@@ -74,7 +74,7 @@ pub struct Export {
     pub files: Vec<(String, Vec<u8>)>,
     /// Sorted by declaration, then message.
     pub notes: Vec<Note>,
-    /// How many of each thing were written (`tools`, `servers`, `cards`, `agents`, `flows`, `strict`).
+    /// How many of each thing were written (`tools`, `servers`, `cards`, `agents`, `remote_agents`, `flows`, `strict`).
     pub counts: BTreeMap<&'static str, usize>,
 }
 
@@ -133,17 +133,27 @@ pub fn run(
             dist.display()
         )));
     }
-    let verify =
-        emit::verify(dist, key, key.is_none()).map_err(|e| ExportError::Cannot(e.to_string()))?;
+    let cannot = |e: emit::EmitError| ExportError::Cannot(e.to_string());
+    let key = key
+        .map(emit::verify::read_key)
+        .transpose()
+        .map_err(cannot)?;
+    // The registry as the verification parsed it: read and parsed once.
+    let (verify, registry) =
+        emit::verify::verify_keeping(dist, key.as_ref(), key.is_none()).map_err(cannot)?;
     if !verify.ok() {
         return Err(ExportError::Verify(verify));
     }
-    let path = dist.join(emit::REGISTRY);
-    let bytes = std::fs::read(&path)
-        .map_err(|e| ExportError::Cannot(format!("cannot read `{}`: {e}", path.display())))?;
-    let registry: Json = serde_json::from_slice(&bytes)
-        .map_err(|e| ExportError::Cannot(format!("`{}` is not JSON: {e}", path.display())))?;
+    let Some(registry) = registry else {
+        return Err(ExportError::Cannot(format!(
+            "`{}` has no readable {}",
+            dist.display(),
+            emit::REGISTRY
+        )));
+    };
     let export = export_registry(&registry, format, opts).map_err(ExportError::Cannot)?;
+    // Freeing the parsed registry (tens of thousands of nodes) overlaps the writing.
+    std::thread::spawn(move || drop(registry));
     let out_dir = out.join(format.name());
     if let Ok(m) = std::fs::symlink_metadata(&out_dir) {
         if !m.is_dir() {

@@ -183,7 +183,23 @@ fn agentspec_agents_and_flows() {
     assert_eq!(flow["nodes"].as_array().unwrap().len(), 5); // start, ask, when, look, end
     assert_eq!(flow["data_flow_connections"].as_array().unwrap().len(), 3);
     assert_eq!(e.counts["flows"], 1);
-    assert_eq!(e.counts["agents"], 2); // faq, plain (other is remote)
+    assert_eq!(e.counts["agents"], 3); // faq, plain and the remote other
+    assert_eq!(e.counts["remote_agents"], 1);
+    let other = file(&e, "agents/other.json");
+    assert_eq!(other["component_type"], "A2AAgent");
+    assert_eq!(other["agent_url"], "https://x.example/card.json");
+    assert_eq!(
+        other["metadata"]["pmth"]["card"],
+        "https://x.example/card.json"
+    );
+    assert_eq!(
+        other["connection_config"]["component_type"],
+        "A2AConnectionConfig"
+    );
+    assert!(e
+        .notes
+        .iter()
+        .any(|n| n.declaration == "agent.other" && n.message.contains("well-known path")));
 }
 
 #[test]
