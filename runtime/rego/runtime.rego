@@ -11,41 +11,17 @@ import rego.v1
 
 registry := data.pmth.registry
 
-# The fields each action needs besides `agent`.
-actions := {
-	"tool.call": ["tool", "params"],
-	"model.invoke": ["model"],
-	"service.call": ["service"],
-	"agent.delegate": ["to"],
-	"step.run": ["workflow", "step"],
-}
-
-# The id fields of a request, and the registry map each names.
-id_fields := {
-	"agent": "agents",
-	"tool": "tools",
-	"model": "models",
-	"service": "services",
-	"to": "agents",
-	"workflow": "workflows",
-}
-
-# The words used in reasons for each map.
-kind_word := {
-	"agents": "agent",
-	"tools": "tool",
-	"models": "model",
-	"services": "service",
-	"workflows": "workflow",
-}
-
+# The rules read `input` itself (a missing field and a request that is not an
+# object both leave `input.f` undefined) and name each field and action
+# rather than iterate over tables of them: in regorus a lookup in a table rule
+# or an iteration costs several microseconds, a field read or a failing
+# comparison well under one, and every decision pays for what it evaluates.
 req := input if {
 	is_object(input)
 } else := {}
 
-action := req.action
-
-approved if req.approved == true
+# The request's fields, computed once.
+fields := object.keys(req)
 
 # The answer.
 
@@ -75,17 +51,44 @@ resolve(kind, ref) := ref if {
 	}
 }
 
-# The resolved ids of the request's id fields.
-ids[field] := id if {
-	some field, kind in id_fields
-	id := resolve(kind, req[field])
-}
+# The resolved ids of the request's id fields (an id as given, without a
+# call, in the usual case).
 
-agent := registry.agents[ids.agent]
+agent_id := id if {
+	id := input.agent
+	is_object(registry.agents[id])
+} else := resolve("agents", input.agent)
 
-tool := registry.tools[ids.tool]
+tool_id := id if {
+	id := input.tool
+	is_object(registry.tools[id])
+} else := resolve("tools", input.tool)
 
-wf_step := registry.workflows[ids.workflow].steps[req.step]
+model_id := id if {
+	id := input.model
+	is_object(registry.models[id])
+} else := resolve("models", input.model)
+
+service_id := id if {
+	id := input.service
+	is_object(registry.services[id])
+} else := resolve("services", input.service)
+
+to_id := id if {
+	id := input.to
+	is_object(registry.agents[id])
+} else := resolve("agents", input.to)
+
+workflow_id := id if {
+	id := input.workflow
+	is_object(registry.workflows[id])
+} else := resolve("workflows", input.workflow)
+
+agent := registry.agents[agent_id]
+
+tool := registry.tools[tool_id]
+
+wf_step := registry.workflows[workflow_id].steps[input.step]
 
 # The request itself.
 
@@ -96,87 +99,176 @@ input_is_object if is_object(input)
 
 deny contains "request field action is missing" if {
 	is_object(input)
-	not "action" in object.keys(req)
+	not "action" in fields
 }
 
-deny contains sprintf("unknown action %s", [action]) if {
-	is_string(action)
-	not actions[action]
+deny contains sprintf("unknown action %s", [input.action]) if {
+	is_string(input.action)
+	not input.action in {"tool.call", "model.invoke", "service.call", "agent.delegate", "step.run"}
 }
 
 deny contains "request field action must be a string" if {
-	"action" in object.keys(req)
-	not is_string(action)
+	not is_string(input.action)
+	"action" in fields
 }
 
-needed contains "agent" if is_object(input)
-
-needed contains field if some field in actions[action]
-
-deny contains sprintf("request field %s is missing", [field]) if {
-	some field in needed
-	not field in object.keys(req)
+deny contains "request field agent is missing" if {
+	is_object(input)
+	not "agent" in fields
 }
 
-deny contains sprintf("request field %s must be a string", [field]) if {
-	some field in object.keys(id_fields) | {"step"}
-	field in object.keys(req)
-	not is_string(req[field])
+# The fields each action needs besides `agent`.
+
+deny contains "request field tool is missing" if {
+	input.action == "tool.call"
+	not "tool" in fields
+}
+
+deny contains "request field params is missing" if {
+	input.action == "tool.call"
+	not "params" in fields
+}
+
+deny contains "request field model is missing" if {
+	input.action == "model.invoke"
+	not "model" in fields
+}
+
+deny contains "request field service is missing" if {
+	input.action == "service.call"
+	not "service" in fields
+}
+
+deny contains "request field to is missing" if {
+	input.action == "agent.delegate"
+	not "to" in fields
+}
+
+deny contains "request field workflow is missing" if {
+	input.action == "step.run"
+	not "workflow" in fields
+}
+
+deny contains "request field step is missing" if {
+	input.action == "step.run"
+	not "step" in fields
+}
+
+# (`v := input.f` holds for a field that is present, null included.)
+
+deny contains "request field agent must be a string" if {
+	v := input.agent
+	not is_string(v)
+}
+
+deny contains "request field tool must be a string" if {
+	v := input.tool
+	not is_string(v)
+}
+
+deny contains "request field model must be a string" if {
+	v := input.model
+	not is_string(v)
+}
+
+deny contains "request field service must be a string" if {
+	v := input.service
+	not is_string(v)
+}
+
+deny contains "request field to must be a string" if {
+	v := input.to
+	not is_string(v)
+}
+
+deny contains "request field workflow must be a string" if {
+	v := input.workflow
+	not is_string(v)
+}
+
+deny contains "request field step must be a string" if {
+	v := input.step
+	not is_string(v)
 }
 
 deny contains "request field approved must be true or false" if {
-	"approved" in object.keys(req)
-	not is_boolean(req.approved)
+	v := input.approved
+	not is_boolean(v)
 }
 
 # Unknown, retired and deprecated declarations.
 
-deny contains sprintf("unknown %s %s", [kind_word[kind], req[field]]) if {
-	some field, kind in id_fields
-	is_string(req[field])
-	not ids[field]
+deny contains sprintf("unknown agent %s", [input.agent]) if {
+	is_string(input.agent)
+	not agent_id
 }
 
-deny contains sprintf("workflow %s has no step %s", [ids.workflow, req.step]) if {
-	is_string(req.step)
-	registry.workflows[ids.workflow]
-	not wf_step
+deny contains sprintf("unknown tool %s", [input.tool]) if {
+	is_string(input.tool)
+	not tool_id
 }
 
-deny contains sprintf("agent %s is retired", [ids.agent]) if agent.status == "retired"
+deny contains sprintf("unknown model %s", [input.model]) if {
+	is_string(input.model)
+	not model_id
+}
 
-notes contains sprintf("agent %s is deprecated", [ids.agent]) if agent.status == "deprecated"
+deny contains sprintf("unknown service %s", [input.service]) if {
+	is_string(input.service)
+	not service_id
+}
 
-notes contains sprintf("tool %s is deprecated", [ids.tool]) if {
-	action == "tool.call"
+deny contains sprintf("unknown agent %s", [input.to]) if {
+	is_string(input.to)
+	not to_id
+}
+
+deny contains sprintf("unknown workflow %s", [input.workflow]) if {
+	is_string(input.workflow)
+	not workflow_id
+}
+
+deny contains sprintf("workflow %s has no step %s", [workflow_id, input.step]) if {
+	is_string(input.step)
+	wf := registry.workflows[workflow_id]
+	not wf.steps[input.step]
+}
+
+deny contains sprintf("agent %s is retired", [agent_id]) if agent.status == "retired"
+
+notes contains sprintf("agent %s is deprecated", [agent_id]) if agent.status == "deprecated"
+
+notes contains sprintf("tool %s is deprecated", [tool_id]) if {
+	input.action == "tool.call"
 	tool.status == "deprecated"
 }
 
 # tool.call
 
-deny contains sprintf("agent %s may not call tool %s", [ids.agent, ids.tool]) if {
-	action == "tool.call"
-	agent
+deny contains sprintf("agent %s may not call tool %s", [agent_id, id]) if {
+	input.action == "tool.call"
+	id := tool_id
+	a := agent
 	tool
-	not ids.tool in object.get(agent, "tools", [])
+	not id in object.get(a, "tools", [])
 }
 
 deny contains msg if {
-	action == "tool.call"
-	"params" in object.keys(req)
-	some msg in data.pmth.runtime.schema.errors(object.get(tool, "input_schema", {}), req.params, "params")
+	input.action == "tool.call"
+	"params" in fields
+	some msg in data.pmth.runtime.schema.errors(object.get(tool, "input_schema", {}), input.params, "params")
 }
 
-deny contains sprintf("tool %s is critical: it needs approval", [ids.tool]) if {
-	action == "tool.call"
+deny contains sprintf("tool %s is critical: it needs approval", [tool_id]) if {
+	input.action == "tool.call"
 	tool.risk == "critical"
-	not approved
+	not input.approved == true
 }
 
-deny contains sprintf("step %s of workflow %s needs approval", [req.step, ids.workflow]) if {
-	action in {"tool.call", "step.run"}
+deny contains sprintf("step %s of workflow %s needs approval", [input.step, workflow_id]) if {
+	input.action in {"tool.call", "step.run"}
 	wf_step.approval == true
-	not approved
+	not input.approved == true
 }
 
 # model.invoke
@@ -186,11 +278,12 @@ agent_models contains m if {
 	m != ""
 }
 
-deny contains sprintf("agent %s may not invoke model %s", [ids.agent, ids.model]) if {
-	action == "model.invoke"
+deny contains sprintf("agent %s may not invoke model %s", [agent_id, id]) if {
+	input.action == "model.invoke"
 	agent
-	registry.models[ids.model]
-	not ids.model in agent_models
+	id := model_id
+	registry.models[id]
+	not id in agent_models
 }
 
 # service.call
@@ -207,43 +300,50 @@ agent_services contains s if {
 	s := registry.models[m].service
 }
 
-deny contains sprintf("agent %s may not call service %s", [ids.agent, ids.service]) if {
-	action == "service.call"
+deny contains sprintf("agent %s may not call service %s", [agent_id, id]) if {
+	input.action == "service.call"
 	agent
-	registry.services[ids.service]
-	not ids.service in agent_services
+	id := service_id
+	registry.services[id]
+	not id in agent_services
 }
 
 # agent.delegate
 
-deny contains sprintf("agent %s may not delegate to agent %s", [ids.agent, ids.to]) if {
-	action == "agent.delegate"
-	agent
-	registry.agents[ids.to]
-	not ids.to in object.get(agent, "delegates", [])
+deny contains sprintf("agent %s may not delegate to agent %s", [agent_id, id]) if {
+	input.action == "agent.delegate"
+	a := agent
+	id := to_id
+	registry.agents[id]
+	not id in object.get(a, "delegates", [])
 }
 
 # step.run
 
-deny contains sprintf("step %s of workflow %s runs agent %s, not %s", [req.step, ids.workflow, wf_step.agent, ids.agent]) if {
-	action == "step.run"
+deny contains sprintf("step %s of workflow %s runs agent %s, not %s", [input.step, workflow_id, step.agent, id]) if {
+	input.action == "step.run"
 	agent
-	is_string(wf_step.agent)
-	wf_step.agent != ids.agent
+	step := wf_step
+	id := agent_id
+	is_string(step.agent)
+	step.agent != id
 }
 
-deny contains sprintf("agent %s is not a candidate for step %s of workflow %s (capability %s)", [ids.agent, req.step, ids.workflow, wf_step.select]) if {
-	action == "step.run"
+deny contains sprintf("agent %s is not a candidate for step %s of workflow %s (capability %s)", [id, input.step, workflow_id, step.select]) if {
+	input.action == "step.run"
 	agent
-	is_string(wf_step.select)
-	not ids.agent in object.get(registry, ["index", "capabilities", wf_step.select, "agents"], [])
+	step := wf_step
+	id := agent_id
+	is_string(step.select)
+	not id in object.get(registry, ["index", "capabilities", step.select, "agents"], [])
 }
 
-deny contains sprintf("agent %s may not call tool %s of step %s of workflow %s", [ids.agent, wf_step.tool, req.step, ids.workflow]) if {
-	action == "step.run"
-	agent
-	is_string(wf_step.tool)
-	not wf_step.tool in object.get(agent, "tools", [])
+deny contains sprintf("agent %s may not call tool %s of step %s of workflow %s", [agent_id, step.tool, input.step, workflow_id]) if {
+	input.action == "step.run"
+	a := agent
+	step := wf_step
+	is_string(step.tool)
+	not step.tool in object.get(a, "tools", [])
 }
 
 # Workspace runtime rules: `deny` of every package `pmth.runtime.ext.NAME`.
@@ -262,13 +362,20 @@ ext_message(name, entry) := entry if {
 
 # What the runtime must enforce, each when it applies, encoded as in the registry.
 
-obligations["governance"] := agent.governance if is_object(agent.governance)
+obligations["governance"] := g if {
+	g := agent.governance
+	is_object(g)
+}
 
-obligations["agent_limits"] := agent.limits if is_object(agent.limits)
+obligations["agent_limits"] := l if {
+	l := agent.limits
+	is_object(l)
+}
 
-obligations["tool_limits"] := object.get(tool, "limits", {}) if {
-	action == "tool.call"
-	is_object(tool)
+obligations["tool_limits"] := object.get(t, "limits", {}) if {
+	input.action == "tool.call"
+	t := tool
+	is_object(t)
 }
 
 obligations["service"] := object.union({"id": id}, object.filter(service, ["rate_limit", "timeout"])) if {
@@ -277,8 +384,8 @@ obligations["service"] := object.union({"id": id}, object.filter(service, ["rate
 }
 
 # The service an action uses: the one called, or that of the tool or model.
-obligated_service := ids.service if action == "service.call"
+obligated_service := service_id if input.action == "service.call"
 
-obligated_service := tool.service if action == "tool.call"
+obligated_service := tool.service if input.action == "tool.call"
 
-obligated_service := registry.models[ids.model].service if action == "model.invoke"
+obligated_service := registry.models[model_id].service if input.action == "model.invoke"

@@ -18,12 +18,24 @@ import rego.v1
 errors(s, x, p) := v0(s, x, p)
 
 # Checks of one value against one schema, its children aside. Each check is
-# a comprehension over the keyword it reads (function calls cost more than
-# comprehensions in both engines), and only the checks of the value's own type
-# run.
+# a comprehension over the keyword it reads, inline where it can be (function
+# calls cost more than comprehensions in both engines: a few microseconds each
+# in regorus, and a params object costs several per property), and only the
+# checks of the value's own type run.
 
-node(s, x, p) := (type_errors(s, x, t, p) | enum_errors(s, x, p)) | typed(s, x, p) if {
+node(s, x, p) := (type_errors | enum_errors) | typed(s, x, p) if {
 	t := json_type(x)
+	type_errors := {msg |
+		ts := types(s)
+		not t in ts
+		count({1 | t == "integer"; "number" in ts}) == 0
+		msg := sprintf("%s: expected %s, got %s", [p, concat(" or ", ts), t])
+	}
+	enum_errors := {msg |
+		is_array(s.enum)
+		not x in s.enum
+		msg := sprintf("%s: must be one of %s", [p, concat(", ", [show(v) | some v in s.enum])])
+	}
 }
 
 types(s) := [s.type] if {
@@ -32,23 +44,10 @@ types(s) := [s.type] if {
 	is_array(s.type)
 }
 
-type_errors(s, x, t, p) := {msg |
-	ts := types(s)
-	not t in ts
-	count({1 | t == "integer"; "number" in ts}) == 0
-	msg := sprintf("%s: expected %s, got %s", [p, concat(" or ", ts), t])
-}
-
 json_type(x) := "integer" if {
 	is_number(x)
 	floor(x) == x
 } else := type_name(x)
-
-enum_errors(s, x, p) := {msg |
-	is_array(s.enum)
-	not x in s.enum
-	msg := sprintf("%s: must be one of %s", [p, concat(", ", [show(v) | some v in s.enum])])
-}
 
 show(v) := v if {
 	is_string(v)
@@ -96,22 +95,24 @@ array_errors(s, x, p) := (few | many) | unique if {
 }
 
 object_errors(s, x, p) := ((((missing | unexpected) | few) | many) | dependent) if {
+	keys := object.keys(x)
 	missing := {sprintf("%s: missing required property %s", [p, k]) |
 		some k in object.get(s, "required", [])
-		not k in object.keys(x)
+		not k in keys
 	}
 	unexpected := {sprintf("%s: unexpected property %s", [p, k]) |
 		s.additionalProperties == false
+		declared := object.keys(object.get(s, "properties", {}))
 		some k, _ in x
-		not k in object.keys(object.get(s, "properties", {}))
+		not k in declared
 	}
 	few := {sprintf("%s: must have at least %d properties", [p, n]) | n := s.minProperties; count(x) < n}
 	many := {sprintf("%s: must have at most %d properties", [p, n]) | n := s.maxProperties; count(x) > n}
 	dependent := {sprintf("%s: property %s requires property %s", [p, k, d]) |
 		some k, deps in object.get(s, "dependentRequired", {})
-		k in object.keys(x)
+		k in keys
 		some d in deps
-		not d in object.keys(x)
+		not d in keys
 	}
 }
 
@@ -232,7 +233,8 @@ leap(y) if {
 
 leap(y) if y % 400 == 0
 
-# Children: the schema of key or index `k` of `x`, and the path it is at.
+# Children: the schema of key or index `k` of `x` (for the depth check; the
+# levels below pick their children's schemas inline).
 
 child(s, x, k) := s.properties[k] if {
 	is_object(x)
@@ -245,62 +247,271 @@ child(s, x, k) := s.properties[k] if {
 	is_object(s.items)
 }
 
-at(p, x, k) := sprintf("%s[%d]", [p, k]) if {
-	is_array(x)
-} else := sprintf("%s.%s", [p, k])
-
 branch_error(p) := sprintf("%s: matches none of the allowed types", [p])
 
 deep_error(p) := sprintf("%s: nested too deeply to validate", [p])
 
 # The unrolled levels: each validates a value, its children and its anyOf
-# branches with the next level.
+# branches with the next level. A scalar without anyOf (most params) is
+# checked by `node` alone, without the calls that would find it has neither.
 
 v0(s, x, p) := (node(s, x, p) | k0(s, x, p)) | a0(s, x, p)
 
-k0(s, x, p) := {e | some k, c in nested(x); some e in v1(child(s, x, k), c, at(p, x, k))}
+k0(s, x, p) := ((declared | extra) | items) if {
+	declared := {e |
+		is_object(x)
+		some k, c in x
+		cs := s.properties[k]
+		is_object(cs)
+		some e in v1(cs, c, sprintf("%s.%s", [p, k]))
+	}
+	extra := {e |
+		is_object(x)
+		cs := s.additionalProperties
+		is_object(cs)
+		some k, c in x
+		not is_object(s.properties[k])
+		some e in v1(cs, c, sprintf("%s.%s", [p, k]))
+	}
+	items := {e |
+		is_array(x)
+		cs := s.items
+		is_object(cs)
+		some k, c in x
+		some e in v1(cs, c, sprintf("%s[%d]", [p, k]))
+	}
+}
 
 a0(s, x, p) := {branch_error(p) | is_array(s.anyOf); count([b | some b in s.anyOf; count(v1(b, x, p)) == 0]) == 0}
 
-v1(s, x, p) := (node(s, x, p) | k1(s, x, p)) | a1(s, x, p)
+v1(s, x, p) := node(s, x, p) if {
+	not is_object(x)
+	not is_array(x)
+	not is_array(s.anyOf)
+} else := (node(s, x, p) | k1(s, x, p)) | a1(s, x, p)
 
-k1(s, x, p) := {e | some k, c in nested(x); some e in v2(child(s, x, k), c, at(p, x, k))}
+k1(s, x, p) := ((declared | extra) | items) if {
+	declared := {e |
+		is_object(x)
+		some k, c in x
+		cs := s.properties[k]
+		is_object(cs)
+		some e in v2(cs, c, sprintf("%s.%s", [p, k]))
+	}
+	extra := {e |
+		is_object(x)
+		cs := s.additionalProperties
+		is_object(cs)
+		some k, c in x
+		not is_object(s.properties[k])
+		some e in v2(cs, c, sprintf("%s.%s", [p, k]))
+	}
+	items := {e |
+		is_array(x)
+		cs := s.items
+		is_object(cs)
+		some k, c in x
+		some e in v2(cs, c, sprintf("%s[%d]", [p, k]))
+	}
+}
 
 a1(s, x, p) := {branch_error(p) | is_array(s.anyOf); count([b | some b in s.anyOf; count(v2(b, x, p)) == 0]) == 0}
 
-v2(s, x, p) := (node(s, x, p) | k2(s, x, p)) | a2(s, x, p)
+v2(s, x, p) := node(s, x, p) if {
+	not is_object(x)
+	not is_array(x)
+	not is_array(s.anyOf)
+} else := (node(s, x, p) | k2(s, x, p)) | a2(s, x, p)
 
-k2(s, x, p) := {e | some k, c in nested(x); some e in v3(child(s, x, k), c, at(p, x, k))}
+k2(s, x, p) := ((declared | extra) | items) if {
+	declared := {e |
+		is_object(x)
+		some k, c in x
+		cs := s.properties[k]
+		is_object(cs)
+		some e in v3(cs, c, sprintf("%s.%s", [p, k]))
+	}
+	extra := {e |
+		is_object(x)
+		cs := s.additionalProperties
+		is_object(cs)
+		some k, c in x
+		not is_object(s.properties[k])
+		some e in v3(cs, c, sprintf("%s.%s", [p, k]))
+	}
+	items := {e |
+		is_array(x)
+		cs := s.items
+		is_object(cs)
+		some k, c in x
+		some e in v3(cs, c, sprintf("%s[%d]", [p, k]))
+	}
+}
 
 a2(s, x, p) := {branch_error(p) | is_array(s.anyOf); count([b | some b in s.anyOf; count(v3(b, x, p)) == 0]) == 0}
 
-v3(s, x, p) := (node(s, x, p) | k3(s, x, p)) | a3(s, x, p)
+v3(s, x, p) := node(s, x, p) if {
+	not is_object(x)
+	not is_array(x)
+	not is_array(s.anyOf)
+} else := (node(s, x, p) | k3(s, x, p)) | a3(s, x, p)
 
-k3(s, x, p) := {e | some k, c in nested(x); some e in v4(child(s, x, k), c, at(p, x, k))}
+k3(s, x, p) := ((declared | extra) | items) if {
+	declared := {e |
+		is_object(x)
+		some k, c in x
+		cs := s.properties[k]
+		is_object(cs)
+		some e in v4(cs, c, sprintf("%s.%s", [p, k]))
+	}
+	extra := {e |
+		is_object(x)
+		cs := s.additionalProperties
+		is_object(cs)
+		some k, c in x
+		not is_object(s.properties[k])
+		some e in v4(cs, c, sprintf("%s.%s", [p, k]))
+	}
+	items := {e |
+		is_array(x)
+		cs := s.items
+		is_object(cs)
+		some k, c in x
+		some e in v4(cs, c, sprintf("%s[%d]", [p, k]))
+	}
+}
 
 a3(s, x, p) := {branch_error(p) | is_array(s.anyOf); count([b | some b in s.anyOf; count(v4(b, x, p)) == 0]) == 0}
 
-v4(s, x, p) := (node(s, x, p) | k4(s, x, p)) | a4(s, x, p)
+v4(s, x, p) := node(s, x, p) if {
+	not is_object(x)
+	not is_array(x)
+	not is_array(s.anyOf)
+} else := (node(s, x, p) | k4(s, x, p)) | a4(s, x, p)
 
-k4(s, x, p) := {e | some k, c in nested(x); some e in v5(child(s, x, k), c, at(p, x, k))}
+k4(s, x, p) := ((declared | extra) | items) if {
+	declared := {e |
+		is_object(x)
+		some k, c in x
+		cs := s.properties[k]
+		is_object(cs)
+		some e in v5(cs, c, sprintf("%s.%s", [p, k]))
+	}
+	extra := {e |
+		is_object(x)
+		cs := s.additionalProperties
+		is_object(cs)
+		some k, c in x
+		not is_object(s.properties[k])
+		some e in v5(cs, c, sprintf("%s.%s", [p, k]))
+	}
+	items := {e |
+		is_array(x)
+		cs := s.items
+		is_object(cs)
+		some k, c in x
+		some e in v5(cs, c, sprintf("%s[%d]", [p, k]))
+	}
+}
 
 a4(s, x, p) := {branch_error(p) | is_array(s.anyOf); count([b | some b in s.anyOf; count(v5(b, x, p)) == 0]) == 0}
 
-v5(s, x, p) := (node(s, x, p) | k5(s, x, p)) | a5(s, x, p)
+v5(s, x, p) := node(s, x, p) if {
+	not is_object(x)
+	not is_array(x)
+	not is_array(s.anyOf)
+} else := (node(s, x, p) | k5(s, x, p)) | a5(s, x, p)
 
-k5(s, x, p) := {e | some k, c in nested(x); some e in v6(child(s, x, k), c, at(p, x, k))}
+k5(s, x, p) := ((declared | extra) | items) if {
+	declared := {e |
+		is_object(x)
+		some k, c in x
+		cs := s.properties[k]
+		is_object(cs)
+		some e in v6(cs, c, sprintf("%s.%s", [p, k]))
+	}
+	extra := {e |
+		is_object(x)
+		cs := s.additionalProperties
+		is_object(cs)
+		some k, c in x
+		not is_object(s.properties[k])
+		some e in v6(cs, c, sprintf("%s.%s", [p, k]))
+	}
+	items := {e |
+		is_array(x)
+		cs := s.items
+		is_object(cs)
+		some k, c in x
+		some e in v6(cs, c, sprintf("%s[%d]", [p, k]))
+	}
+}
 
 a5(s, x, p) := {branch_error(p) | is_array(s.anyOf); count([b | some b in s.anyOf; count(v6(b, x, p)) == 0]) == 0}
 
-v6(s, x, p) := (node(s, x, p) | k6(s, x, p)) | a6(s, x, p)
+v6(s, x, p) := node(s, x, p) if {
+	not is_object(x)
+	not is_array(x)
+	not is_array(s.anyOf)
+} else := (node(s, x, p) | k6(s, x, p)) | a6(s, x, p)
 
-k6(s, x, p) := {e | some k, c in nested(x); some e in v7(child(s, x, k), c, at(p, x, k))}
+k6(s, x, p) := ((declared | extra) | items) if {
+	declared := {e |
+		is_object(x)
+		some k, c in x
+		cs := s.properties[k]
+		is_object(cs)
+		some e in v7(cs, c, sprintf("%s.%s", [p, k]))
+	}
+	extra := {e |
+		is_object(x)
+		cs := s.additionalProperties
+		is_object(cs)
+		some k, c in x
+		not is_object(s.properties[k])
+		some e in v7(cs, c, sprintf("%s.%s", [p, k]))
+	}
+	items := {e |
+		is_array(x)
+		cs := s.items
+		is_object(cs)
+		some k, c in x
+		some e in v7(cs, c, sprintf("%s[%d]", [p, k]))
+	}
+}
 
 a6(s, x, p) := {branch_error(p) | is_array(s.anyOf); count([b | some b in s.anyOf; count(v7(b, x, p)) == 0]) == 0}
 
-v7(s, x, p) := (node(s, x, p) | k7(s, x, p)) | a7(s, x, p)
+v7(s, x, p) := node(s, x, p) if {
+	not is_object(x)
+	not is_array(x)
+	not is_array(s.anyOf)
+} else := (node(s, x, p) | k7(s, x, p)) | a7(s, x, p)
 
-k7(s, x, p) := {e | some k, c in nested(x); some e in v8(child(s, x, k), c, at(p, x, k))}
+k7(s, x, p) := ((declared | extra) | items) if {
+	declared := {e |
+		is_object(x)
+		some k, c in x
+		cs := s.properties[k]
+		is_object(cs)
+		some e in v8(cs, c, sprintf("%s.%s", [p, k]))
+	}
+	extra := {e |
+		is_object(x)
+		cs := s.additionalProperties
+		is_object(cs)
+		some k, c in x
+		not is_object(s.properties[k])
+		some e in v8(cs, c, sprintf("%s.%s", [p, k]))
+	}
+	items := {e |
+		is_array(x)
+		cs := s.items
+		is_object(cs)
+		some k, c in x
+		some e in v8(cs, c, sprintf("%s[%d]", [p, k]))
+	}
+}
 
 a7(s, x, p) := {branch_error(p) | is_array(s.anyOf); count([b | some b in s.anyOf; count(v8(b, x, p)) == 0]) == 0}
 

@@ -207,11 +207,11 @@ impl Bundle {
             // An engine that failed is dropped, not reused.
             Err(e) => return Decision::refused(format!("the policy engine failed: {e}")),
         };
-        let json = value
-            .to_json_str()
+        // Straight to serde values: no JSON text in between.
+        serde_json::to_value(&value)
             .ok()
-            .and_then(|s| serde_json::from_str::<Decision>(&s).ok());
-        json.unwrap_or_else(|| Decision::refused("the policy gave no decision"))
+            .and_then(|v| serde_json::from_value::<Decision>(v).ok())
+            .unwrap_or_else(|| Decision::refused("the policy gave no decision"))
     }
 
     /// The non-retired agents that claim `capability` or one below it (the
