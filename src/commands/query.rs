@@ -15,11 +15,14 @@ pub fn run(args: &QueryArgs) -> Exit {
         Ok(q) => q,
         Err(e) => return bad(&e),
     };
-    let registry = match registry_input::registry_json(&args.dist) {
+    let registry = match registry_input::registry_text(&args.dist) {
         Ok(r) => r,
         Err(exit) => return exit,
     };
-    match query::run(&registry, &q) {
+    let result = query::run_text(&registry, &q);
+    // Large registries: the OS reclaims them faster than a piecewise drop.
+    std::mem::forget(registry);
+    match result {
         Ok(hits) => {
             print(&match args.format {
                 QueryFormat::Table => table(&hits),

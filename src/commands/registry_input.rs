@@ -52,29 +52,44 @@ pub fn load(path: &Path) -> Result<Input, Exit> {
         )));
     }
     // Integrity only: these commands say what a bundle holds, whoever signed
-    // it (`pmth verify --key` is for trust).
-    let report = emit::verify(path, None, true).map_err(|e| fail(&e.to_string()))?;
-    if !report.ok() {
-        let (sources, diags) = report.diagnostics();
-        let opts = RenderOptions {
-            color: render::stderr_wants_color(),
-            base: String::new(),
-            checked_files: 0,
-            notes: Vec::new(),
-        };
-        eprint!("{}", render::render(Format::Human, &sources, &diags, &opts));
-        return Err(Exit::Errors);
+    // it (`pmth verify --key` is for trust). The seal's digests cover every
+    // byte of `registry.json`; what `pmth verify` derives again from its
+    // content (each declaration's digest, the canonical form) is left to it.
+    let (report, registry) =
+        emit::verify_seal(path, None, true).map_err(|e| fail(&e.to_string()))?;
+    match registry {
+        Some(bytes) if report.ok() => String::from_utf8(bytes).map(Input::Bundle).map_err(|_| {
+            eprintln!("error: {}: {} is not UTF-8", path.display(), emit::REGISTRY);
+            Exit::Errors
+        }),
+        _ => {
+            let (sources, diags) = report.diagnostics();
+            let opts = RenderOptions {
+                color: render::stderr_wants_color(),
+                base: String::new(),
+                checked_files: 0,
+                notes: Vec::new(),
+            };
+            eprint!("{}", render::render(Format::Human, &sources, &diags, &opts));
+            Err(Exit::Errors)
+        }
     }
-    let file = path.join(emit::REGISTRY);
-    std::fs::read_to_string(&file)
-        .map(Input::Bundle)
-        .map_err(|e| fail(&format!("{}: {e}", file.display())))
 }
 
 /// `path`'s registry as the JSON document `registry.json` holds.
 pub fn registry_json(path: &Path) -> Result<Json, Exit> {
-    let text = match load(path)? {
-        Input::Bundle(text) => text,
+    let text = registry_text(path)?;
+    serde_json::from_str(&text).map_err(|e| {
+        eprintln!("error: {}: registry.json is not JSON: {e}", path.display());
+        Exit::Errors
+    })
+}
+
+/// `path`'s registry as the text of `registry.json` (a workspace's
+/// assembled as `pmth build` would write it).
+pub fn registry_text(path: &Path) -> Result<String, Exit> {
+    match load(path)? {
+        Input::Bundle(text) => Ok(text),
         Input::Workspace(comp) => {
             let (Some(checked), Some(gov)) = (&comp.checked, &comp.governance) else {
                 return Err(fail(&format!("`{}` has no registry", path.display())));
@@ -84,13 +99,9 @@ pub fn registry_json(path: &Path) -> Result<Json, Exit> {
                 .map_err(|e| fail(&format!("the registry cannot be written: {e}")))?;
             // Large registries: the OS reclaims them faster than a piecewise drop.
             std::mem::forget(comp);
-            text
+            Ok(text)
         }
-    };
-    serde_json::from_str(&text).map_err(|e| {
-        eprintln!("error: {}: registry.json is not JSON: {e}", path.display());
-        Exit::Errors
-    })
+    }
 }
 
 pub fn fail(message: &str) -> Exit {

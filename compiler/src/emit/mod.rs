@@ -29,7 +29,7 @@ pub mod verify;
 pub mod write;
 
 pub use keygen::{keygen, KeyPair};
-pub use verify::{verify, Failure, VerifyReport};
+pub use verify::{verify, verify_seal, Failure, VerifyReport};
 
 use crate::ast::Kind;
 use crate::diag::{Diagnostic, Severity};

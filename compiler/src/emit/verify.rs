@@ -119,19 +119,60 @@ pub fn verify_keeping(
     key: Option<&VerifyKey>,
     allow_unsigned: bool,
 ) -> Result<(VerifyReport, Option<Json>), EmitError> {
+    let (mut r, files) = verify_seal_files(dist, key, allow_unsigned)?;
+    let registry = files
+        .registry
+        .and_then(|b| check_registry(&mut r, &b).map(|v| (b, v)));
+    if let (Some((reg_bytes, reg)), Some(gz)) = (&registry, &files.bundle) {
+        let key = key.filter(|_| !r.integrity_only);
+        check_bundle(&mut r, reg_bytes, reg, gz, key);
+    }
+    Ok((r, registry.map(|(_, v)| v)))
+}
+
+/// The seal alone: the envelope, the signature (or integrity only), the
+/// folder's listing and every sealed file's SHA-256 — every byte of
+/// `registry.json` is the sealed one — but not what [`verify`] derives again
+/// from the registry's content (its canonical form, each declaration's own
+/// digest, the OPA bundle's contents). For commands that read a bundle to
+/// say what it holds (`diff`, `query`, `graph`) on large registries, where
+/// those derivations cost seconds; `pmth verify` does them all. Hands back
+/// `registry.json`'s bytes when they match the seal.
+pub fn verify_seal(
+    dist: &Path,
+    key: Option<&VerifyKey>,
+    allow_unsigned: bool,
+) -> Result<(VerifyReport, Option<Vec<u8>>), EmitError> {
+    let (r, files) = verify_seal_files(dist, key, allow_unsigned)?;
+    let registry = files.registry.filter(|_| r.ok());
+    Ok((r, registry))
+}
+
+/// The sealed files [`verify_seal_files`] read.
+#[derive(Default)]
+struct SealedFiles {
+    registry: Option<Vec<u8>>,
+    bundle: Option<Vec<u8>>,
+}
+
+fn verify_seal_files(
+    dist: &Path,
+    key: Option<&VerifyKey>,
+    allow_unsigned: bool,
+) -> Result<(VerifyReport, SealedFiles), EmitError> {
     let names = list(dist)?;
     let mut r = VerifyReport {
         dist: dist.to_path_buf(),
         ..VerifyReport::default()
     };
     let Some(seal_bytes) = read(dist, SEAL, &mut r) else {
-        return Ok((r, None));
+        return Ok((r, SealedFiles::default()));
     };
     let envelope = match seal::parse_envelope(&seal_bytes) {
         Ok(e) => e,
         Err(e) => {
             r.fail(SEAL, format!("{SEAL} is not a DSSE envelope: {e}"));
-            return Ok((r, None));
+            return Ok((r, SealedFiles::default()));
         }
     };
     let canonical = serde_json::from_slice::<Json>(&seal_bytes)
@@ -150,7 +191,7 @@ pub fn verify_keeping(
         Ok(s) => s,
         Err(e) => {
             r.fail(SEAL, format!("the seal's payload is {e}"));
-            return Ok((r, None));
+            return Ok((r, SealedFiles::default()));
         }
     };
 
@@ -188,12 +229,7 @@ pub fn verify_keeping(
             _ => {}
         }
     }
-    let registry = registry.and_then(|b| check_registry(&mut r, &b).map(|v| (b, v)));
-    if let (Some((reg_bytes, reg)), Some(gz)) = (&registry, &bundle) {
-        let key = key.filter(|_| !r.integrity_only);
-        check_bundle(&mut r, reg_bytes, reg, gz, key);
-    }
-    Ok((r, registry.map(|(_, v)| v)))
+    Ok((r, SealedFiles { registry, bundle }))
 }
 
 /// The names in the bundle folder; `Err` when it is not a bundle at all.

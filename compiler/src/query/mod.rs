@@ -13,6 +13,7 @@
 mod parse;
 #[cfg(test)]
 mod tests;
+mod view;
 
 pub use parse::{KEYS, RISKS};
 
@@ -21,6 +22,7 @@ use crate::schema;
 use serde_json::Value as Json;
 use std::collections::BTreeSet;
 use std::fmt;
+use view::{Fields, View};
 
 // Public Interface
 
@@ -127,28 +129,107 @@ pub fn parse(expr: &str) -> Result<Query, QueryError> {
 /// something the registry does not have (an unknown capability, a `usedby:`
 /// declaration that does not exist).
 pub fn run(registry: &Json, query: &Query) -> Result<Vec<Hit>, QueryError> {
-    let ctx = Ctx::new(registry, &query.terms)?;
-    let mut hits = Vec::new();
-    for kind in Kind::ALL {
-        let Some(Json::Object(decls)) = registry.get(kind.plural()) else {
-            continue;
-        };
-        for (id, decl) in decls {
-            if query.terms.iter().all(|t| ctx.holds(t, kind, id, decl)) {
-                hits.push(Hit {
-                    kind,
-                    id: id.clone(),
-                    file: decl
-                        .pointer("/source/file")
-                        .and_then(Json::as_str)
-                        .map(str::to_owned),
-                    line: decl.pointer("/source/line").and_then(Json::as_u64),
-                });
+    run_text(&registry.to_string(), query)
+}
+
+/// [`run`] on the text of `registry.json`, read only as far as the terms
+/// need (`view`): a 100k-declaration registry is split once, then each
+/// declaration parsed in parallel for the members the terms read, the cheap
+/// terms first. `Err` also when the text is not a registry.
+pub fn run_text(text: &str, query: &Query) -> Result<Vec<Hit>, QueryError> {
+    use rayon::prelude::*;
+    let view = View::parse(text).map_err(|e| {
+        QueryError::new(
+            format!("registry.json is not a registry: {e}"),
+            "rebuild the bundle with `pmth build`",
+        )
+    })?;
+    let ctx = Ctx::new(&view, &query.terms)?;
+    let terms = &query.terms;
+    let cheap = |t: &Term| {
+        matches!(
+            t,
+            Term::Kind(_) | Term::Capability(_) | Term::UsedBy(_) | Term::Name(_)
+        )
+    };
+    let needs_fields = terms
+        .iter()
+        .any(|t| matches!(t, Term::Risk(..) | Term::Status(_) | Term::Label(..)));
+    let needs_tree = terms.iter().any(|t| matches!(t, Term::Uses(_)));
+    let hits: Vec<Hit> = view
+        .decls
+        .par_iter()
+        .filter(|(kind, id, _)| {
+            terms
+                .iter()
+                .filter(|t| cheap(t))
+                .all(|t| ctx.holds_by_id(t, *kind, id))
+        })
+        .filter_map(|(kind, id, raw)| {
+            let fields = view::fields(raw);
+            if needs_fields && !terms.iter().all(|t| holds_by_fields(t, &fields)) {
+                return None;
             }
-        }
-    }
+            if needs_tree {
+                // A declaration can only reference a name its text holds (ids
+                // are written unescaped unless the text has a backslash): most are
+                // passed over without being parsed.
+                let text = raw.get();
+                let maybe =
+                    |pat: &RefPattern| text.contains(pat.name.as_str()) || text.contains('\\');
+                if !terms.iter().all(|t| match t {
+                    Term::Uses(pat) => maybe(pat),
+                    _ => true,
+                }) {
+                    return None;
+                }
+                let tree = view::tree(raw);
+                let refs = schema::references(*kind, &tree);
+                let uses = |pat: &RefPattern| refs.iter().any(|r| pat.matches(r.kind, &r.id));
+                if !terms.iter().all(|t| match t {
+                    Term::Uses(pat) => uses(pat),
+                    _ => true,
+                }) {
+                    return None;
+                }
+            }
+            let source = fields.source.unwrap_or_default();
+            Some(Hit {
+                kind: *kind,
+                id: id.clone(),
+                file: source.file,
+                line: source.line,
+            })
+        })
+        .collect();
+    let mut hits = hits;
     hits.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
     Ok(hits)
+}
+
+/// A `risk:`, `status:` or `label:` term on a declaration's [`Fields`];
+/// `true` for the other terms.
+fn holds_by_fields(term: &Term, f: &Fields) -> bool {
+    match term {
+        Term::Risk(cmp, rank) => f
+            .risk
+            .as_deref()
+            .and_then(|r| RISKS.iter().position(|x| *x == r))
+            .is_some_and(|have| match cmp {
+                Cmp::Eq => have == *rank,
+                Cmp::Lt => have < *rank,
+                Cmp::Le => have <= *rank,
+                Cmp::Gt => have > *rank,
+                Cmp::Ge => have >= *rank,
+            }),
+        Term::Status(s) => f.status.as_deref() == Some(s.as_str()),
+        Term::Label(k, v) => f
+            .labels
+            .as_ref()
+            .and_then(|l| l.get(k))
+            .is_some_and(|have| v.as_deref().is_none_or(|want| have.as_str() == Some(want))),
+        _ => true,
+    }
 }
 
 /// What the terms need precomputed: per `capability:` term its candidates,
@@ -159,7 +240,7 @@ struct Ctx {
 }
 
 impl Ctx {
-    fn new(registry: &Json, terms: &[Term]) -> Result<Ctx, QueryError> {
+    fn new(view: &View, terms: &[Term]) -> Result<Ctx, QueryError> {
         let mut ctx = Ctx {
             capabilities: Vec::new(),
             used_by: Vec::new(),
@@ -167,13 +248,14 @@ impl Ctx {
         for term in terms {
             match term {
                 Term::Capability(cap) => {
-                    let index = registry.pointer("/index/capabilities");
-                    let Some(entry) = index.and_then(|i| i.get(cap)) else {
-                        let known: Vec<&str> = index
-                            .and_then(Json::as_object)
-                            .map(|m| m.keys().map(String::as_str).collect())
-                            .unwrap_or_default();
-                        let help = match crate::diag::suggest(cap, known.iter().copied()) {
+                    let index = view::capability_index(view.index);
+                    let Some(entry) = index
+                        .iter()
+                        .find(|(c, _)| c == cap)
+                        .map(|(_, e)| view::tree(e))
+                    else {
+                        let known = index.iter().map(|(c, _)| c.as_str());
+                        let help = match crate::diag::suggest(cap, known) {
                             Some(s) => format!("did you mean `{s}`?"),
                             None => "`pmth query BUNDLE kind:capability` lists them".to_owned(),
                         };
@@ -202,13 +284,12 @@ impl Ctx {
                     ctx.capabilities.push((cap.clone(), set));
                 }
                 Term::UsedBy(pat) => {
-                    let decls = registry.get(pat.kind.plural()).and_then(Json::as_object);
                     let mut found = false;
                     let mut set = BTreeSet::new();
-                    for (id, decl) in decls.into_iter().flatten() {
-                        if pat.matches(pat.kind, id) {
+                    for (kind, id, raw) in &view.decls {
+                        if pat.matches(*kind, id) {
                             found = true;
-                            for r in schema::references(pat.kind, decl) {
+                            for r in schema::references(pat.kind, &view::tree(raw)) {
                                 set.insert((r.kind, r.id));
                             }
                         }
@@ -231,7 +312,9 @@ impl Ctx {
         Ok(ctx)
     }
 
-    fn holds(&self, term: &Term, kind: Kind, id: &str, decl: &Json) -> bool {
+    /// A term that needs only the declaration's kind and id (`kind:`,
+    /// `capability:`, `usedby:`, `name:`); `true` for the others.
+    fn holds_by_id(&self, term: &Term, kind: Kind, id: &str) -> bool {
         match term {
             Term::Kind(k) => *k == kind,
             Term::Capability(cap) => self
@@ -239,33 +322,13 @@ impl Ctx {
                 .iter()
                 .find(|(c, _)| c == cap)
                 .is_some_and(|(_, set)| set.contains(&(kind, id.to_owned()))),
-            Term::Risk(cmp, rank) => decl
-                .get("risk")
-                .and_then(Json::as_str)
-                .and_then(|r| RISKS.iter().position(|x| *x == r))
-                .is_some_and(|have| match cmp {
-                    Cmp::Eq => have == *rank,
-                    Cmp::Lt => have < *rank,
-                    Cmp::Le => have <= *rank,
-                    Cmp::Gt => have > *rank,
-                    Cmp::Ge => have >= *rank,
-                }),
-            Term::Status(s) => {
-                decl.get(schema::names::STATUS).and_then(Json::as_str) == Some(s.as_str())
-            }
-            Term::Label(k, v) => decl
-                .get(schema::names::LABELS)
-                .and_then(|l| l.get(k))
-                .is_some_and(|have| v.as_deref().is_none_or(|want| have.as_str() == Some(want))),
-            Term::Uses(pat) => schema::references(kind, decl)
-                .iter()
-                .any(|r| pat.matches(r.kind, &r.id)),
             Term::UsedBy(pat) => self
                 .used_by
                 .iter()
                 .find(|(p, _)| p == pat)
                 .is_some_and(|(_, set)| set.contains(&(kind, id.to_owned()))),
             Term::Name(pattern) => glob(pattern, split(id).0),
+            _ => true,
         }
     }
 }

@@ -127,3 +127,21 @@ fn globs() {
         assert_eq!(glob(p, t), want, "{p} vs {t}");
     }
 }
+
+#[test]
+fn the_text_is_read_as_json_whatever_its_escapes() {
+    // `lookup` written with an escape: the quick text check must not skip it.
+    let text = r#"{"agents": {"a": {"name": "a", "tools": ["\u006cookup"],
+        "source": {"file": "a.pmth", "line": 3}}}, "tools": {"lookup": {"name": "lookup"}}}"#;
+    let q = parse("uses:tool.lookup").unwrap();
+    let hits = run_text(text, &q).unwrap();
+    assert_eq!(hits.len(), 1);
+    assert_eq!(
+        (hits[0].file.as_deref(), hits[0].line),
+        (Some("a.pmth"), Some(3))
+    );
+    let bad = run_text("[1, 2]", &q).unwrap_err();
+    assert!(bad.message.contains("not a registry"), "{}", bad.message);
+    let bad = run_text(r#"{"agents": []}"#, &q).unwrap_err();
+    assert!(bad.message.contains("not a registry"), "{}", bad.message);
+}
