@@ -1,0 +1,343 @@
+//! End-to-end tests of `pmth import` on the real files of `../shared/imports/`
+//! (read in place): each case imports, checks with 0 errors, and for MCP and
+//! OpenAI round-trips (`import` → `build` → `export`) to the original input
+//! schemas up to what docs/import.md allows (see [`same`]). Bad input is
+//! refused with a clear error and nothing written.
+
+mod common;
+
+use common::*;
+use serde_json::{json, Value as Json};
+use std::path::{Path, PathBuf};
+
+/// `../shared/imports` from the repository root (or the folder above it, for a
+/// git worktree), or `PMTH_IMPORTS`.
+fn imports() -> PathBuf {
+    if let Some(p) = std::env::var_os("PMTH_IMPORTS") {
+        return PathBuf::from(p);
+    }
+    let candidates = [
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/imports")),
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/imports")),
+    ];
+    candidates
+        .iter()
+        .find(|p| p.is_dir())
+        .cloned()
+        .unwrap_or_else(|| panic!("the import cases are missing: looked for {candidates:?}"))
+}
+
+/// A case's format and input files, from its `SOURCE.md` header.
+fn case(name: &str) -> (String, Vec<PathBuf>) {
+    let dir = imports().join(name);
+    let source = std::fs::read_to_string(dir.join("SOURCE.md")).expect("SOURCE.md");
+    let mut format = String::new();
+    let mut files = Vec::new();
+    for line in source.lines().take_while(|l| !l.trim().is_empty()) {
+        if let Some(f) = line.strip_prefix("format:") {
+            format = f.trim().to_owned();
+        } else if let Some(f) = line.strip_prefix("files:") {
+            files = f.split_whitespace().map(|f| dir.join(f)).collect();
+        }
+    }
+    assert!(
+        !format.is_empty() && !files.is_empty(),
+        "{name}: SOURCE.md header"
+    );
+    (format, files)
+}
+
+/// `pmth import` of a case into a fresh folder: the folder and the JSON report.
+fn import(name: &str) -> (PathBuf, Json) {
+    let (format, files) = case(name);
+    let out = scratch(&format!("import-{name}"));
+    let ws = out.join("ws");
+    let mut args = vec!["import".to_owned(), format, "-o".into(), "ws".into()];
+    args.extend(files.iter().map(|f| f.to_string_lossy().into_owned()));
+    args.extend(["--format".into(), "json".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = pmth(&args, &out);
+    assert_eq!(code(&o), 0, "{name}: {}{}", stdout(&o), stderr(&o));
+    let report: Json = serde_json::from_str(&stdout(&o)).expect("json report");
+    let (c, doc) = check_json(&ws);
+    assert_eq!(c, 0, "{name}: {doc:#}");
+    assert_eq!(doc["errors"], 0, "{name}: {doc:#}");
+    assert_eq!(doc["warnings"], 0, "{name}: {doc:#}");
+    (ws, report)
+}
+
+/// Build and export `ws` to `format`; the exported file's JSON.
+fn export(ws: &Path, format: &str, file: &str) -> Json {
+    if !ws.join("dist").is_dir() {
+        let o = pmth(&["build", "."], ws);
+        assert_eq!(code(&o), 0, "build: {}{}", stdout(&o), stderr(&o));
+    }
+    let o = pmth(&["export", "dist", "--to", format, "-o", "export"], ws);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let text = std::fs::read_to_string(ws.join("export").join(format).join(file)).expect("export");
+    serde_json::from_str(&text).expect("exported json")
+}
+
+/// The pointers the import reported (a difference at or under one is allowed).
+fn reported(report: &Json, file: &Path) -> Vec<String> {
+    let file = file.to_string_lossy();
+    report["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .filter(|n| n["file"].as_str() == Some(&file))
+        .map(|n| n["pointer"].as_str().unwrap_or("").to_owned())
+        .collect()
+}
+
+/// Compares an original schema with its exported form, pushing to `diffs`
+/// every pointer where they differ beyond what docs/import.md allows:
+///
+/// - key order (JSON objects compare as maps), and `required` as a set;
+/// - numbers by value (`1` and `1.0`);
+/// - `additionalProperties: false` added to an object with `properties`, `{}`
+///   to a map (pmth closes objects; `map<any>` writes `{}`), `items: {}` to a
+///   list without `items`;
+/// - `anyOf` of bare types written as `type: [..]` (pmth writes plain unions so);
+/// - anything at or under a pointer the import reported.
+fn same(orig: &Json, exp: &Json, at: &str, allowed: &[String], diffs: &mut Vec<String>) {
+    if allowed
+        .iter()
+        .any(|a| at == a || at.starts_with(&format!("{a}/")))
+    {
+        return;
+    }
+    let orig = plain_union(orig);
+    let exp = plain_union(exp);
+    match (&orig, &exp) {
+        (Json::Object(o), Json::Object(e)) => {
+            let mut keys: Vec<&String> = o.keys().chain(e.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for k in keys {
+                let here = format!("{at}/{}", k.replace('~', "~0").replace('/', "~1"));
+                match (o.get(k), e.get(k)) {
+                    (Some(a), Some(b)) if k == "required" => {
+                        let set = |v: &Json| {
+                            let mut s: Vec<String> = v
+                                .as_array()
+                                .into_iter()
+                                .flatten()
+                                .map(|x| x.to_string())
+                                .collect();
+                            s.sort();
+                            s
+                        };
+                        if set(a) != set(b) && !allowed.iter().any(|p| here.starts_with(p.as_str()))
+                        {
+                            diffs.push(here);
+                        }
+                    }
+                    (Some(a), Some(b)) => same(a, b, &here, allowed, diffs),
+                    (None, Some(Json::Bool(false)))
+                        if k == "additionalProperties" && e.contains_key("properties") => {}
+                    (None, Some(v)) if k == "additionalProperties" && *v == json!({}) => {}
+                    (None, Some(v)) if k == "items" && *v == json!({}) => {}
+                    _ => {
+                        if !allowed
+                            .iter()
+                            .any(|a| here == *a || here.starts_with(&format!("{a}/")))
+                        {
+                            diffs.push(here)
+                        }
+                    }
+                }
+            }
+        }
+        (Json::Array(o), Json::Array(e)) if o.len() == e.len() => {
+            for (i, (a, b)) in o.iter().zip(e).enumerate() {
+                same(a, b, &format!("{at}/{i}"), allowed, diffs);
+            }
+        }
+        (Json::Number(a), Json::Number(b)) if a.as_f64() == b.as_f64() => {}
+        (a, b) if a == b => {}
+        _ => diffs.push(at.to_owned()),
+    }
+}
+
+/// `{"anyOf": [{"type": A}, {"type": B}], …}` as `{"type": [A, B], …}`.
+fn plain_union(s: &Json) -> Json {
+    let Some(options) = s.get("anyOf").and_then(Json::as_array) else {
+        return s.clone();
+    };
+    let types: Option<Vec<Json>> = options
+        .iter()
+        .map(|o| match o.as_object() {
+            Some(m) if m.len() == 1 => m.get("type").filter(|t| t.is_string()).cloned(),
+            _ => None,
+        })
+        .collect();
+    match (types, s.as_object()) {
+        (Some(t), Some(m)) if !m.contains_key("type") => {
+            let mut m = m.clone();
+            m.remove("anyOf");
+            m.insert("type".into(), Json::Array(t));
+            Json::Object(m)
+        }
+        _ => s.clone(),
+    }
+}
+
+/// The MCP round trip of one case: every tool's `inputSchema` (and
+/// `outputSchema`) comes back, up to [`same`].
+fn mcp_round_trip(name: &str, expected_tools: usize) {
+    let (ws, report) = import(name);
+    let (_, files) = case(name);
+    let exported = export(&ws, "mcp", "tools.json");
+    let exported = exported["tools"].as_array().expect("tools").clone();
+    let doc: Json =
+        serde_json::from_str(&std::fs::read_to_string(&files[0]).expect("read")).expect("json");
+    let tools = doc["tools"].as_array().expect("tools");
+    assert_eq!(tools.len(), expected_tools, "{name}");
+    assert_eq!(exported.len(), expected_tools, "{name}");
+    let allowed = reported(&report, &files[0]);
+    let mut diffs = Vec::new();
+    for (i, t) in tools.iter().enumerate() {
+        let e = exported
+            .iter()
+            .find(|e| e["name"] == t["name"])
+            .unwrap_or_else(|| panic!("{name}: {} not exported", t["name"]));
+        for key in ["inputSchema", "outputSchema"] {
+            if let Some(o) = t.get(key) {
+                same(
+                    o,
+                    &e[key],
+                    &format!("/tools/{i}/{key}"),
+                    &allowed,
+                    &mut diffs,
+                );
+            }
+        }
+        assert_eq!(
+            t.get("description"),
+            e.get("description"),
+            "{name}: description"
+        );
+    }
+    assert!(
+        diffs.is_empty(),
+        "{name}: unreported differences at {diffs:#?}"
+    );
+}
+
+#[test]
+fn mcp_github_round_trips() {
+    mcp_round_trip("mcp-github", 22);
+}
+
+#[test]
+fn mcp_kubernetes_round_trips() {
+    mcp_round_trip("mcp-kubernetes", 19);
+}
+
+#[test]
+fn mcp_cloudflare_radar_round_trips() {
+    mcp_round_trip("mcp-cloudflare-radar", 19);
+}
+
+#[test]
+fn mcp_memory_round_trips_with_output_schemas() {
+    mcp_round_trip("mcp-memory", 9);
+}
+
+/// The OpenAI round trip: each tool's `parameters` come back from the Chat
+/// Completions export. When the export made a tool strict (docs/export.md), its
+/// parameters are the strict lowering of what the MCP export holds, and that
+/// is what is compared with the original.
+fn openai_round_trip(name: &str, expected_tools: usize) {
+    let (ws, report) = import(name);
+    let (_, files) = case(name);
+    let chat = export(&ws, "openai", "tools.json");
+    let mcp = export(&ws, "mcp", "tools.json");
+    let chat = chat.as_array().expect("tools");
+    let mut count = 0;
+    let mut diffs = Vec::new();
+    for file in &files {
+        let doc: Json =
+            serde_json::from_str(&std::fs::read_to_string(file).expect("read")).expect("json");
+        let allowed = reported(&report, file);
+        for (i, t) in doc.as_array().expect("array").iter().enumerate() {
+            let (f, at) = match t.get("function") {
+                Some(f) => (f, format!("/{i}/function/parameters")),
+                None => (t, format!("/{i}/parameters")),
+            };
+            count += 1;
+            let e = chat
+                .iter()
+                .find(|e| e["function"]["name"] == f["name"])
+                .unwrap_or_else(|| panic!("{name}: {} not exported", f["name"]));
+            let params = &e["function"]["parameters"];
+            let plain = &mcp["tools"]
+                .as_array()
+                .expect("tools")
+                .iter()
+                .find(|m| m["name"] == f["name"])
+                .expect("in mcp")["inputSchema"];
+            if e["function"]["strict"] == json!(true) {
+                let lowered = pmth_compiler::export::openai::lower(plain).expect("lowers");
+                assert_eq!(&lowered, params, "{name}: strict parameters");
+            } else {
+                assert_eq!(
+                    plain, params,
+                    "{name}: non-strict parameters are the schema"
+                );
+            }
+            same(&f["parameters"], plain, &at, &allowed, &mut diffs);
+            assert_eq!(f["description"], e["function"]["description"], "{name}");
+        }
+    }
+    assert_eq!(count, expected_tools, "{name}");
+    assert_eq!(chat.len(), expected_tools, "{name}");
+    assert!(
+        diffs.is_empty(),
+        "{name}: unreported differences at {diffs:#?}"
+    );
+}
+
+#[test]
+fn openai_tau_airline_round_trips() {
+    openai_round_trip("openai-tau-airline", 6);
+}
+
+#[test]
+fn openai_azure_rag_round_trips_from_two_files() {
+    openai_round_trip("openai-azure-rag", 5);
+}
+
+#[test]
+fn the_comparison_sees_differences_and_allows_only_the_documented_ones() {
+    let orig = json!({"type": "object", "properties": {
+        "a": {"type": "string", "maxLength": 5},
+        "b": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+        "c": {"type": "object"},
+        "d": {"type": "array"}
+    }, "required": ["b", "a"]});
+    let exp = json!({"type": "object", "properties": {
+        "a": {"type": "string", "maxLength": 5.0},
+        "b": {"type": ["string", "null"]},
+        "c": {"type": "object", "additionalProperties": {}},
+        "d": {"type": "array", "items": {}}
+    }, "required": ["a", "b"], "additionalProperties": false});
+    let mut diffs = Vec::new();
+    same(&orig, &exp, "", &[], &mut diffs);
+    assert!(diffs.is_empty(), "{diffs:?}");
+    let mut changed = exp.clone();
+    changed["properties"]["a"]["maxLength"] = json!(6);
+    changed["required"] = json!(["a"]);
+    same(&orig, &changed, "", &[], &mut diffs);
+    assert_eq!(diffs, ["/properties/a/maxLength", "/required"]);
+    diffs.clear();
+    same(
+        &orig,
+        &changed,
+        "",
+        &["/properties/a".into(), "/required".into()],
+        &mut diffs,
+    );
+    assert!(diffs.is_empty(), "{diffs:?}");
+}
