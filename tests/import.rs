@@ -245,6 +245,29 @@ fn mcp_memory_round_trips_with_output_schemas() {
     mcp_round_trip("mcp-memory", 9);
 }
 
+/// The `.pmth` text of a small real case, for review.
+fn snapshot(name: &str) -> String {
+    let (ws, _) = import(name);
+    let mut out = String::new();
+    for f in listing(&ws) {
+        if f.ends_with(".pmth") {
+            out.push_str(&format!("==> {f}\n"));
+            out.push_str(&std::fs::read_to_string(ws.join(&f)).expect("read"));
+        }
+    }
+    out
+}
+
+#[test]
+fn snapshot_mcp_memory() {
+    insta::assert_snapshot!(snapshot("mcp-memory"));
+}
+
+#[test]
+fn snapshot_openai_azure_rag() {
+    insta::assert_snapshot!(snapshot("openai-azure-rag"));
+}
+
 /// The OpenAI round trip: each tool's `parameters` come back from the Chat
 /// Completions export. When the export made a tool strict (docs/export.md), its
 /// parameters are the strict lowering of what the MCP export holds, and that
@@ -340,4 +363,99 @@ fn the_comparison_sees_differences_and_allows_only_the_documented_ones() {
         &mut diffs,
     );
     assert!(diffs.is_empty(), "{diffs:?}");
+}
+
+/// Every file under `dir`, relative (to see that nothing was written).
+fn listing(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(
+                    p.strip_prefix(dir)
+                        .expect("prefix")
+                        .to_string_lossy()
+                        .into_owned(),
+                );
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn bad_input_is_refused_and_nothing_is_written() {
+    let dir = scratch("import-bad");
+    let tool = r#"{"name": "t", "description": "d", "inputSchema": {"type": "object"}}"#;
+    let deep = format!("{{\"tools\": {}{}}}", "[".repeat(5000), "]".repeat(5000));
+    let big = format!(
+        "{{\"tools\": [{tool}], \"pad\": \"{}\"}}",
+        "x".repeat(10 << 20)
+    );
+    let cases: &[(&str, &str, &str, &str)] = &[
+        ("mcp", "broken.json", "{\"tools\": [", "not valid JSON"),
+        (
+            "mcp",
+            "scalar.json",
+            r#"{"tools": [{"name": "t", "inputSchema": {"type": "string"}}]}"#,
+            "not an object schema",
+        ),
+        ("mcp", "deep.json", &deep, "recursion limit"),
+        ("mcp", "big.json", &big, "MiB"),
+        (
+            "openai",
+            "object.json",
+            r#"{"name": "x"}"#,
+            "function tools",
+        ),
+    ];
+    for (format, file, text, expected) in cases {
+        std::fs::write(dir.join(file), text).expect("write");
+        let o = pmth(&["import", format, file, "-o", "out"], &dir);
+        assert_eq!(code(&o), 1, "{file}: {}{}", stdout(&o), stderr(&o));
+        assert!(stderr(&o).contains(expected), "{file}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("nothing was written"),
+            "{file}: {}",
+            stderr(&o)
+        );
+        assert!(!dir.join("out").exists(), "{file}: wrote something");
+    }
+    let o = pmth(&["import", "mcp", "missing.json", "-o", "out"], &dir);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("missing.json"), "{}", stderr(&o));
+}
+
+#[test]
+fn an_existing_file_is_never_overwritten() {
+    let dir = scratch("import-exists");
+    std::fs::write(dir.join("tools.json"), format!("{{\"tools\": [{}]}}", r#"{"name": "t", "description": "d", "inputSchema": {"type": "object", "properties": {}}}"#)).expect("write");
+    let o = pmth(&["import", "mcp", "tools.json", "-o", "ws"], &dir);
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(listing(&dir.join("ws")), ["pmth.toml", "tools.pmth"]);
+    let before = std::fs::read(dir.join("ws/tools.pmth")).expect("read");
+    let o = pmth(&["import", "mcp", "tools.json", "-o", "ws"], &dir);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    assert!(
+        stderr(&o).contains("tools.pmth") && stderr(&o).contains("already exists"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read(dir.join("ws/tools.pmth")).expect("read"),
+        before
+    );
+    // Without -o, into the current workspace (its pmth.toml is kept), from a subfolder.
+    std::fs::create_dir_all(dir.join("ws/sub")).expect("mkdir");
+    std::fs::rename(dir.join("ws/tools.pmth"), dir.join("other.pmth")).expect("mv");
+    let o = pmth(&["import", "mcp", "../../tools.json"], &dir.join("ws/sub"));
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    assert_eq!(listing(&dir.join("ws")), ["pmth.toml", "tools.pmth"]);
+    let (c, doc) = check_json(&dir.join("ws"));
+    assert_eq!((c, &doc["errors"]), (0, &json!(0)), "{doc:#}");
 }

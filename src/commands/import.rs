@@ -32,6 +32,13 @@ pub fn run(args: &ImportArgs) -> Exit {
                 );
                 return Exit::Errors;
             }
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+                eprintln!(
+                    "error: {}: not UTF-8 text; nothing was written",
+                    path.display()
+                );
+                return Exit::Errors;
+            }
             Err(e) => return cannot_run(&format!("cannot read `{}`: {e}", path.display())),
         }
     }

@@ -1,1 +1,129 @@
+//! Snapshots of the `.pmth` text small imports give (with their notes), and
+//! that each checks with 0 errors.
+
 use super::*;
+
+fn run(format: Format, text: &str) -> String {
+    let imported = import(
+        format,
+        &[Input {
+            name: "in.json".into(),
+            text: text.into(),
+        }],
+    )
+    .expect("imports");
+    let mut out = String::new();
+    for (path, text) in &imported.files {
+        out.push_str(&format!("==> {path}\n{text}"));
+        assert_checks(text);
+    }
+    out.push_str("==> notes\n");
+    for n in &imported.notes {
+        out.push_str(&format!("{} {}: {}\n", n.decl, n.pointer, n.message));
+    }
+    out
+}
+
+/// The text compiles in a workspace of its own with no errors and no warnings.
+fn assert_checks(text: &str) {
+    let dir = std::env::temp_dir().join(format!(
+        "pmth-import-test-{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_nanos())
+            .unwrap_or(0)
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("pmth.toml"), manifest("case")).unwrap();
+    std::fs::write(dir.join("in.pmth"), text).unwrap();
+    let comp = crate::compile(&dir, &crate::CompileOptions::default()).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let diags: Vec<String> = comp
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.code, d.message))
+        .collect();
+    assert!(diags.is_empty(), "{diags:#?}\n{text}");
+}
+
+#[test]
+fn mcp_keywords_and_losses() {
+    let text = r##"{"tools": [{
+      "name": "get-file",
+      "description": "Read a file",
+      "annotations": {"readOnlyHint": true, "title": "Get File"},
+      "inputSchema": {
+        "type": "object",
+        "$defs": {"node": {"type": "object", "properties": {"next": {"$ref": "#/$defs/node"}}}},
+        "properties": {
+          "path": {"type": "string", "description": "Where\nit is", "minLength": 1, "pattern": "^[a-z/]+$"},
+          "mode": {"enum": ["r", "rb", null], "default": "r"},
+          "limit": {"type": "integer", "minimum": 1, "maximum": 100, "default": 10},
+          "ratio": {"type": ["number", "null"], "exclusiveMinimum": 0},
+          "tags": {"type": "array", "items": {"type": "string"}, "uniqueItems": true, "maxItems": 5},
+          "env": {"type": "object", "additionalProperties": {"type": "string"}},
+          "tree": {"$ref": "#/$defs/node"},
+          "odd": {"not": {"type": "string"}, "if": {}, "then": {}},
+          "pp": {"type": "object", "patternProperties": {"^x": {}}},
+          "user-name": {"type": "string", "format": "email"},
+          "since": {"type": "string", "format": "date-time"},
+          "mime": {"type": "string", "format": "mime-type"}
+        },
+        "required": ["path"],
+        "dependentRequired": {"since": ["limit"]}
+      },
+      "outputSchema": {"type": "object", "properties": {"text": {"type": "string"}}, "required": ["text"]}
+    }, {"name": "get_file", "inputSchema": {"type": "object"}}]}"##;
+    insta::assert_snapshot!(run(Format::Mcp, text));
+}
+
+#[test]
+fn openai_both_shapes() {
+    let text = r#"[
+      {"type": "function", "function": {"name": "lookup", "description": "Look up", "strict": true,
+        "parameters": {"type": "object", "properties": {"q": {"type": ["string", "null"]}},
+                       "required": ["q"], "additionalProperties": false}}},
+      {"type": "function", "name": "FAQ Agent", "description": "Ask",
+        "parameters": {"type": "object", "properties": {"kind": {"oneOf": [{"type": "string"}, {"type": "integer"}]}}}},
+      {"type": "web_search"}
+    ]"#;
+    insta::assert_snapshot!(run(Format::Openai, text));
+}
+
+#[test]
+fn bad_input_is_an_error_not_a_panic() {
+    let err = |f: Format, t: &str| {
+        import(
+            f,
+            &[Input {
+                name: "x.json".into(),
+                text: t.into(),
+            }],
+        )
+        .expect_err("refused")
+    };
+    assert!(err(Format::Mcp, "{").contains("not valid JSON"));
+    assert!(err(
+        Format::Mcp,
+        r#"{"tools": [{"name": "a", "inputSchema": {"type": "string"}}]}"#
+    )
+    .contains("not an object schema"));
+    assert!(err(Format::Mcp, r#"{"nope": 1}"#).contains("tools/list"));
+    assert!(err(Format::Openai, r#"{"a": 1}"#).contains("function tools"));
+    assert!(err(Format::Openai, "[1]").contains("not an object"));
+    let deep = format!("{{\"tools\": {}{}}}", "[".repeat(200), "]".repeat(200));
+    assert!(err(Format::Mcp, &deep).contains("recursion limit"));
+    let big = " ".repeat(MAX_INPUT + 1);
+    assert!(err(Format::Mcp, &big).contains("MiB"));
+    // Deep but parseable schemas become `any` past the depth limit, reported.
+    let mut schema = r#"{"type": "string"}"#.to_owned();
+    for _ in 0..40 {
+        schema = format!(r#"{{"type": "array", "items": {schema}}}"#);
+    }
+    let text = format!(
+        r#"{{"tools": [{{"name": "d", "description": "d", "inputSchema": {{"type": "object", "properties": {{"x": {schema}}}}}}}]}}"#
+    );
+    let out = run(Format::Mcp, &text);
+    assert!(out.contains("nested deeper than"), "{out}");
+}

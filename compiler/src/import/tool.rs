@@ -107,7 +107,12 @@ pub fn write(t: ToolIn, file: &str, notes: &mut Vec<Note>) -> Result<String, Str
             }
         }
         losses.append(&mut c.losses);
-        for l in losses.get(mark..).unwrap_or(&[]) {
+        for l in losses
+            .get(mark..)
+            .unwrap_or(&[])
+            .iter()
+            .filter(|l| !l.message.starts_with("`$schema`"))
+        {
             body.push(format!("// TODO(import): {}: {}", l.pointer, l.message));
         }
         body.push(format!("returns: {ty}"));
