@@ -72,7 +72,7 @@ pub(super) fn import(
             });
         }
         for (k, v) in f.as_obj().unwrap_or(&[]) {
-            if !KNOWN.contains(&k.as_str()) && !(k == "type" && t.get("function").is_none()) {
+            if !(KNOWN.contains(&k.as_str()) || k == "type" && t.get("function").is_none()) {
                 losses.push(Loss {
                     pointer: format!("{fptr}/{}", escape(k)),
                     message: format!(

@@ -339,7 +339,7 @@ impl<'a> Converter<'a> {
         used.insert("enum");
         let values = e.as_arr().unwrap_or(&[]);
         let strings: Vec<&str> = values.iter().filter_map(J::as_str).collect();
-        let has_null = values.iter().any(|v| *v == J::Null);
+        let has_null = values.contains(&J::Null);
         let type_ok = match s.get("type") {
             None => true,
             Some(J::Str(t)) => t == "string",
@@ -681,7 +681,7 @@ fn is_null(s: &J) -> bool {
 }
 
 /// The JSON type a schema without `type` describes, from its keywords.
-fn infer<'s>(s: &J) -> Option<&'static str> {
+fn infer(s: &J) -> Option<&'static str> {
     let has = |k: &str| s.get(k).is_some();
     if has("properties") || has("additionalProperties") || has("required") {
         Some("object")
