@@ -138,6 +138,8 @@ pub enum ImportFormat {
     Mcp,
     /// OpenAI function tools (Chat Completions or Responses shape).
     Openai,
+    /// A CrewAI crew: its `agents.yaml` and `tasks.yaml`.
+    Crewai,
 }
 
 /// The formats of `pmth export --to`.

@@ -459,3 +459,74 @@ fn an_existing_file_is_never_overwritten() {
     let (c, doc) = check_json(&dir.join("ws"));
     assert_eq!((c, &doc["errors"]), (0, &json!(0)), "{doc:#}");
 }
+
+/// A CrewAI crew: 0 errors (in `import`), its agents, and one step per task,
+/// each naming one of the imported agents.
+fn crewai_case(name: &str, agents: usize, steps: usize) -> String {
+    let (ws, report) = import(name);
+    assert_eq!(report["counts"]["agents"], agents, "{report:#}");
+    assert_eq!(report["counts"]["workflows"], 1, "{report:#}");
+    let agents_text = std::fs::read_to_string(ws.join("agents.pmth")).expect("agents.pmth");
+    let tasks_text = std::fs::read_to_string(ws.join("tasks.pmth")).expect("tasks.pmth");
+    let declared: Vec<&str> = agents_text
+        .lines()
+        .filter_map(|l| l.strip_prefix("agent ")?.split(' ').next())
+        .collect();
+    assert_eq!(declared.len(), agents);
+    let used: Vec<&str> = tasks_text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("agent = agent."))
+        .collect();
+    assert_eq!(used.len(), steps, "{tasks_text}");
+    assert_eq!(
+        tasks_text
+            .lines()
+            .filter(|l| l.trim_start().starts_with("step "))
+            .count(),
+        steps
+    );
+    assert!(
+        used.iter().all(|u| declared.contains(u)),
+        "{used:?} {declared:?}"
+    );
+    format!("==> agents.pmth\n{agents_text}==> tasks.pmth\n{tasks_text}")
+}
+
+#[test]
+fn crewai_stock_analysis_imports() {
+    insta::assert_snapshot!(crewai_case("crewai-stock-analysis", 3, 4));
+}
+
+#[test]
+fn crewai_job_posting_imports() {
+    crewai_case("crewai-job-posting", 3, 5);
+}
+
+#[test]
+fn bad_yaml_is_refused() {
+    let dir = scratch("import-bad-yaml");
+    std::fs::write(dir.join("agents.yaml"), "a: [unclosed\n").expect("write");
+    let o = pmth(&["import", "crewai", "agents.yaml", "-o", "out"], &dir);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("not valid YAML"), "{}", stderr(&o));
+    std::fs::write(
+        dir.join("tasks.yaml"),
+        "t:\n  description: d\n  expected_output: e\n",
+    )
+    .expect("write");
+    let o = pmth(&["import", "crewai", "tasks.yaml", "-o", "out"], &dir);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(stderr(&o).contains("agents.yaml"), "{}", stderr(&o));
+    let bomb = "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]\nf: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]\ng: [*f, *f, *f, *f, *f, *f, *f, *f, *f]\n";
+    std::fs::write(dir.join("bomb.yaml"), bomb).expect("write");
+    let o = pmth(&["import", "crewai", "bomb.yaml", "-o", "out"], &dir);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    std::fs::write(
+        dir.join("deep.yaml"),
+        format!("a: {}{}\n", "[".repeat(5000), "]".repeat(5000)),
+    )
+    .expect("write");
+    let o = pmth(&["import", "crewai", "deep.yaml", "-o", "out"], &dir);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    assert!(!dir.join("out").exists());
+}

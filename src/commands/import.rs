@@ -16,6 +16,7 @@ pub fn run(args: &ImportArgs) -> Exit {
     let format = match args.format_in {
         ImportFormat::Mcp => import::Format::Mcp,
         ImportFormat::Openai => import::Format::Openai,
+        ImportFormat::Crewai => import::Format::Crewai,
     };
     let mut inputs = Vec::new();
     for path in &args.files {

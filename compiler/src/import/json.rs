@@ -78,6 +78,12 @@ pub fn parse(text: &str) -> Result<J, String> {
     serde_json::from_str::<J>(text).map_err(|e| e.to_string())
 }
 
+/// Parses YAML text (one document), keeping key order. serde-saphyr's
+/// default budgets bound aliases, depth and size.
+pub fn parse_yaml(text: &str) -> Result<J, String> {
+    serde_saphyr::from_str::<J>(text).map_err(|e| e.to_string())
+}
+
 impl<'de> Deserialize<'de> for J {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<J, D::Error> {
         d.deserialize_any(JVisitor)

@@ -13,6 +13,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+mod crewai;
 pub mod ident;
 pub mod json;
 mod literal;
@@ -34,6 +35,7 @@ pub const MAX_INPUT: usize = 8 * 1024 * 1024;
 pub enum Format {
     Mcp,
     Openai,
+    Crewai,
 }
 
 impl fmt::Display for Format {
@@ -41,6 +43,7 @@ impl fmt::Display for Format {
         f.write_str(match self {
             Format::Mcp => "mcp",
             Format::Openai => "openai",
+            Format::Crewai => "crewai",
         })
     }
 }
@@ -84,8 +87,7 @@ pub struct Loss {
 pub fn import(format: Format, inputs: &[Input]) -> Result<Imported, String> {
     let mut out = Imported::default();
     let mut names = ident::Names::default();
-    let mut files = ident::Names::default();
-    let mut tools = 0;
+    let mut docs = Vec::new();
     for input in inputs {
         if input.text.len() > MAX_INPUT {
             return Err(format!(
@@ -95,13 +97,32 @@ pub fn import(format: Format, inputs: &[Input]) -> Result<Imported, String> {
                 MAX_INPUT / 1024 / 1024
             ));
         }
-        let doc =
-            json::parse(&input.text).map_err(|e| format!("{}: not valid JSON: {e}", input.name))?;
-        let decls = match format {
-            Format::Mcp => mcp::import(&doc, &input.name, &mut names, &mut out.notes)?,
-            Format::Openai => openai::import(&doc, &input.name, &mut names, &mut out.notes)?,
+        let doc = match format {
+            Format::Crewai => json::parse_yaml(&input.text)
+                .map_err(|e| format!("{}: not valid YAML: {e}", input.name))?,
+            _ => json::parse(&input.text)
+                .map_err(|e| format!("{}: not valid JSON: {e}", input.name))?,
         };
-        tools += decls.len();
+        docs.push((input, doc));
+    }
+    let texts: Vec<Vec<String>> = match format {
+        Format::Crewai => crewai::import(&docs, &mut names, &mut out.notes)?
+            .into_iter()
+            .map(|t| vec![t])
+            .collect(),
+        _ => {
+            let mut all = Vec::new();
+            for (input, doc) in &docs {
+                all.push(match format {
+                    Format::Openai => openai::import(doc, &input.name, &mut names, &mut out.notes)?,
+                    _ => mcp::import(doc, &input.name, &mut names, &mut out.notes)?,
+                });
+            }
+            all
+        }
+    };
+    let mut files = ident::Names::default();
+    for ((input, _), decls) in docs.iter().zip(&texts) {
         let stem = std::path::Path::new(&input.name)
             .file_stem()
             .and_then(|s| s.to_str())
@@ -118,10 +139,34 @@ pub fn import(format: Format, inputs: &[Input]) -> Result<Imported, String> {
                 input.name
             )
         })?;
+        count(&text, &mut out.counts);
         out.files.push((file, text));
     }
-    out.counts.push(("tools", tools));
+    if out.counts.is_empty() {
+        out.counts.push(("tools", 0));
+    }
     Ok(out)
+}
+
+/// Adds the declarations of a formatted file (top-level lines) to `counts`.
+fn count(text: &str, counts: &mut Vec<(&'static str, usize)>) {
+    const KINDS: [(&str, &str); 5] = [
+        ("tools", "tool "),
+        ("models", "model "),
+        ("personas", "persona "),
+        ("agents", "agent "),
+        ("workflows", "workflow "),
+    ];
+    for (kind, word) in KINDS {
+        let n = text.lines().filter(|l| l.starts_with(word)).count();
+        if n == 0 {
+            continue;
+        }
+        match counts.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, c)) => *c += n,
+            None => counts.push((kind, n)),
+        }
+    }
 }
 
 /// The last part of a path, for the header comment (no local folders in output).

@@ -127,3 +127,73 @@ fn bad_input_is_an_error_not_a_panic() {
     let out = run(Format::Mcp, &text);
     assert!(out.contains("nested deeper than"), "{out}");
 }
+
+#[test]
+fn crewai_keys_and_order() {
+    let agents = r#"
+writer:
+  role: >
+    Staff Writer
+  goal: Write well
+  backstory: Wrote for years.
+  llm: anthropic/claude-sonnet-4
+  max_iter: 5
+  allow_delegation: false
+"FAQ Agent":
+  role: Answers
+  goal: Answer
+"#;
+    let tasks = r#"
+outline:
+  description: Outline {topic}
+  expected_output: An outline
+  agent: writer
+draft:
+  description: Draft {topic} for {audience}
+  expected_output: |
+    A draft,
+    two lines
+  agent: FAQ Agent
+  context: [outline]
+  human_input: true
+  output_file: draft.md
+"#;
+    let imported = import(
+        Format::Crewai,
+        &[
+            Input {
+                name: "agents.yaml".into(),
+                text: agents.into(),
+            },
+            Input {
+                name: "tasks.yaml".into(),
+                text: tasks.into(),
+            },
+        ],
+    )
+    .expect("imports");
+    let mut out = String::new();
+    for (path, text) in &imported.files {
+        out.push_str(&format!("==> {path}\n{text}"));
+    }
+    let dir = std::env::temp_dir().join(format!("pmth-import-crew-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("pmth.toml"), manifest("case")).unwrap();
+    for (path, text) in &imported.files {
+        std::fs::write(dir.join(path), text).unwrap();
+    }
+    let comp = crate::compile(&dir, &crate::CompileOptions::default()).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    let diags: Vec<String> = comp
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.code, d.message))
+        .collect();
+    assert!(diags.is_empty(), "{diags:#?}\n{out}");
+    out.push_str("==> notes\n");
+    for n in &imported.notes {
+        out.push_str(&format!("{} {}: {}\n", n.decl, n.pointer, n.message));
+    }
+    insta::assert_snapshot!(out);
+}
