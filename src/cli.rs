@@ -140,6 +140,8 @@ pub enum ImportFormat {
     Openai,
     /// A CrewAI crew: its `agents.yaml` and `tasks.yaml`.
     Crewai,
+    /// Open Agent Spec documents (JSON or YAML): their agents, LLM configs, tools.
+    Agentspec,
 }
 
 /// The formats of `pmth export --to`.

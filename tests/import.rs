@@ -62,7 +62,21 @@ fn import(name: &str) -> (PathBuf, Json) {
     let (c, doc) = check_json(&ws);
     assert_eq!(c, 0, "{name}: {doc:#}");
     assert_eq!(doc["errors"], 0, "{name}: {doc:#}");
-    assert_eq!(doc["warnings"], 0, "{name}: {doc:#}");
+    // Agent Spec agents are conversational, and the stdlib asks those for a
+    // content filter: that warning is the review item (docs/import.md).
+    let review: Vec<&Json> = doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| {
+            !(name.starts_with("agentspec")
+                && d["code"] == "PM0702"
+                && d["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("content filter")))
+        })
+        .collect();
+    assert!(review.is_empty(), "{name}: {review:#?}");
     (ws, report)
 }
 
@@ -529,4 +543,30 @@ fn bad_yaml_is_refused() {
     let o = pmth(&["import", "crewai", "deep.yaml", "-o", "out"], &dir);
     assert_eq!(code(&o), 1, "{}", stderr(&o));
     assert!(!dir.join("out").exists());
+}
+
+/// An Agent Spec document: its agents, LLM configs and tools.
+fn agentspec_case(name: &str, agents: usize, tools: usize) -> Json {
+    let (_, report) = import(name);
+    assert_eq!(report["counts"]["agents"], agents, "{report:#}");
+    assert_eq!(report["counts"]["tools"], tools, "{report:#}");
+    assert_eq!(report["counts"]["models"], 1, "{report:#}");
+    report
+}
+
+#[test]
+fn agentspec_benefits_agent_imports() {
+    agentspec_case("agentspec-benefits-agent", 1, 7);
+}
+
+#[test]
+fn agentspec_it_assistant_imports_its_agents_and_reports_the_flow() {
+    let report = agentspec_case("agentspec-it-assistant", 4, 1);
+    let notes = report["notes"].as_array().expect("notes");
+    assert!(
+        notes.iter().any(|n| n["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("Flow") && m.contains("not imported"))),
+        "{report:#}"
+    );
 }

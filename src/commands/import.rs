@@ -17,6 +17,7 @@ pub fn run(args: &ImportArgs) -> Exit {
         ImportFormat::Mcp => import::Format::Mcp,
         ImportFormat::Openai => import::Format::Openai,
         ImportFormat::Crewai => import::Format::Crewai,
+        ImportFormat::Agentspec => import::Format::Agentspec,
     };
     let mut inputs = Vec::new();
     for path in &args.files {

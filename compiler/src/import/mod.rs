@@ -13,6 +13,7 @@
     deny(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)
 )]
 
+mod agentspec;
 mod crewai;
 pub mod ident;
 pub mod json;
@@ -36,6 +37,7 @@ pub enum Format {
     Mcp,
     Openai,
     Crewai,
+    Agentspec,
 }
 
 impl fmt::Display for Format {
@@ -44,6 +46,7 @@ impl fmt::Display for Format {
             Format::Mcp => "mcp",
             Format::Openai => "openai",
             Format::Crewai => "crewai",
+            Format::Agentspec => "agentspec",
         })
     }
 }
@@ -100,6 +103,10 @@ pub fn import(format: Format, inputs: &[Input]) -> Result<Imported, String> {
         let doc = match format {
             Format::Crewai => json::parse_yaml(&input.text)
                 .map_err(|e| format!("{}: not valid YAML: {e}", input.name))?,
+            Format::Agentspec if !input.text.trim_start().starts_with('{') => {
+                json::parse_yaml(&input.text)
+                    .map_err(|e| format!("{}: not valid YAML: {e}", input.name))?
+            }
             _ => json::parse(&input.text)
                 .map_err(|e| format!("{}: not valid JSON: {e}", input.name))?,
         };
@@ -115,6 +122,9 @@ pub fn import(format: Format, inputs: &[Input]) -> Result<Imported, String> {
             for (input, doc) in &docs {
                 all.push(match format {
                     Format::Openai => openai::import(doc, &input.name, &mut names, &mut out.notes)?,
+                    Format::Agentspec => {
+                        agentspec::import(doc, &input.name, &mut names, &mut out.notes)?
+                    }
                     _ => mcp::import(doc, &input.name, &mut names, &mut out.notes)?,
                 });
             }

@@ -75,47 +75,9 @@ impl<'a> Converter<'a> {
         let mut lines = Vec::new();
         for (key, prop) in props {
             let fptr = format!("{ptr}/properties/{}", escape(key));
-            let mark = self.losses.len();
-            let name = names.take(key, "field");
-            if name != *key {
-                self.lose(
-                    &fptr,
-                    format!("property `{key}` is not a pmth name; written as `{name}`"),
-                );
-            }
-            renamed.push((key, name.clone()));
             let is_required = required.contains(&key.as_str());
-            let ty = self.ty(prop, &fptr, &["description", "default"]);
-            let doc = self.doc(prop, &fptr);
-            let default = match prop.get("default") {
-                None => None,
-                Some(d) if is_required => {
-                    self.lose(&fptr, format!("`default` {} on a required property: pmth defaults make a field optional; dropped", compact(d)));
-                    None
-                }
-                Some(d) => self.default(prop, d, &fptr),
-            };
-            let mut text = String::new();
-            let own = |l: &&Loss| {
-                let rest = l.pointer.get(self.base.len() + fptr.len()..).unwrap_or("");
-                !rest.contains("/properties/")
-            };
-            for l in self.losses.get(mark..).unwrap_or(&[]).iter().filter(own) {
-                text.push_str(&format!("// TODO(import): {}: {}\n", l.pointer, l.message));
-            }
-            for d in doc {
-                text.push_str(&d);
-                text.push('\n');
-            }
-            let mark = if is_required || default.is_some() {
-                ""
-            } else {
-                "?"
-            };
-            text.push_str(&format!("{name}{mark}: {ty}"));
-            if let Some(d) = default {
-                text.push_str(&format!(" = {d}"));
-            }
+            let (name, text) = self.field(&mut names, key, prop, &fptr, is_required, &[]);
+            renamed.push((key, name));
             lines.push(text);
         }
         for r in &required {
@@ -133,6 +95,67 @@ impl<'a> Converter<'a> {
         }
         self.unused(s, ptr, &used);
         lines
+    }
+
+    /// One field's line(s) for the property `key` (schema `prop` at `fptr`):
+    /// its loss comments, `///` doc, name, type and default. Returns the pmth
+    /// name (unique in `names`) and the text.
+    pub fn field<'s>(
+        &mut self,
+        names: &mut Names,
+        key: &str,
+        prop: &'s J,
+        fptr: &str,
+        is_required: bool,
+        skip: &[&'s str],
+    ) -> (String, String) {
+        let mark = self.losses.len();
+        let name = names.take(key, "field");
+        if name != key {
+            self.lose(
+                fptr,
+                format!("property `{key}` is not a pmth name; written as `{name}`"),
+            );
+        }
+        let mut own_skip: Vec<&'s str> = vec!["description", "default"];
+        own_skip.extend(skip.iter().copied());
+        let ty = self.ty(prop, fptr, &own_skip);
+        let doc = self.doc(prop, fptr);
+        let default = match prop.get("default") {
+            None => None,
+            Some(d) if is_required => {
+                self.lose(fptr, format!("`default` {} on a required property: pmth defaults make a field optional; dropped", compact(d)));
+                None
+            }
+            Some(d) => self.default(prop, d, fptr),
+        };
+        let mut text = String::new();
+        let own = |l: &&Loss| {
+            let rest = l.pointer.get(self.base.len() + fptr.len()..).unwrap_or("");
+            !rest.contains("/properties/")
+        };
+        for l in self.losses.get(mark..).unwrap_or(&[]).iter().filter(own) {
+            text.push_str(&format!("// TODO(import): {}: {}\n", l.pointer, l.message));
+        }
+        for d in doc {
+            text.push_str(&d);
+            text.push('\n');
+        }
+        let mark = if is_required || default.is_some() {
+            ""
+        } else {
+            "?"
+        };
+        text.push_str(&format!("{name}{mark}: {ty}"));
+        if let Some(d) = default {
+            text.push_str(&format!(" = {d}"));
+        }
+        (name, text)
+    }
+
+    /// Adds a loss the caller found (its pointer already absolute).
+    pub fn push(&mut self, loss: Loss) {
+        self.losses.push(loss);
     }
 
     /// `dependentRequired` as a `requires { a = [b, c] }` line.

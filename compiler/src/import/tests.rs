@@ -39,10 +39,13 @@ fn assert_checks(text: &str) {
     std::fs::write(dir.join("in.pmth"), text).unwrap();
     let comp = crate::compile(&dir, &crate::CompileOptions::default()).unwrap();
     let _ = std::fs::remove_dir_all(&dir);
+    // A conversational agent's content-filter warning is the review item an
+    // Agent Spec import leaves (docs/import.md); nothing else may be reported.
     let diags: Vec<String> = comp
         .diagnostics
         .iter()
         .map(|d| format!("{} {}", d.code, d.message))
+        .filter(|d| !(d.starts_with("PM0702") && d.contains("content filter")))
         .collect();
     assert!(diags.is_empty(), "{diags:#?}\n{text}");
 }
@@ -196,4 +199,22 @@ draft:
         out.push_str(&format!("{} {}: {}\n", n.decl, n.pointer, n.message));
     }
     insta::assert_snapshot!(out);
+}
+
+#[test]
+fn agentspec_references_and_placeholders() {
+    let text = r#"{
+      "component_type": "Agent", "id": "a1", "name": "FAQ Agent", "description": "Answers questions",
+      "system_prompt": "Answer {{question}}", "human_in_the_loop": true,
+      "inputs": [{"title": "question", "type": "string"}],
+      "tools": [{"$component_ref": "t1"}],
+      "$referenced_components": {
+        "t1": {"component_type": "ServerTool", "id": "t1", "name": "lookup-kb", "description": "Search",
+               "inputs": [{"title": "q", "type": "string", "description": "Query"},
+                          {"title": "k", "type": "integer", "default": 3}],
+               "outputs": [{"title": "hits", "type": "array", "items": {"type": "string"}}]}
+      },
+      "agentspec_version": "26.3.1"
+    }"#;
+    insta::assert_snapshot!(run(Format::Agentspec, text));
 }
