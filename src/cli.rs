@@ -34,7 +34,7 @@ pub enum Command {
     /// (MCP, A2A, OpenAI, Open Agent Spec).
     Export(ExportArgs),
     /// Write `.pmth` sources from what you have: MCP `tools/list` results,
-    /// OpenAI function tools, CrewAI crews. Never overwrites a file.
+    /// OpenAI function tools, CrewAI crews, Agent Spec agents. Never overwrites a file.
     Import(ImportArgs),
     /// Draw the fleet's dependencies (agents, tools, models, services,
     /// workflows) or one workflow's DAG, as Mermaid, DOT or SVG.

@@ -1,5 +1,5 @@
-//! `pmth import FORMAT FILE… [-o DIR]`: `.pmth` sources from MCP tool lists and
-//! OpenAI function tools (docs/import.md). Writes into `DIR` (default: the
+//! `pmth import FORMAT FILE… [-o DIR]`: `.pmth` sources from MCP tool lists,
+//! OpenAI function tools, CrewAI crews and Agent Spec agents (docs/import.md). Writes into `DIR` (default: the
 //! current workspace, else the current folder), with a `pmth.toml` when `DIR`
 //! is in no workspace; never overwrites a file. Exit 1 for bad input, 2 when
 //! the command cannot run (a file it would write exists, unreadable input);

@@ -31,7 +31,7 @@ use std::fmt;
 /// The largest input file read (a `tools/list` of thousands of tools fits).
 pub const MAX_INPUT: usize = 8 * 1024 * 1024;
 
-/// The formats `pmth import` reads.
+/// The formats `pmth import` reads (docs/import.md).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Mcp,
