@@ -559,14 +559,164 @@ fn agentspec_benefits_agent_imports() {
     agentspec_case("agentspec-benefits-agent", 1, 7);
 }
 
+/// The notes of a report whose message contains every one of `words`.
+fn notes_with<'a>(report: &'a Json, words: &[&str]) -> Vec<&'a str> {
+    report["notes"]
+        .as_array()
+        .expect("notes")
+        .iter()
+        .filter_map(|n| n["message"].as_str())
+        .filter(|m| words.iter().all(|w| m.contains(w)))
+        .collect()
+}
+
+/// The IT assistant's Flow is a workflow: a step per agent and tool node, the
+/// specialists after the orchestrator when its `topic` names them, and the
+/// three edges back to the orchestrator (a cycle) dropped, each a note.
 #[test]
-fn agentspec_it_assistant_imports_its_agents_and_reports_the_flow() {
-    let report = agentspec_case("agentspec-it-assistant", 4, 1);
-    let notes = report["notes"].as_array().expect("notes");
+fn agentspec_it_assistant_imports_its_flow_as_a_workflow_without_the_cycle() {
+    let (ws, report) = import("agentspec-it-assistant");
+    for (kind, n) in [("agents", 4), ("tools", 1), ("models", 1), ("workflows", 1)] {
+        assert_eq!(report["counts"][kind], n, "{kind}: {report:#}");
+    }
+    let cycle = notes_with(&report, &["closes a cycle", "Orchestrator Agent Execution"]);
+    assert_eq!(cycle.len(), 3, "{report:#}");
+    assert!(notes_with(&report, &["not imported as a workflow"]).is_empty());
+    let text =
+        std::fs::read_to_string(ws.join("agentspec_oracle_it_assistant.pmth")).expect("read");
+    let flow = &text[text.find("workflow ").expect("a workflow")..];
+    assert_eq!(flow.matches("\n  step ").count(), 5, "{flow}");
+    for topic in ["network", "device", "account"] {
+        assert!(
+            flow.contains(&format!(
+                "when = step.orchestrator_agent_execution.output.topic == \"{topic}\""
+            )),
+            "{flow}"
+        );
+    }
+    insta::assert_snapshot!(flow);
+}
+
+/// A small Flow: a tool classifies the input, a `BranchingNode` sends two of
+/// its values to one agent, a third to another, the rest (`default`) to a
+/// third node of the second agent; what
+/// cannot be written (a binding from an output the agent does not declare, a
+/// required param no edge binds, the flow's output) is a note, and the result
+/// checks.
+const BRANCHING_FLOW: &str = r#"{
+  "component_type": "Flow", "id": "f1", "name": "Support Desk", "description": "Routes a ticket",
+  "start_node": {"$component_ref": "start"},
+  "nodes": [{"$component_ref": "start"}, {"$component_ref": "classify"}, {"$component_ref": "route"},
+            {"$component_ref": "money"}, {"$component_ref": "tech"}, {"$component_ref": "triage"},
+            {"$component_ref": "end"}],
+  "control_flow_connections": [
+    {"component_type": "ControlFlowEdge", "id": "c1", "name": "c1", "from_node": {"$component_ref": "start"}, "to_node": {"$component_ref": "classify"}},
+    {"component_type": "ControlFlowEdge", "id": "c2", "name": "c2", "from_node": {"$component_ref": "classify"}, "to_node": {"$component_ref": "route"}},
+    {"component_type": "ControlFlowEdge", "id": "c3", "name": "c3", "from_node": {"$component_ref": "route"}, "from_branch": "money", "to_node": {"$component_ref": "money"}},
+    {"component_type": "ControlFlowEdge", "id": "c4", "name": "c4", "from_node": {"$component_ref": "route"}, "from_branch": "tech", "to_node": {"$component_ref": "tech"}},
+    {"component_type": "ControlFlowEdge", "id": "c5", "name": "c5", "from_node": {"$component_ref": "route"}, "from_branch": "default", "to_node": {"$component_ref": "triage"}},
+    {"component_type": "ControlFlowEdge", "id": "c6", "name": "c6", "from_node": {"$component_ref": "money"}, "to_node": {"$component_ref": "end"}},
+    {"component_type": "ControlFlowEdge", "id": "c7", "name": "c7", "from_node": {"$component_ref": "tech"}, "to_node": {"$component_ref": "end"}},
+    {"component_type": "ControlFlowEdge", "id": "c8", "name": "c8", "from_node": {"$component_ref": "triage"}, "to_node": {"$component_ref": "end"}}
+  ],
+  "data_flow_connections": [
+    {"component_type": "DataFlowEdge", "id": "d1", "name": "d1", "source_node": {"$component_ref": "start"}, "source_output": "ticket", "destination_node": {"$component_ref": "classify"}, "destination_input": "text"},
+    {"component_type": "DataFlowEdge", "id": "d2", "name": "d2", "source_node": {"$component_ref": "classify"}, "source_output": "category", "destination_node": {"$component_ref": "route"}, "destination_input": "category"},
+    {"component_type": "DataFlowEdge", "id": "d3", "name": "d3", "source_node": {"$component_ref": "start"}, "source_output": "ticket", "destination_node": {"$component_ref": "money"}, "destination_input": "ticket"},
+    {"component_type": "DataFlowEdge", "id": "d4", "name": "d4", "source_node": {"$component_ref": "classify"}, "source_output": "summary", "destination_node": {"$component_ref": "tech"}, "destination_input": "summary"},
+    {"component_type": "DataFlowEdge", "id": "d5", "name": "d5", "source_node": {"$component_ref": "tech"}, "source_output": "answer", "destination_node": {"$component_ref": "end"}, "destination_input": "answer"},
+    {"component_type": "DataFlowEdge", "id": "d6", "name": "d6", "source_node": {"$component_ref": "classify"}, "source_output": "confidence", "destination_node": {"$component_ref": "tech"}, "destination_input": "confidence"}
+  ],
+  "$referenced_components": {
+    "start": {"component_type": "StartNode", "id": "start", "name": "Start",
+              "outputs": [{"title": "ticket", "type": "string"}]},
+    "classify": {"component_type": "ToolNode", "id": "classify", "name": "Classify",
+      "tool": {"component_type": "ServerTool", "id": "t1", "name": "classify_ticket", "description": "Classifies a ticket",
+               "inputs": [{"title": "text", "type": "string"}, {"title": "language", "type": "string"}],
+               "outputs": [{"title": "category", "type": "string", "enum": ["billing", "refund", "bug", "other"]},
+                           {"title": "summary", "type": "string"}]}},
+    "route": {"component_type": "BranchingNode", "id": "route", "name": "Route",
+              "inputs": [{"title": "category", "type": "string"}],
+              "mapping": {"billing": "money", "refund": "money", "bug": "tech"}},
+    "money": {"component_type": "AgentNode", "id": "money", "name": "Billing",
+      "agent": {"component_type": "Agent", "id": "a1", "name": "billing_agent", "description": "Handles billing",
+                "llm_config": {"$component_ref": "llm"}, "system_prompt": "Help with {{ticket}}"}},
+    "tech": {"component_type": "AgentNode", "id": "tech", "name": "Tech",
+      "agent": {"$component_ref": "a2"}},
+    "triage": {"component_type": "AgentNode", "id": "triage", "name": "Triage", "agent": {"$component_ref": "a2"}},
+    "a2": {"component_type": "Agent", "id": "a2", "name": "tech_agent", "description": "Handles bugs",
+           "llm_config": {"$component_ref": "llm"}, "system_prompt": "Fix {{summary}}"},
+    "end": {"component_type": "EndNode", "id": "end", "name": "End"},
+    "llm": {"component_type": "OpenAiConfig", "id": "llm", "name": "gpt", "model_id": "gpt-4o"}
+  },
+  "agentspec_version": "25.4.1"
+}"#;
+
+#[test]
+fn agentspec_branching_flow_gives_when_conditions() {
+    let dir = scratch("import-agentspec-branching");
+    std::fs::write(dir.join("desk.json"), BRANCHING_FLOW).expect("write");
+    let o = pmth(
+        &[
+            "import",
+            "agentspec",
+            "desk.json",
+            "-o",
+            "ws",
+            "--format",
+            "json",
+        ],
+        &dir,
+    );
+    assert_eq!(code(&o), 0, "{}{}", stdout(&o), stderr(&o));
+    let report: Json = serde_json::from_str(&stdout(&o)).expect("json report");
+    assert_eq!(report["counts"]["workflows"], 1, "{report:#}");
+    let ws = dir.join("ws");
+    let (c, doc) = check_json(&ws);
+    assert_eq!((c, &doc["errors"]), (0, &json!(0)), "{doc:#}");
+    let others: Vec<&Json> = doc["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| {
+            !(d["code"] == "PM0702"
+                && d["message"]
+                    .as_str()
+                    .is_some_and(|m| m.contains("content filter")))
+        })
+        .collect();
+    assert!(others.is_empty(), "{others:#?}");
+    let text = std::fs::read_to_string(ws.join("desk.pmth")).expect("read");
     assert!(
-        notes.iter().any(|n| n["message"]
-            .as_str()
-            .is_some_and(|m| m.contains("Flow") && m.contains("not imported"))),
+        text.contains(
+            "when = step.classify.output.category == \"billing\" || step.classify.output.category == \"refund\""
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("when = step.classify.output.category == \"bug\""),
+        "{text}"
+    );
+    assert!(
+        text.contains("when = step.classify.output.category != \"billing\" && step.classify.output.category != \"refund\" && step.classify.output.category != \"bug\""),
+        "{text}"
+    );
+    assert_eq!(
+        notes_with(&report, &["declares no output `confidence`"]).len(),
+        1,
         "{report:#}"
     );
+    assert_eq!(
+        notes_with(&report, &["`language`", "input.language"]).len(),
+        1,
+        "{report:#}"
+    );
+    assert_eq!(
+        notes_with(&report, &["flow's output `answer`"]).len(),
+        1,
+        "{report:#}"
+    );
+    let mut notes: Vec<&str> = notes_with(&report, &[]);
+    notes.retain(|n| !n.contains("content filter"));
+    insta::assert_snapshot!(format!("{text}==> notes\n{}\n", notes.join("\n")));
 }

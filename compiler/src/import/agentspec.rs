@@ -1,9 +1,11 @@
 //! Open Agent Spec: the `Agent` components of a document (top level, in a
 //! `Flow`'s nodes, under `$referenced_components`) with their LLM configs and
-//! tools, as `model`, `tool` and `agent` declarations. `$component_ref`s are
-//! resolved. A `Flow`'s graph (nodes, edges, branching) is not imported yet:
-//! its agents and tools are, and the flow is one note.
+//! tools, as `model`, `tool` and `agent` declarations (an agent's `outputs`
+//! as its `output` object), then each `Flow` as a `workflow` over them
+//! ([`agentspec_flow`]: steps, `after`, `when`, `with`, `input`; cycles
+//! dropped, each a note). `$component_ref`s are resolved.
 
+use super::agentspec_flow;
 use super::ident::Names;
 use super::json::J;
 use super::literal::quote;
@@ -91,16 +93,18 @@ pub(super) fn import(
     collect_refs(doc, &mut refs, 0);
     let mut w = Walk {
         refs: &refs,
-        file,
         seen: Vec::new(),
         agents: Vec::new(),
         tools: Vec::new(),
         models: Vec::new(),
+        flows: Vec::new(),
         notes,
     };
     w.component(doc, "", 0);
-    if w.agents.is_empty() {
-        return Err(format!("{file}: no `Agent` component in the document"));
+    if w.agents.is_empty() && w.flows.is_empty() {
+        return Err(format!(
+            "{file}: no `Agent` or `Flow` component in the document"
+        ));
     }
     let mut ids: HashMap<String, String> = HashMap::new();
     let mut out = Vec::new();
@@ -109,10 +113,13 @@ pub(super) fn import(
         ids.insert(id, name.clone());
         out.push(model(&name, m, &ptr, file, w.notes));
     }
+    // Component id → pmth agent or tool name, for the flows' steps.
+    let mut decl_of: HashMap<String, String> = HashMap::new();
     for (id, t, ptr) in w.tools.clone() {
         let original = t.str_at("name").unwrap_or("tool");
         let name = names.take(original, "tool");
-        ids.insert(id, name.clone());
+        ids.insert(id.clone(), name.clone());
+        decl_of.insert(id, name.clone());
         out.push(tool(&name, original, t, &ptr, file, w.notes)?);
     }
     let placeholder = w.agents.iter().any(|(_, a, _)| {
@@ -126,10 +133,26 @@ pub(super) fn import(
         names.take(PLACEHOLDER_MODEL, "model");
         out.push(format!("// TODO(import): a placeholder for the agents without an LLM config. Set `provider` and `id`.\nmodel {PLACEHOLDER_MODEL} {{\n  description = \"A placeholder from pmth import\"\n  provider = \"openai\"\n  id = \"gpt-4o\"\n}}\n"));
     }
-    for (_, a, ptr) in w.agents.clone() {
+    for (id, a, ptr) in w.agents.clone() {
         let original = a.str_at("name").unwrap_or("agent");
         let name = names.take(original, "agent");
+        decl_of.insert(id, name.clone());
         out.push(agent(&name, original, a, &ptr, &refs, &ids, file, w.notes));
+    }
+    for (f, ptr) in w.flows.clone() {
+        match agentspec_flow::workflow(f, &ptr, &refs, &decl_of, names, file, w.notes) {
+            Some(text) => out.push(text),
+            None => note(
+                w.notes,
+                file,
+                "",
+                ptr.clone(),
+                format!(
+                    "the Flow {:?} has no `start_node`; not imported as a workflow (its agents and tools are)",
+                    f.str_at("name").unwrap_or("")
+                ),
+            ),
+        }
     }
     Ok(out)
 }
@@ -165,11 +188,11 @@ fn deref<'a>(j: &'a J, refs: &HashMap<String, &'a J>) -> &'a J {
 
 struct Walk<'a, 'n> {
     refs: &'a HashMap<String, &'a J>,
-    file: &'a str,
     seen: Vec<String>,
     agents: Vec<(String, &'a J, String)>,
     tools: Vec<(String, &'a J, String)>,
     models: Vec<(String, &'a J, String)>,
+    flows: Vec<(&'a J, String)>,
     notes: &'n mut Vec<Note>,
 }
 
@@ -205,15 +228,7 @@ impl<'a> Walk<'a, '_> {
                 self.models.push((id, j, ptr.to_owned()));
                 return;
             } else if kind == "Flow" {
-                self.notes.push(Note {
-                    file: self.file.to_owned(),
-                    decl: String::new(),
-                    pointer: ptr.to_owned(),
-                    message: format!(
-                        "the Flow {:?} is not imported as a workflow (its nodes, edges and branching are lost); its agents and tools are",
-                        j.str_at("name").unwrap_or("")
-                    ),
-                });
+                self.flows.push((j, ptr.to_owned()));
             }
         }
         for (k, v) in j.as_obj().unwrap_or(&[]) {
@@ -433,17 +448,32 @@ fn agent(
             .collect();
         note(notes, file, &decl, format!("{ptr}/inputs"), format!("the prompt's inputs ({}) and their defaults are not kept: workflow steps bind an agent's inputs in `with`", names.join(", ")));
     }
-    if a.get("outputs")
-        .and_then(J::as_arr)
-        .is_some_and(|o| !o.is_empty())
-    {
-        note(
-            notes,
-            file,
-            &decl,
-            format!("{ptr}/outputs"),
-            "the agent's outputs are not kept; write `output: TYPE`".into(),
-        );
+    let outputs = a.get("outputs").and_then(J::as_arr).unwrap_or(&[]);
+    if !outputs.is_empty() {
+        // Named as the flow's steps name them (`agentspec_flow::named`).
+        let mut c = Converter::new(a, ptr.to_owned());
+        let mut onames = Names::default();
+        let mut olines = Vec::new();
+        for (i, o) in outputs.iter().enumerate() {
+            let key = o.str_at("title").unwrap_or("output");
+            let (_, line) = c.field(
+                &mut onames,
+                key,
+                o,
+                &format!("/outputs/{i}"),
+                o.get("default").is_none(),
+                &["title"],
+            );
+            olines.push(line);
+        }
+        body.push(format!("output: object {{\n{}\n}}", olines.join("\n")));
+        c.push(Loss {
+            pointer: format!("{ptr}/outputs"),
+            message: "the outputs are written as one object `output` (a field per output)".into(),
+        });
+        for l in c.losses {
+            note(notes, file, &decl, l.pointer, l.message);
+        }
     }
     format!("agent {name} {{\n{}\n}}\n", body.join("\n"))
 }

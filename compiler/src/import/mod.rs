@@ -14,6 +14,7 @@
 )]
 
 mod agentspec;
+mod agentspec_flow;
 mod crewai;
 pub mod ident;
 pub mod json;

@@ -218,3 +218,39 @@ fn agentspec_references_and_placeholders() {
     }"#;
     insta::assert_snapshot!(run(Format::Agentspec, text));
 }
+
+/// A Flow whose nodes loop (A → B → A) and whose shapes are odd (an edge to
+/// a node that is not there, a node of no known type, a sub-flow with a
+/// string for `nodes` and no `start_node`): a workflow without the loop, notes for
+/// the rest, no panic.
+#[test]
+fn agentspec_flow_loops_and_odd_shapes() {
+    let text = r#"{
+      "component_type": "Flow", "id": "f", "name": "loop",
+      "start_node": {"$component_ref": "s"},
+      "nodes": [{"$component_ref": "s"}, {"$component_ref": "a"}, {"$component_ref": "b"},
+                {"component_type": "MapNode", "id": "m", "name": "Map"}, 7,
+                {"component_type": "FlowNode", "id": "fn", "name": "Sub",
+                 "subflow": {"component_type": "Flow", "id": "sub", "name": "sub", "nodes": "none"}}],
+      "control_flow_connections": [
+        {"from_node": {"$component_ref": "s"}, "to_node": {"$component_ref": "a"}},
+        {"from_node": {"$component_ref": "a"}, "to_node": {"$component_ref": "b"}},
+        {"from_node": {"$component_ref": "b"}, "to_node": {"$component_ref": "a"}},
+        {"from_node": {"$component_ref": "b"}, "to_node": {"$component_ref": "nowhere"}},
+        {"from_node": "x"}
+      ],
+      "data_flow_connections": [
+        {"source_node": {"$component_ref": "b"}, "source_output": "out", "destination_node": {"$component_ref": "a"}, "destination_input": "in"},
+        {"source_node": {"$component_ref": "a"}, "source_output": "out", "destination_node": {"$component_ref": "b"}, "destination_input": "in put"}
+      ],
+      "$referenced_components": {
+        "s": {"component_type": "StartNode", "id": "s", "name": "start"},
+        "a": {"component_type": "AgentNode", "id": "a", "name": "A", "agent": {"$component_ref": "ag"}},
+        "b": {"component_type": "AgentNode", "id": "b", "name": "B", "agent": {"$component_ref": "ag"}},
+        "ag": {"component_type": "Agent", "id": "ag", "name": "worker", "description": "Works",
+               "outputs": [{"title": "out", "type": "string"}]},
+        "unused": {"component_type": "Flow", "id": "unused", "name": "unused"}
+      }
+    }"#;
+    insta::assert_snapshot!(run(Format::Agentspec, text));
+}
