@@ -33,6 +33,9 @@ pub enum Command {
     /// Write a bundle's tools, agents and workflows in another ecosystem's format
     /// (MCP, A2A, OpenAI, Open Agent Spec).
     Export(ExportArgs),
+    /// Write `.pmth` sources from what you have: MCP `tools/list` results,
+    /// OpenAI function tools, CrewAI crews, Agent Spec agents. Never overwrites a file.
+    Import(ImportArgs),
     /// Draw the fleet's dependencies (agents, tools, models, services,
     /// workflows) or one workflow's DAG, as Mermaid, DOT or SVG.
     Graph(GraphArgs),
@@ -128,6 +131,36 @@ pub struct ExportArgs {
     /// How to print the notes and the summary.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The format of the files.
+    #[arg(value_enum)]
+    pub format_in: ImportFormat,
+    /// The files to import (one `.pmth` file is written per file).
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// Where to write (created when missing; a `pmth.toml` is added when it is
+    /// in no workspace). Default: the current workspace, else the current folder.
+    #[arg(short = 'o', long = "out", value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// How to print the notes and the summary.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// The formats `pmth import` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// An MCP `tools/list` result (`{"tools": [...]}`) or an array of tools.
+    Mcp,
+    /// OpenAI function tools (Chat Completions or Responses shape).
+    Openai,
+    /// A CrewAI crew: its `agents.yaml` and `tasks.yaml`.
+    Crewai,
+    /// Open Agent Spec documents (JSON or YAML): their agents, LLM configs, tools.
+    Agentspec,
 }
 
 /// The formats of `pmth export --to`.

@@ -20,6 +20,7 @@ pub mod export;
 pub mod fmt;
 pub mod govern;
 pub mod graph;
+pub mod import;
 pub mod load;
 pub mod parse;
 pub mod query;

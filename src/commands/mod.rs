@@ -9,6 +9,7 @@ mod explain;
 mod export;
 mod fmt;
 mod graph;
+mod import;
 mod init;
 mod keygen;
 mod lsp;
@@ -58,6 +59,7 @@ pub fn run(cli: Cli) -> Exit {
         Command::Verify(args) => verify::run(&args),
         Command::Diff(args) => diff::run(&args),
         Command::Export(args) => export::run(&args),
+        Command::Import(args) => import::run(&args),
         Command::Graph(args) => graph::run(&args),
         Command::Query(args) => query::run(&args),
         Command::Authorize(args) => authorize::run(&args),

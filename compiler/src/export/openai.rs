@@ -77,7 +77,7 @@ pub(crate) fn export(reg: &Registry, out: &mut Out) {
 }
 
 /// The strict form of a root schema, or why there is none.
-pub(crate) fn lower(schema: &Json) -> Result<Json, String> {
+pub fn lower(schema: &Json) -> Result<Json, String> {
     if schema.get("type").and_then(Json::as_str) != Some("object") {
         return Err("the root of a strict schema must be an object".into());
     }
