@@ -125,6 +125,10 @@ fn export_refuses_a_folder_inside_the_bundle_and_a_tampered_bundle() {
     assert_eq!(code(&o), 2, "{}", stderr(&o));
     assert!(stderr(&o).contains("inside the bundle"), "{}", stderr(&o));
     assert!(!ws.join("dist/out").exists());
+    std::fs::write(ws.join("a-file"), "x").expect("write");
+    let o = pmth(&["export", "dist", "--to", "mcp", "-o", "a-file"], &ws);
+    assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("is not a folder"), "{}", stderr(&o));
 
     let reg = ws.join("dist/registry.json");
     let text = std::fs::read_to_string(&reg).expect("read");

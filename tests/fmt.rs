@@ -85,6 +85,16 @@ fn explicit_paths_and_subfolders() {
     assert!(stdout(&o).contains("--- b/two.pmth"), "{}", stdout(&o));
     let o = pmth(&["fmt", "missing.pmth"], &ws);
     assert_eq!(code(&o), 2, "{}", stderr(&o));
+    assert!(stderr(&o).contains("does not exist"), "{}", stderr(&o));
+    if cfg!(unix) {
+        let o = pmth(&["fmt", "/dev/null"], &ws);
+        assert_eq!(code(&o), 2, "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("is neither a file nor a folder"),
+            "{}",
+            stderr(&o)
+        );
+    }
 }
 
 #[test]

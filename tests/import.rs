@@ -472,6 +472,10 @@ fn an_existing_file_is_never_overwritten() {
     assert_eq!(listing(&dir.join("ws")), ["pmth.toml", "tools.pmth"]);
     let (c, doc) = check_json(&dir.join("ws"));
     assert_eq!((c, &doc["errors"]), (0, &json!(0)), "{doc:#}");
+    // `-o` naming a file.
+    let o = pmth(&["import", "mcp", "tools.json", "-o", "other.pmth"], &dir);
+    assert_eq!(code(&o), 2, "{}{}", stdout(&o), stderr(&o));
+    assert!(stderr(&o).contains("is not a folder"), "{}", stderr(&o));
 }
 
 /// A CrewAI crew: 0 errors (in `import`), its agents, and one step per task,

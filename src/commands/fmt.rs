@@ -112,6 +112,11 @@ fn files(paths: &[PathBuf]) -> Result<Vec<Input>, String> {
                 )
             })?;
             out.extend(workspace_files(&root, Some(&abs))?);
+        } else if p.exists() {
+            return Err(format!(
+                "`{}` is neither a file nor a folder: pass `.pmth` files or workspace folders",
+                p.display()
+            ));
         } else {
             return Err(format!("`{}` does not exist", p.display()));
         }

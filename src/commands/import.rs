@@ -103,6 +103,12 @@ fn read(path: &Path) -> std::io::Result<Option<String>> {
 
 /// Creates every file (none may exist); on a failure removes what it wrote.
 fn write_all(dir: &Path, files: &[(PathBuf, String)]) -> Result<(), String> {
+    if dir.exists() && !dir.is_dir() {
+        return Err(format!(
+            "`{}` exists and is not a folder: import into a folder (`-o DIR`)",
+            dir.display()
+        ));
+    }
     std::fs::create_dir_all(dir).map_err(|e| format!("cannot create `{}`: {e}", dir.display()))?;
     let mut written: Vec<&Path> = Vec::new();
     for (path, text) in files {

@@ -133,6 +133,12 @@ pub fn run(
             dist.display()
         )));
     }
+    if out.exists() && !out.is_dir() {
+        return Err(ExportError::Cannot(format!(
+            "`{}` exists and is not a folder: export into a folder (`-o DIR`)",
+            out.display()
+        )));
+    }
     let cannot = |e: emit::EmitError| ExportError::Cannot(e.to_string());
     let key = key
         .map(emit::verify::read_key)

@@ -62,10 +62,14 @@ fn term(text: &str) -> Result<Term, QueryError> {
                 ))
             }
         }
-        "label" => Ok(match value.split_once('=') {
-            Some((k, v)) => Term::Label(k.to_owned(), Some(v.to_owned())),
-            None => Term::Label(value.to_owned(), None),
-        }),
+        "label" => match value.split_once('=') {
+            Some(("", _)) => Err(QueryError::new(
+                format!("`{text}` names no label key"),
+                "write `label:KEY` or `label:KEY=VALUE`",
+            )),
+            Some((k, v)) => Ok(Term::Label(k.to_owned(), Some(v.to_owned()))),
+            None => Ok(Term::Label(value.to_owned(), None)),
+        },
         "uses" => reference(value).map(Term::Uses),
         "usedby" => reference(value).map(Term::UsedBy),
         "name" => Ok(Term::Name(value.to_owned())),

@@ -98,6 +98,7 @@ fn bad_terms_say_how_to_fix_them() {
     );
     assert_eq!(err("kindagent").message, "`kindagent` is not a term");
     assert_eq!(err("kind:").message, "`kind:` has no value");
+    assert_eq!(err("label:=x").message, "`label:=x` names no label key");
     let e = err("usd:tool.x");
     assert!(e.help.contains("`uses`"), "{}", e.help);
 
