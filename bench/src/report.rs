@@ -58,27 +58,13 @@ impl Machine {
     }
 }
 
-/// Today's UTC date as `YYYY-MM-DD`.
+/// Today's UTC date as `YYYY-MM-DD` (the date part of the seal's RFC 3339 form).
 fn today() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+    let stamp = pmth_compiler::emit::seal::rfc3339(i64::try_from(secs).unwrap_or(0));
+    stamp.get(..10).unwrap_or(&stamp).to_owned()
 }
 
 fn mb(bytes: usize) -> f64 {

@@ -21,7 +21,7 @@ use crate::ast::Kind;
 use serde_json::{json, Map, Value as Json};
 
 pub use json_schema::registry_schema;
-pub use reference::reference_markdown;
+pub use reference::{default_text, reference_markdown};
 pub use refs::{references, Reference};
 pub use tables::{COST, GOVERNANCE, RETRY, STEP_ATTRS};
 

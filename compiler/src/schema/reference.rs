@@ -113,7 +113,9 @@ fn table(out: &mut String, path: &str, rows: &'static [AttrSpec], nested: &mut N
                 _ if row.required => "yes".to_owned(),
                 _ => String::new(),
             },
-            row.default.map(default_text).unwrap_or_default(),
+            row.default
+                .map(|d| format!("`{}`", default_text(d)))
+                .unwrap_or_default(),
             row.doc.replace('|', "\\|"),
             row.condition()
                 .map(|c| format!(" Allowed {c}."))
@@ -142,11 +144,13 @@ fn cell(text: &str) -> String {
     format!("`{}`", text.replace('|', "\\|").replace('`', ""))
 }
 
-fn default_text(d: DefaultValue) -> String {
+/// An attribute's default as written in source (`off`, `true`, `3`,
+/// `[a, b]`): the reference's table cell and the LSP's hover.
+pub fn default_text(d: DefaultValue) -> String {
     match d {
-        DefaultValue::Word(w) | DefaultValue::Variant(w) => format!("`{w}`"),
-        DefaultValue::Bool(b) => format!("`{b}`"),
-        DefaultValue::Int(n) => format!("`{n}`"),
-        DefaultValue::Words(ws) => format!("`[{}]`", ws.join(", ")),
+        DefaultValue::Word(w) | DefaultValue::Variant(w) => w.to_owned(),
+        DefaultValue::Bool(b) => b.to_string(),
+        DefaultValue::Int(n) => n.to_string(),
+        DefaultValue::Words(ws) => format!("[{}]", ws.join(", ")),
     }
 }

@@ -8,7 +8,7 @@ use crate::handlers::Ctx;
 use lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
 use pmth_compiler::ast::Kind;
 use pmth_compiler::diag::codes;
-use pmth_compiler::schema::{self, AttrSpec, DefaultValue, Ty};
+use pmth_compiler::schema::{self, default_text, AttrSpec, Ty};
 use pmth_compiler::types::BaseType;
 
 /// A built-in type name (§7).
@@ -137,13 +137,4 @@ pub fn attr_doc(spec: &AttrSpec) -> String {
     out.push_str("\n\n");
     out.push_str(spec.doc);
     out
-}
-
-pub fn default_text(d: DefaultValue) -> String {
-    match d {
-        DefaultValue::Word(w) | DefaultValue::Variant(w) => w.to_owned(),
-        DefaultValue::Bool(b) => b.to_string(),
-        DefaultValue::Int(n) => n.to_string(),
-        DefaultValue::Words(ws) => format!("[{}]", ws.join(", ")),
-    }
 }
