@@ -3,22 +3,15 @@
 //! `UPDATE_DOCS=1 cargo test --test docs`.
 
 use pmth_compiler::diag::codes;
+use pmth_compiler::generated::check_file;
 use std::path::Path;
 
 #[test]
 fn diagnostics_md_is_fresh() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/diagnostics.md");
     let want = codes::docs_markdown();
-    if std::env::var_os("UPDATE_DOCS").is_some() {
-        std::fs::write(&path, &want).expect("write docs/diagnostics.md");
-        return;
-    }
-    let have = std::fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        have == want,
-        "docs/diagnostics.md is out of date with compiler/src/diag/codes/table.rs; \
-         run `UPDATE_DOCS=1 cargo test --test docs`"
-    );
+    let fresh = check_file(&path, &want, "cargo test --test docs");
+    assert_eq!(fresh, Ok(()));
 }
 
 /// The stdlib section of `docs/governance.md` is generated from the policies'
@@ -38,15 +31,8 @@ fn governance_md_stdlib_section_is_fresh() {
         stdlib::docs_markdown(),
         &have[end + stdlib::DOCS_END.len()..]
     );
-    if std::env::var_os("UPDATE_DOCS").is_some() {
-        std::fs::write(&path, &want).expect("write docs/governance.md");
-        return;
-    }
-    assert!(
-        have == want,
-        "docs/governance.md's stdlib section is out of date with stdlib/policies/*.rego; \
-         run `UPDATE_DOCS=1 cargo test --test docs`"
-    );
+    let fresh = check_file(&path, &want, "cargo test --test docs");
+    assert_eq!(fresh, Ok(()));
 }
 
 #[test]

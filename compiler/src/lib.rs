@@ -18,6 +18,8 @@ pub mod emit;
 pub mod expand;
 pub mod export;
 pub mod fmt;
+#[doc(hidden)]
+pub mod generated;
 pub mod govern;
 pub mod graph;
 pub mod import;

@@ -182,16 +182,12 @@ fn docs_registry_schema_is_fresh() {
     let mut want =
         serde_json::to_string_pretty(&crate::schema::registry_schema()).unwrap_or_default();
     want.push('\n');
-    if std::env::var_os("UPDATE_DOCS").is_some() {
-        fs::write(&path, &want).expect("write docs/registry.schema.json");
-        return;
-    }
-    let have = fs::read_to_string(&path).unwrap_or_default();
-    assert!(
-        have == want,
-        "docs/registry.schema.json is out of date with the attribute tables (crate::schema::registry_schema); \
-         run `UPDATE_DOCS=1 cargo test -p pmth-compiler emit::tests::docs_registry_schema_is_fresh`"
+    let fresh = crate::generated::check_file(
+        &path,
+        &want,
+        "cargo test -p pmth-compiler emit::tests::docs_registry_schema_is_fresh",
     );
+    assert_eq!(fresh, Ok(()));
 }
 
 #[test]

@@ -97,13 +97,10 @@ fn required_descriptions_follow_the_spec() {
 fn reference_doc_is_fresh() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/reference.md");
     let want = reference_markdown();
-    if std::env::var_os("UPDATE_DOCS").is_some() {
-        std::fs::write(path, &want).expect("write docs/reference.md");
-        return;
-    }
-    let have = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        have == want,
-        "docs/reference.md is stale: run `UPDATE_DOCS=1 cargo test -p pmth-compiler reference_doc`"
+    let fresh = crate::generated::check_file(
+        std::path::Path::new(path),
+        &want,
+        "cargo test -p pmth-compiler reference_doc",
     );
+    assert_eq!(fresh, Ok(()));
 }

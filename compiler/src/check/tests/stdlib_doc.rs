@@ -119,13 +119,10 @@ pub fn stdlib_markdown() -> String {
 fn stdlib_doc_is_fresh() {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/stdlib.md");
     let want = stdlib_markdown();
-    if std::env::var_os("UPDATE_DOCS").is_some() {
-        std::fs::write(path, &want).expect("write docs/stdlib.md");
-        return;
-    }
-    let have = std::fs::read_to_string(path).unwrap_or_default();
-    assert!(
-        have == want,
-        "docs/stdlib.md is stale: run `UPDATE_DOCS=1 cargo test -p pmth-compiler stdlib_doc`"
+    let fresh = crate::generated::check_file(
+        std::path::Path::new(path),
+        &want,
+        "cargo test -p pmth-compiler stdlib_doc",
     );
+    assert_eq!(fresh, Ok(()));
 }
