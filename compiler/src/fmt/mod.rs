@@ -51,6 +51,19 @@ pub fn normalized(text: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
+/// Whether two texts mean the same: both parse without an error to the same
+/// declarations (spans aside, items in canonical order) and carry the same
+/// comments. The comparison [`format_source`] makes between its input and its
+/// output, for tests and fuzzing to check a formatted text independently.
+pub fn same_meaning(a: &str, b: &str) -> bool {
+    let (a, b) = (normalized(a), normalized(b));
+    let (Ok(da), Ok(db)) = (parse_clean(&a), parse_clean(&b)) else {
+        return false;
+    };
+    safety::canonical(da) == safety::canonical(db)
+        && safety::comment_multiset(&a) == safety::comment_multiset(&b)
+}
+
 /// [`format_source`] on text without a byte-order mark or `\r\n`.
 fn format_lf(text: &str) -> Result<String, FormatError> {
     let decls = parse_clean(text)?;

@@ -133,6 +133,24 @@ fn comments_in_every_position() {
     )));
 }
 
+/// Found by fuzzing (`fmt`): a doc comment with trailing blanks was refused
+/// as unsafe (the formatter drops them, and they were part of the doc).
+#[test]
+fn doc_comments_with_trailing_blanks_format_to_the_same_meaning() {
+    for input in [
+        "///n \nagent t{}",
+        "/// a\t\n/// b \r\ntool t { params {\n  /// q \n  q: string\n} }\r\n",
+    ] {
+        let out = fmt(input);
+        assert!(super::same_meaning(input, &out), "{out}");
+        assert!(
+            !out.contains(" \n") && !out.contains(" \r\n") && !out.contains("\t\n"),
+            "{out:?}"
+        );
+        assert_eq!(fmt(&out), out);
+    }
+}
+
 #[test]
 fn doc_comments_stay_with_their_declaration_and_field() {
     insta::assert_snapshot!(before_after(concat!(

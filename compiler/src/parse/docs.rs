@@ -81,8 +81,8 @@ impl Walker<'_> {
         let body: Vec<&str> = lines
             .iter()
             .map(|&(s, e)| {
-                let line = self.text.get(s + 3..e).unwrap_or("");
-                line.strip_suffix('\r').unwrap_or(line)
+                // Trailing blanks are no part of the doc (the formatter drops them).
+                self.text.get(s + 3..e).unwrap_or("").trim_end()
             })
             .collect();
         let joined = body.join("\n");

@@ -211,8 +211,8 @@ impl<'a> Splitter<'a> {
             if i > 0 {
                 out.push('\n');
             }
-            let line = self.slice(start + 3, end);
-            let line = line.strip_suffix('\r').unwrap_or(line);
+            // Trailing blanks are no part of the doc (the formatter drops them).
+            let line = self.slice(start + 3, end).trim_end();
             out.push_str(line.strip_prefix(' ').unwrap_or(line));
         }
         Some(out)

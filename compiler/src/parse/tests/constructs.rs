@@ -58,6 +58,30 @@ fn four_slashes_and_stray_docs_are_plain_comments() {
     );
 }
 
+/// Found by fuzzing (`fmt`): a doc line's trailing blanks, which the formatter
+/// drops, are no part of the doc, of a declaration or of a field.
+#[test]
+fn a_doc_lines_trailing_blanks_are_not_part_of_it() {
+    assert_eq!(
+        one("/// a \t\n///  b  \r\ntool a {}").doc.as_deref(),
+        Some("a\n b")
+    );
+    let d = one("tool a { params {\n  /// one \n  /// two\t\n  q: string\n} }");
+    let DeclBody::Attrs(b) = &d.body else {
+        panic!("not attributes: {:?}", d.body)
+    };
+    let Some(Item::Attr(params)) = b.items.first() else {
+        panic!("no params")
+    };
+    let ValueKind::Block(p) = &params.value.kind else {
+        panic!("params is not a block")
+    };
+    let Some(Item::Field(q)) = p.items.first() else {
+        panic!("no field")
+    };
+    assert_eq!(q.doc.as_deref(), Some("one\ntwo"));
+}
+
 #[test]
 fn kind_words_are_keys_inside_blocks() {
     let d = one("agent a { model = model.gpt4o  tool = 1  template = x }");
