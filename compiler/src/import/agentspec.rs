@@ -284,7 +284,13 @@ fn tool(
     let decl = format!("tool.{name}");
     unknown_keys(t, TOOL_KEYS, ptr, file, &decl, notes);
     if name != original {
-        note(notes, file, &decl, format!("{ptr}/name"), format!("`{original}` is not a pmth name (or is taken); the tool is `{name}` (the original is its `title`)"));
+        note(
+            notes,
+            file,
+            &decl,
+            format!("{ptr}/name"),
+            super::renamed(original, "tool", name, true),
+        );
     }
     let mut body = Vec::new();
     match t.str_at("description") {
@@ -309,44 +315,15 @@ fn tool(
     body.push(format!("// TODO(import): Agent Spec has no risk level; `{risk}` because {why}. Review it (low | medium | high | critical)"));
     body.push(format!("risk = {risk}"));
     let mut c = Converter::new(t, ptr.to_owned());
-    let mut names = Names::default();
-    let mut lines = Vec::new();
-    for (i, input) in t
-        .get("inputs")
-        .and_then(J::as_arr)
-        .unwrap_or(&[])
-        .iter()
-        .enumerate()
-    {
-        let key = input.str_at("title").unwrap_or("input");
-        let required = input.get("default").is_none();
-        let (_, line) = c.field(
-            &mut names,
-            key,
-            input,
-            &format!("/inputs/{i}"),
-            required,
-            &["title"],
-        );
-        lines.push(line);
-    }
+    let lines = c.property_fields(&mut Names::default(), t.get("inputs"), "/inputs", "input");
     body.push(format!("params {{\n{}\n}}", lines.join("\n")));
-    let outputs = t.get("outputs").and_then(J::as_arr).unwrap_or(&[]);
-    if !outputs.is_empty() {
-        let mut onames = Names::default();
-        let mut olines = Vec::new();
-        for (i, o) in outputs.iter().enumerate() {
-            let key = o.str_at("title").unwrap_or("output");
-            let (_, line) = c.field(
-                &mut onames,
-                key,
-                o,
-                &format!("/outputs/{i}"),
-                o.get("default").is_none(),
-                &["title"],
-            );
-            olines.push(line);
-        }
+    let olines = c.property_fields(
+        &mut Names::default(),
+        t.get("outputs"),
+        "/outputs",
+        "output",
+    );
+    if !olines.is_empty() {
         body.push(format!("returns: object {{\n{}\n}}", olines.join("\n")));
         c.push(Loss {
             pointer: format!("{ptr}/outputs"),
@@ -390,7 +367,13 @@ fn agent(
     let decl = format!("agent.{name}");
     unknown_keys(a, AGENT_KEYS, ptr, file, &decl, notes);
     if name != original {
-        note(notes, file, &decl, format!("{ptr}/name"), format!("`{original}` is not a pmth name (or is taken); the agent is `{name}` (the original is its `title`)"));
+        note(
+            notes,
+            file,
+            &decl,
+            format!("{ptr}/name"),
+            super::renamed(original, "agent", name, true),
+        );
     }
     let mut body = Vec::new();
     match a.str_at("description") {
@@ -448,24 +431,19 @@ fn agent(
             .collect();
         note(notes, file, &decl, format!("{ptr}/inputs"), format!("the prompt's inputs ({}) and their defaults are not kept: workflow steps bind an agent's inputs in `with`", names.join(", ")));
     }
-    let outputs = a.get("outputs").and_then(J::as_arr).unwrap_or(&[]);
-    if !outputs.is_empty() {
+    let has_outputs = a
+        .get("outputs")
+        .and_then(J::as_arr)
+        .is_some_and(|o| !o.is_empty());
+    if has_outputs {
         // Named as the flow's steps name them (`agentspec_flow::named`).
         let mut c = Converter::new(a, ptr.to_owned());
-        let mut onames = Names::default();
-        let mut olines = Vec::new();
-        for (i, o) in outputs.iter().enumerate() {
-            let key = o.str_at("title").unwrap_or("output");
-            let (_, line) = c.field(
-                &mut onames,
-                key,
-                o,
-                &format!("/outputs/{i}"),
-                o.get("default").is_none(),
-                &["title"],
-            );
-            olines.push(line);
-        }
+        let olines = c.property_fields(
+            &mut Names::default(),
+            a.get("outputs"),
+            "/outputs",
+            "output",
+        );
         body.push(format!("output: object {{\n{}\n}}", olines.join("\n")));
         c.push(Loss {
             pointer: format!("{ptr}/outputs"),

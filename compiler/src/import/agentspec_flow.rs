@@ -100,7 +100,10 @@ pub(super) fn workflow(
     let mut todos: Vec<(String, String)> = Vec::new();
     let mut note = |pointer: String, message: String| todos.push((pointer, message));
     if wf != original {
-        note(format!("{ptr}/name"), format!("`{original}` is not a pmth name (or is taken); the workflow is `{wf}` (the original is its `title`)"));
+        note(
+            format!("{ptr}/name"),
+            super::renamed(original, "workflow", &wf, true),
+        );
     }
     // The nodes, each with its pointer.
     let mut nodes: Vec<(String, &J)> = Vec::new();
@@ -299,25 +302,8 @@ pub(super) fn workflow(
     let start_fields = named(start.get("outputs"), "input");
     let mut c = Converter::new(start, format!("{ptr}/start_node"));
     let mut input_names = Names::default();
-    let mut input_lines = Vec::new();
-    for (i, f) in start
-        .get("outputs")
-        .and_then(J::as_arr)
-        .unwrap_or(&[])
-        .iter()
-        .enumerate()
-    {
-        let key = f.str_at("title").unwrap_or("input");
-        let (_, line) = c.field(
-            &mut input_names,
-            key,
-            f,
-            &format!("/outputs/{i}"),
-            f.get("default").is_none(),
-            &["title"],
-        );
-        input_lines.push(line);
-    }
+    let mut input_lines =
+        c.property_fields(&mut input_names, start.get("outputs"), "/outputs", "input");
     // A data edge's source: `input.F` or `step.S.output.F`, with its type;
     // or why it cannot be written.
     let source = |src: &str, out: &str, user: &str| -> Result<(String, String), String> {

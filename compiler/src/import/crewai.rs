@@ -83,10 +83,7 @@ pub(super) fn import(
             })
         };
         if name != *key {
-            note(
-                ptr.clone(),
-                format!("`{key}` is not a pmth name (or is taken); the agent is `{name}`"),
-            );
+            note(ptr.clone(), super::renamed(key, "agent", &name, false));
         }
         if a.as_obj().is_none() {
             return Err(format!(
@@ -232,10 +229,7 @@ fn workflow(
         }
         let name = step_names.take(key, "task");
         if name != *key {
-            note(
-                ptr.clone(),
-                format!("`{key}` is not a pmth name (or is taken); the step is `{name}`"),
-            );
+            note(ptr.clone(), super::renamed(key, "step", &name, false));
         }
         for (k, v) in t.as_obj().unwrap_or(&[]) {
             if !TASK_KEYS.contains(&k.as_str()) {

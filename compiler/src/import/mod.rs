@@ -79,6 +79,18 @@ pub struct Note {
     pub message: String,
 }
 
+/// What a name that is not a pmth name (or is taken) became: `original` is
+/// the `what` (`tool`, `agent`, …) `name`; `titled` when the original is kept
+/// as its `title`. The one wording of that note for every format.
+fn renamed(original: &str, what: &str, name: &str, titled: bool) -> String {
+    let title = if titled {
+        " (the original is its `title`)"
+    } else {
+        ""
+    };
+    format!("`{original}` is not a pmth name (or is taken); the {what} is `{name}`{title}")
+}
+
 /// A loss inside one declaration (before it is a [`Note`]).
 #[derive(Clone, Debug, PartialEq)]
 pub struct Loss {

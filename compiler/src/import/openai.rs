@@ -66,9 +66,7 @@ pub(super) fn import(
         if name != original {
             losses.push(Loss {
                 pointer: format!("{fptr}/name"),
-                message: format!(
-                    "`{original}` is not a pmth name (or is taken); the tool is `{name}`"
-                ),
+                message: super::renamed(original, "tool", &name, false),
             });
         }
         for (k, v) in f.as_obj().unwrap_or(&[]) {

@@ -97,6 +97,28 @@ impl<'a> Converter<'a> {
         lines
     }
 
+    /// A line per Agent Spec property of `list` (a component's `inputs` or
+    /// `outputs`, at `{at}/{i}`), named by its `title` (else `fallback`) and
+    /// required unless it has a `default`.
+    pub fn property_fields(
+        &mut self,
+        names: &mut Names,
+        list: Option<&J>,
+        at: &str,
+        fallback: &str,
+    ) -> Vec<String> {
+        let list = list.and_then(J::as_arr).unwrap_or(&[]);
+        list.iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let key = p.str_at("title").unwrap_or(fallback);
+                let at = format!("{at}/{i}");
+                self.field(names, key, p, &at, p.get("default").is_none(), &["title"])
+                    .1
+            })
+            .collect()
+    }
+
     /// One field's line(s) for the property `key` (schema `prop` at `fptr`):
     /// its loss comments, `///` doc, name, type and default. Returns the pmth
     /// name (unique in `names`) and the text.
